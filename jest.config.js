@@ -1,0 +1,11 @@
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  // ts first: never load a stale emitted .js next to its .ts source (TOOLCHAIN P11)
+  moduleFileExtensions: ['ts', 'js', 'json', 'node'],
+  transform: { '^.+\\.tsx?$': ['@swc/jest'] },
+  setupFiles: ['<rootDir>/test/jest.setup.js'],
+  setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
+  testTimeout: 30000,
+};

@@ -1,0 +1,57 @@
+import { Annotations, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { rule, warningId } from '../rules';
+
+/**
+ * A synth-time refusal of a wasteful or contradictory configuration. The message starts with the rule id,
+ * names the prop, the value received, what is allowed and the fix.
+ */
+export class SustainabilityError extends Error {
+  /** The rule id (`SML-…`) behind the refusal. */
+  public readonly ruleId: string;
+  constructor(ruleId: string, message: string) {
+    super(`${ruleId}: ${message}`);
+    this.name = 'SustainabilityError';
+    this.ruleId = rule(ruleId).id;
+  }
+}
+
+/** What a refusal says. */
+export interface RefusalDetails {
+  /** The prop (path) that carries the refused value, e.g. `maxWait`. */
+  readonly prop: string;
+  /** The value received (stringified for the message). */
+  readonly value: unknown;
+  /** What is wrong and what is allowed. */
+  readonly problem: string;
+  /** How to fix it. */
+  readonly fix: string;
+}
+
+/** Render a value for a message. */
+export function show(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (value !== null && typeof value === 'object' && 'toHumanString' in value && typeof (value as any).toHumanString === 'function') {
+    return (value as any).toHumanString();
+  }
+  return JSON.stringify(value) ?? String(value);
+}
+
+/** Throw a refusal for `ruleId`. */
+export function refuse(ruleId: string, d: RefusalDetails): never {
+  const r = rule(ruleId);
+  throw new SustainabilityError(
+    ruleId,
+    `${d.prop} ${show(d.value)}: ${d.problem}. Fix: ${d.fix} (${r.wellArchitected.join(', ')})`,
+  );
+}
+
+/** Publish a warning with the rule's stable id (`cdk-sustainable-ml:<id>`). */
+export function warn(scope: IConstruct, ruleId: string, message: string): void {
+  Annotations.of(scope).addWarningV2(warningId(ruleId), `${ruleId}: ${message} (${rule(ruleId).wellArchitected.join(', ')})`);
+}
+
+/** True when the value is known at synth time (not a token). */
+export function isKnown(value: unknown): boolean {
+  return value !== undefined && !Token.isUnresolved(value);
+}
