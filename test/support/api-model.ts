@@ -217,3 +217,37 @@ export function expectValidRequest(service: ServiceName, operation: string, requ
     throw new Error(`${operation} request is not valid against the official ${service} model:\n  ${errors.join('\n  ')}`);
   }
 }
+
+const PSEUDO: { [ref: string]: string } = {
+  'AWS::Region': 'us-west-2',
+  'AWS::AccountId': '123456789012',
+  'AWS::Partition': 'aws',
+  'AWS::URLSuffix': 'amazonaws.com',
+  'AWS::StackName': 'TestStack',
+};
+
+/**
+ * Replace CloudFormation intrinsics in a resolved object with plausible deploy-time values, so that composed
+ * strings (S3 URIs, ARNs) are validated too instead of skipped: `Ref` → a lowercase name (or the pseudo
+ * parameter's value), `Fn::GetAtt [X, Arn]` → an IAM-role-shaped ARN, `Fn::Join` → the joined parts,
+ * `Fn::FindInMap` → a 12-digit account.
+ */
+export function concretize(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(concretize);
+  if (value && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    const keys = Object.keys(obj);
+    if (keys.length === 1) {
+      const [k] = keys;
+      const v = obj[k] as any;
+      if (k === 'Ref') return PSEUDO[v] ?? `ref-${String(v).toLowerCase().replace(/[^a-z0-9]/g, '')}`;
+      if (k === 'Fn::GetAtt') return v[1] === 'Arn' ? `arn:aws:iam::123456789012:role/${v[0]}` : `${String(v[0]).toLowerCase()}-${String(v[1]).toLowerCase()}`;
+      if (k === 'Fn::Join') return (v[1] as unknown[]).map((p) => String(concretize(p))).join(v[0]);
+      if (k === 'Fn::FindInMap') return '123456789012';
+      if (k === 'Fn::Select') return concretize((concretize(v[1]) as unknown[])[v[0]]);
+      if (k === 'Fn::Split') return String(concretize(v[1])).split(v[0]);
+    }
+    return Object.fromEntries(Object.entries(obj).map(([kk, vv]) => [kk, concretize(vv)]));
+  }
+  return value;
+}

@@ -1,0 +1,12 @@
+export * from './rules';
+export { SustainabilityError } from './private/messages';
+export * from './training/instance';
+export * from './training/image';
+export * from './training/inputs';
+export * from './training/objective';
+export * from './training/debugger';
+export * from './training/training-job';
+export * from './storage/artifacts-bucket';
+export * from './idle/guard-tags';
+export * from './orchestration/workflow';
+export * from './summary';

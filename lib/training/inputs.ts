@@ -1,0 +1,150 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+
+/** How a channel's data reaches the container. */
+export enum InputMode {
+  /** Download the whole channel before training starts. */
+  FILE = 'File',
+  /** Stream records through a pipe. */
+  PIPE = 'Pipe',
+  /** Stream objects on demand as files: no download wait, no volume sized for the dataset (the default). */
+  FAST_FILE = 'FastFile',
+}
+
+/** How a channel's objects are spread over the instances of a multi-instance job. */
+export enum DataDistribution {
+  /** Every instance gets every object. */
+  FULLY_REPLICATED = 'FullyReplicated',
+  /** Each instance gets a share of the objects. */
+  SHARDED_BY_S3_KEY = 'ShardedByS3Key',
+}
+
+/** Options of an input channel. */
+export interface InputChannelOptions {
+  /**
+   * Input mode.
+   * @default InputMode.FAST_FILE
+   */
+  readonly inputMode?: InputMode;
+  /**
+   * MIME type of the data.
+   * @default - none
+   */
+  readonly contentType?: string;
+  /**
+   * `Gzip` when the objects are gzip-compressed.
+   * @default - not compressed
+   */
+  readonly gzipCompressed?: boolean;
+  /**
+   * Distribution over instances.
+   * @default DataDistribution.FULLY_REPLICATED
+   */
+  readonly distribution?: DataDistribution;
+}
+
+/** A channel as rendered into the `InputDataConfig` of a CreateTrainingJob request. */
+export interface RenderedChannel {
+  readonly ChannelName: string;
+  readonly DataSource: { readonly S3DataSource: { readonly S3DataType: string; readonly S3Uri: string; readonly S3DataDistributionType: string } };
+  readonly InputMode?: string;
+  readonly ContentType?: string;
+  readonly CompressionType?: string;
+}
+
+/** One named input channel of a training job. */
+export class InputChannel {
+  /** A channel reading every object under `prefix` of `bucket`; the job role gets read access to that prefix. */
+  public static fromBucket(name: string, bucket: s3.IBucket, prefix: string, options: InputChannelOptions = {}): InputChannel {
+    const key = prefix.replace(/^\/+/, '');
+    return new InputChannel(name, `s3://${bucket.bucketName}/${key}`, options, (role) => bucket.grantRead(role, `${key}*`));
+  }
+
+  /** A channel reading an S3 URI the job role can already read (no grant is added). */
+  public static fromS3Uri(name: string, s3Uri: string, options: InputChannelOptions = {}): InputChannel {
+    return new InputChannel(name, s3Uri, options);
+  }
+
+  private constructor(
+    /** Channel name. */
+    public readonly name: string,
+    /** S3 URI of the data. */
+    public readonly s3Uri: string,
+    private readonly options: InputChannelOptions,
+    private readonly grant?: (role: iam.IGrantable) => void,
+  ) {}
+
+  /** The input mode in effect. */
+  public get inputMode(): InputMode {
+    return this.options.inputMode ?? InputMode.FAST_FILE;
+  }
+
+  /** Grant the role read access and render the channel. */
+  public bind(role: iam.IGrantable): RenderedChannel {
+    this.grant?.(role);
+    return {
+      ChannelName: this.name,
+      DataSource: {
+        S3DataSource: {
+          S3DataType: 'S3Prefix',
+          S3Uri: this.s3Uri,
+          S3DataDistributionType: this.options.distribution ?? DataDistribution.FULLY_REPLICATED,
+        },
+      },
+      InputMode: this.inputMode,
+      ...(this.options.contentType ? { ContentType: this.options.contentType } : {}),
+      ...(this.options.gzipCompressed ? { CompressionType: 'Gzip' } : {}),
+    };
+  }
+}
+
+/** Where a job's model output lands, for `InitialModel.fromTrainingJob`. */
+export interface ITrainingJobOutput {
+  /** The bucket the job writes its model to. */
+  readonly outputBucket: s3.IBucket;
+  /** The key prefix of the job's model output (`models/`). */
+  readonly outputPrefix: string;
+}
+
+/**
+ * An existing model to start from (SML-REUSE): mounted as the `model` channel, the convention SageMaker's
+ * built-in algorithms use for incremental training and framework scripts can read for transfer learning.
+ */
+export class InitialModel {
+  /** The channel name the model is mounted as. */
+  public static readonly CHANNEL_NAME = 'model';
+
+  /** A model artifact (e.g. `model.tar.gz`) in a bucket; the job role gets read access to it. */
+  public static fromBucket(bucket: s3.IBucket, key: string): InitialModel {
+    return new InitialModel(`s3://${bucket.bucketName}/${key}`, (role) => bucket.grantRead(role, key));
+  }
+
+  /** A model artifact at an S3 URI the job role can already read. */
+  public static fromS3Uri(s3Uri: string): InitialModel {
+    return new InitialModel(s3Uri);
+  }
+
+  /** The model a finished run of `job` produced (`<output>/<trainingJobName>/output/model.tar.gz`). */
+  public static fromTrainingJob(job: ITrainingJobOutput, trainingJobName: string): InitialModel {
+    const key = `${job.outputPrefix}${trainingJobName}/output/model.tar.gz`;
+    return InitialModel.fromBucket(job.outputBucket, key);
+  }
+
+  private constructor(
+    /** S3 URI of the model artifact. */
+    public readonly s3Uri: string,
+    private readonly grant?: (role: iam.IGrantable) => void,
+  ) {}
+
+  /** Grant the role read access and render the `model` channel. */
+  public bind(role: iam.IGrantable): RenderedChannel {
+    this.grant?.(role);
+    return {
+      ChannelName: InitialModel.CHANNEL_NAME,
+      DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: this.s3Uri, S3DataDistributionType: 'FullyReplicated' } },
+      InputMode: InputMode.FILE,
+      ContentType: 'application/x-sagemaker-model',
+      CompressionType: 'None',
+    };
+  }
+}

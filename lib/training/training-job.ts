@@ -1,0 +1,655 @@
+import { ArnFormat, Duration, Names, Size, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { GuardTags, GUARD_ENABLED } from '../idle/guard-tags';
+import { acknowledgeWildcards } from '../private/acknowledge';
+import { refuse, warn } from '../private/messages';
+import { ArtifactPrefix, MlArtifactsBucket } from '../storage/artifacts-bucket';
+import { DebuggerRule, DebuggerRuleKind, ruleEvaluatorImage } from './debugger';
+import { TrainingImage } from './image';
+import { InitialModel, InputChannel, ITrainingJobOutput } from './inputs';
+import { TrainingInstance } from './instance';
+import { MetricDefinition, Objective } from './objective';
+import { JobNaming, literalNaming } from './private/naming';
+import { renderCreateTrainingJobRequest, TrainingJobSpec } from './request';
+
+/** The longest MaxRuntime the API accepts: 28 days. */
+const MAX_RUNTIME_LIMIT = Duration.days(28);
+/** Job-name prefixes leave room for `-` and a 36-character UUID within the 63-character limit. */
+const MAX_PREFIX_LENGTH = 26;
+/** Families SageMaker Training Compiler supports (SDK-v2 training_compiler/config.py). */
+const TRAINING_COMPILER_FAMILIES = ['p3', 'p3dn', 'g4dn', 'p4d', 'g5'];
+
+/** Properties of a `SustainableTrainingJob`. */
+export interface SustainableTrainingJobProps {
+  /** The training container. */
+  readonly image: TrainingImage;
+  /**
+   * Instance type (SML-START-SMALL). Previous-generation types warn (SML-SILICON).
+   * @default TrainingInstance.M5_LARGE
+   */
+  readonly instanceType?: TrainingInstance;
+  /**
+   * Number of instances (SML-START-SMALL). Multi-instance jobs get inter-container traffic encryption.
+   * @default 1
+   */
+  readonly instanceCount?: number;
+  /**
+   * ML storage volume per instance (SML-START-SMALL). FastFile input streams data, so the volume need not hold it.
+   * @default Size.gibibytes(30)
+   */
+  readonly volumeSize?: Size;
+  /**
+   * Input channels.
+   * @default - none
+   */
+  readonly inputs?: InputChannel[];
+  /**
+   * A model to start from, mounted as the `model` channel (SML-REUSE).
+   * @default - train from scratch
+   */
+  readonly initialModel?: InitialModel;
+  /**
+   * The metric the job is judged by (SML-ACCEPT); used by tuning, the acceptance gate and the guard.
+   * @default - no objective
+   */
+  readonly objective?: Objective;
+  /**
+   * More metrics to read from the log.
+   * @default - only the objective's
+   */
+  readonly metricDefinitions?: MetricDefinition[];
+  /**
+   * Static hyperparameters (strings, as the API requires).
+   * @default - none
+   */
+  readonly hyperparameters?: { [name: string]: string };
+  /**
+   * Environment variables of the container.
+   * @default - none
+   */
+  readonly environment?: { [name: string]: string };
+  /**
+   * Managed spot training (SML-SPOT). Turning it off warns.
+   * @default true
+   */
+  readonly spot?: boolean;
+  /**
+   * The longest the job may run, all retries included (SML-MAXRUN); at most 28 days.
+   * @default Duration.hours(8)
+   */
+  readonly maxRuntime?: Duration;
+  /**
+   * With spot: the longest the job may wait for capacity plus run (SML-MAXRUN); at least `maxRuntime`.
+   * @default - 2 × maxRuntime
+   */
+  readonly maxWait?: Duration;
+  /**
+   * Write checkpoints to the bucket's `checkpoints/<run>/` prefix (SML-CKPT).
+   * @default - true when spot is on
+   */
+  readonly checkpointing?: boolean;
+  /**
+   * Retries after an internal error or interruption (1–30); MaxRuntime and MaxWait cover all attempts together.
+   * @default 2
+   */
+  readonly retryAttempts?: number;
+  /**
+   * SageMaker Debugger built-in rules, for accounts that still have Debugger (SML-GUARD).
+   * @default - none (TrainingJobGuard watches jobs without Debugger)
+   */
+  readonly debuggerRules?: DebuggerRule[];
+  /**
+   * Enable SageMaker Training Compiler (SML-COMPILE). Supported only on ml.p3, ml.p3dn, ml.g4dn, ml.p4d and
+   * ml.g5 with a Training Compiler image; AWS no longer releases new versions of it.
+   * @default false
+   */
+  readonly trainingCompiler?: boolean;
+  /**
+   * Write TensorBoard output (to the scratch `debug/` prefix).
+   * @default false
+   */
+  readonly tensorBoard?: boolean;
+  /**
+   * Tag the job so TrainingJobGuard watches it (SML-GUARD). Turning it off warns.
+   * @default true
+   */
+  readonly guard?: boolean;
+  /**
+   * The artifacts bucket (models, checkpoints, debug output).
+   * @default - a new MlArtifactsBucket, unless `bucket` is given
+   */
+  readonly artifactsBucket?: MlArtifactsBucket;
+  /**
+   * Bring your own bucket instead of an MlArtifactsBucket: the same prefixes are used, and expiring its scratch
+   * prefixes is up to you (SML-ARTIFACTS warns).
+   * @default - see `artifactsBucket`
+   */
+  readonly bucket?: s3.IBucket;
+  /**
+   * KMS key for the ML storage volume and the model output.
+   * @default - AWS-managed encryption
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Execution role. Bring your own, or get a least-privilege role (bucket prefixes, image pull, logs, metrics).
+   * @default - a new role
+   */
+  readonly role?: iam.IRole;
+  /**
+   * VPC to run the job in.
+   * @default - no VPC
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * Subnets of the VPC.
+   * @default - the VPC's private subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * Security groups in the VPC.
+   * @default - a new security group without ingress
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+  /**
+   * Network isolation: the container makes no outbound calls.
+   * @default false
+   */
+  readonly networkIsolation?: boolean;
+  /**
+   * Encrypt traffic between instances of a multi-instance job.
+   * @default - true when instanceCount > 1
+   */
+  readonly interContainerEncryption?: boolean;
+  /**
+   * Job-name prefix (≤ 26 characters, letters, digits and hyphens); each run appends a unique suffix.
+   * @default - derived from the construct path
+   */
+  readonly jobNamePrefix?: string;
+  /**
+   * Tags on every job.
+   * @default - only the guard and objective tags
+   */
+  readonly tags?: { [key: string]: string };
+}
+
+/** Options of `renderRequest`. */
+export interface RenderRequestOptions {
+  /**
+   * The training job name.
+   * @default - `<jobNamePrefix>-example`
+   */
+  readonly trainingJobName?: string;
+}
+
+/**
+ * One SageMaker training job, defined once with sustainable defaults (SML-START-SMALL, SML-SPOT, SML-CKPT,
+ * SML-MAXRUN, SML-ARTIFACTS, SML-GUARD) and rendered to the CreateTrainingJob request shape by `renderRequest()`.
+ * Orchestrators (TrainingWorkflow, TrainingPipeline, SustainableTuningJob) place that rendering in their envelope.
+ */
+export class SustainableTrainingJob extends Construct implements ITrainingJobOutput, iam.IGrantable {
+  /** The execution role. */
+  public readonly role: iam.IRole;
+  /** The principal of the execution role. */
+  public readonly grantPrincipal: iam.IPrincipal;
+  /** The bucket for models, checkpoints and debug output. */
+  public readonly outputBucket: s3.IBucket;
+  /** The artifacts bucket, when an MlArtifactsBucket is used. */
+  public readonly artifactsBucket?: MlArtifactsBucket;
+  /** Key prefix of model output. */
+  public readonly outputPrefix = ArtifactPrefix.MODELS;
+  /** Instance type. */
+  public readonly instanceType: TrainingInstance;
+  /** Instance count. */
+  public readonly instanceCount: number;
+  /** Max runtime, all attempts together. */
+  public readonly maxRuntime: Duration;
+  /** Max wait (spot only). */
+  public readonly maxWait?: Duration;
+  /** Spot on. */
+  public readonly spot: boolean;
+  /** Objective, if any. */
+  public readonly objective?: Objective;
+  /** Job-name prefix. */
+  public readonly jobNamePrefix: string;
+  /** Debugger rules. */
+  public readonly debuggerRules: DebuggerRule[];
+  /** The security groups, when the job runs in a VPC. */
+  public readonly connections?: ec2.Connections;
+  /** Rule ids of the defaults and checks applied to this job (for the summary and the report). */
+  public readonly appliedRules: string[] = [];
+
+  private readonly spec: TrainingJobSpec;
+
+  constructor(scope: Construct, id: string, props: SustainableTrainingJobProps) {
+    super(scope, id);
+    const applied = (ruleId: string) => {
+      if (!this.appliedRules.includes(ruleId)) this.appliedRules.push(ruleId);
+    };
+
+    // --- names -------------------------------------------------------------------------------------------
+    this.jobNamePrefix = props.jobNamePrefix ?? defaultPrefix(this);
+    checkPrefix(this.jobNamePrefix);
+
+    // --- instance (SML-START-SMALL, SML-SILICON) ---------------------------------------------------------------
+    this.instanceType = props.instanceType ?? TrainingInstance.M5_LARGE;
+    this.instanceCount = props.instanceCount ?? 1;
+    applied('SML-START-SMALL');
+    if (!Token.isUnresolved(this.instanceCount) && (!Number.isInteger(this.instanceCount) || this.instanceCount < 1)) {
+      refuse('SML-START-SMALL', {
+        prop: 'instanceCount',
+        value: this.instanceCount,
+        problem: 'must be a whole number of at least 1',
+        fix: 'start with 1 instance and scale out only when utilisation shows the need',
+      });
+    }
+    if (this.instanceCount > 1) {
+      warn(this, 'SML-START-SMALL', `instanceCount ${this.instanceCount}: distributed training multiplies the footprint; check that one instance is really too slow`);
+    }
+    if (this.instanceType.previousGeneration) {
+      warn(this, 'SML-SILICON', `instanceType '${this.instanceType.name}' is a previous-generation type (${this.instanceType.family}); current-generation types do more work per watt`);
+    }
+    applied('SML-SILICON');
+    const volume = props.volumeSize ?? Size.gibibytes(30);
+    const volumeGb = volume.toGibibytes();
+    if (!Token.isUnresolved(volumeGb) && (volumeGb < 1 || volumeGb > 16384 || !Number.isInteger(volumeGb))) {
+      refuse('SML-START-SMALL', {
+        prop: 'volumeSize',
+        value: volume.toString(),
+        problem: `${volumeGb} GiB is outside 1–16384 whole GiB`,
+        fix: 'size the volume to what the job writes locally; FastFile input needs no room for the dataset',
+      });
+    }
+    if (this.instanceType.isTrainium && props.image.knownUri && !/neuron/i.test(props.image.knownUri)) {
+      warn(this, 'SML-SILICON', `instanceType '${this.instanceType.name}' is Trainium but the image '${props.image.knownUri}' is not a Neuron image; use e.g. pytorch-training-neuronx`);
+    }
+
+    // --- time limits (SML-MAXRUN, SML-SPOT) ----------------------------------------------------------------
+    this.spot = props.spot ?? true;
+    this.maxRuntime = props.maxRuntime ?? Duration.hours(8);
+    const maxRuntimeS = this.maxRuntime.toSeconds();
+    if (maxRuntimeS < 1 || maxRuntimeS > MAX_RUNTIME_LIMIT.toSeconds()) {
+      refuse('SML-MAXRUN', {
+        prop: 'maxRuntime',
+        value: this.maxRuntime,
+        problem: 'must be between 1 second and 28 days (the API limit)',
+        fix: 'bound the job by the longest run you expect, e.g. Duration.hours(8)',
+      });
+    }
+    applied('SML-MAXRUN');
+    if (!this.spot) {
+      if (props.maxWait) {
+        refuse('SML-SPOT', {
+          prop: 'maxWait',
+          value: props.maxWait,
+          problem: 'only applies to managed spot training, and spot is off',
+          fix: 'remove maxWait, or leave spot on',
+        });
+      }
+      warn(this, 'SML-SPOT', 'spot is off: the job runs on on-demand capacity instead of spare capacity');
+    } else {
+      applied('SML-SPOT');
+      this.maxWait = props.maxWait ?? Duration.seconds(maxRuntimeS * 2);
+      if (this.maxWait.toSeconds() < maxRuntimeS) {
+        refuse('SML-MAXRUN', {
+          prop: 'maxWait',
+          value: this.maxWait,
+          problem: `is shorter than maxRuntime (${this.maxRuntime.toHumanString()}); the API requires MaxWaitTimeInSeconds ≥ MaxRuntimeInSeconds`,
+          fix: `set maxWait to at least ${this.maxRuntime.toHumanString()} (the default is 2 × maxRuntime)`,
+        });
+      }
+    }
+    const retryAttempts = props.retryAttempts ?? 2;
+    if (!Number.isInteger(retryAttempts) || retryAttempts < 1 || retryAttempts > 30) {
+      refuse('SML-MAXRUN', {
+        prop: 'retryAttempts',
+        value: retryAttempts,
+        problem: 'must be a whole number from 1 to 30 (the API range)',
+        fix: 'keep the default of 2',
+      });
+    }
+
+    // --- storage (SML-ARTIFACTS, SML-CKPT) ---------------------------------------------------------------
+    if (props.artifactsBucket && props.bucket) {
+      refuse('SML-ARTIFACTS', {
+        prop: 'bucket',
+        value: props.bucket.node.path,
+        problem: 'cannot be given together with artifactsBucket',
+        fix: 'pass one of them',
+      });
+    }
+    if (props.bucket) {
+      this.outputBucket = props.bucket;
+      warn(this, 'SML-ARTIFACTS', `bucket '${props.bucket.node.path}' is your own: make its ${ArtifactPrefix.SCRATCH.join(', ')} prefixes expire (MlArtifactsBucket does) and never ${ArtifactPrefix.MODELS}`);
+    } else {
+      this.artifactsBucket = props.artifactsBucket ?? new MlArtifactsBucket(this, 'Artifacts', { encryptionKey: props.encryptionKey });
+      this.outputBucket = this.artifactsBucket.bucket;
+    }
+    applied('SML-ARTIFACTS');
+    const checkpointing = props.checkpointing ?? this.spot;
+    if (this.spot && !checkpointing) {
+      warn(this, 'SML-CKPT', 'checkpointing is off with spot on: an interrupted job starts over from the beginning');
+    }
+    if (checkpointing) applied('SML-CKPT');
+    if (checkpointing && this.artifactsBucket) {
+      const lifetime = this.artifactsBucket.checkpointExpiration;
+      const longest = this.spot ? this.maxWait! : this.maxRuntime;
+      if (!Token.isUnresolved(lifetime.toSeconds()) && lifetime.toSeconds() < longest.toSeconds()) {
+        refuse('SML-CKPT', {
+          prop: 'artifactsBucket.checkpointExpiration',
+          value: lifetime,
+          problem: `expires checkpoints before the job can finish (${this.spot ? 'maxWait' : 'maxRuntime'} ${longest.toHumanString()}), so a resumed job may find none`,
+          fix: `set checkpointExpiration to at least ${Math.ceil(longest.toDays({ integral: false }))} days, or shorten the job`,
+        });
+      }
+    }
+
+    // --- objective (SML-ACCEPT) ----------------------------------------------------------------------------
+    this.objective = props.objective;
+    if (this.objective) applied('SML-ACCEPT');
+    const metricDefinitions = [...(this.objective?.metricDefinitions() ?? []), ...(props.metricDefinitions ?? [])];
+    const metricNames = metricDefinitions.map((m) => m.name);
+    const dupMetric = metricNames.find((n, i) => metricNames.indexOf(n) !== i);
+    if (dupMetric) {
+      refuse('SML-ACCEPT', {
+        prop: 'metricDefinitions',
+        value: dupMetric,
+        problem: 'is defined twice (once may be the objective)',
+        fix: 'define each metric once',
+      });
+    }
+
+    // --- network --------------------------------------------------------------------------------------------
+    const networkIsolation = props.networkIsolation ?? false;
+    let vpcSpec: TrainingJobSpec['vpc'];
+    if (props.vpc) {
+      const sgs = props.securityGroups ?? [
+        new ec2.SecurityGroup(this, 'SecurityGroup', { vpc: props.vpc, allowAllOutbound: true, description: `Training job ${this.jobNamePrefix}` }),
+      ];
+      this.connections = new ec2.Connections({ securityGroups: sgs });
+      const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
+      vpcSpec = { securityGroupIds: sgs.map((sg) => sg.securityGroupId), subnets: subnets.subnetIds };
+    } else if (props.securityGroups || props.vpcSubnets) {
+      refuse('SML-MANAGED', {
+        prop: props.securityGroups ? 'securityGroups' : 'vpcSubnets',
+        value: 'given',
+        problem: 'needs a vpc',
+        fix: 'pass vpc as well',
+      });
+    }
+    const interContainerEncryption = props.interContainerEncryption ?? this.instanceCount > 1;
+    if (this.instanceCount > 1 && props.interContainerEncryption === false) {
+      warn(this, 'SML-START-SMALL', 'interContainerEncryption is off for a multi-instance job: traffic between instances is not encrypted');
+    }
+
+    // --- Debugger (SML-GUARD) -------------------------------------------------------------------------------------
+    this.debuggerRules = props.debuggerRules ?? [];
+    this.checkDebugger(this.debuggerRules, networkIsolation, !!props.vpc);
+    const debugRules = this.debuggerRules.filter((r) => r.kind === DebuggerRuleKind.DEBUG);
+    const profilerRules = this.debuggerRules.filter((r) => r.kind === DebuggerRuleKind.PROFILER);
+    const guard = props.guard ?? true;
+    if (!guard) {
+      warn(this, 'SML-GUARD', 'guard is off: TrainingJobGuard will not stop this job when its accelerators idle, its objective stalls or it overfits');
+    } else {
+      applied('SML-GUARD');
+    }
+
+    // --- Training Compiler (SML-COMPILE) ---------------------------------------------------------------------------
+    const hyperParameters = { ...(props.hyperparameters ?? {}) };
+    if (props.trainingCompiler) {
+      if (!TRAINING_COMPILER_FAMILIES.includes(this.instanceType.family)) {
+        refuse('SML-COMPILE', {
+          prop: 'trainingCompiler',
+          value: true,
+          problem: `is not supported on ${this.instanceType.name} (only ${TRAINING_COMPILER_FAMILIES.map((f) => `ml.${f}`).join(', ')})`,
+          fix: this.instanceType.isTrainium ? 'Trainium compiles through the Neuron SDK already; drop trainingCompiler' : 'drop trainingCompiler or choose a supported GPU family',
+        });
+      }
+      warn(this, 'SML-COMPILE', 'SageMaker Training Compiler receives no new releases or patches; prefer torch.compile in a current framework image');
+      hyperParameters.sagemaker_training_compiler_enabled = 'true';
+      hyperParameters.sagemaker_training_compiler_debug_mode = 'false';
+      applied('SML-COMPILE');
+    }
+
+    // --- channels (SML-REUSE) --------------------------------------------------------------------------------------
+    const inputs = props.inputs ?? [];
+    const names = inputs.map((c) => c.name);
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup) {
+      refuse('SML-REUSE', { prop: 'inputs', value: dup, problem: 'channel name is used twice', fix: 'give every channel its own name' });
+    }
+    if (props.initialModel && names.includes(InitialModel.CHANNEL_NAME)) {
+      refuse('SML-REUSE', {
+        prop: 'inputs',
+        value: InitialModel.CHANNEL_NAME,
+        problem: 'is reserved for initialModel',
+        fix: 'rename the input channel',
+      });
+    }
+    if (props.initialModel) applied('SML-REUSE');
+
+    // --- role ----------------------------------------------------------------------------------------------------------------
+    this.role = props.role ?? this.createRole(props.encryptionKey, !!props.vpc);
+    this.grantPrincipal = this.role.grantPrincipal;
+    const image = props.image.bind(this, this.role);
+    const channels = [
+      ...inputs.map((c) => c.bind(this.role)),
+      ...(props.initialModel ? [props.initialModel.bind(this.role)] : []),
+    ];
+    this.grantBucket(checkpointing);
+    if (this.debuggerRules.some((r) => r.stopsTraining)) {
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['sagemaker:StopTrainingJob'],
+        resources: [Stack.of(this).formatArn({ service: 'sagemaker', resource: 'training-job', resourceName: `${this.jobNamePrefix.toLowerCase()}*` })],
+      }));
+    }
+
+    // --- tags ------------------------------------------------------------------------------------------------------------------
+    const tags: { Key: string; Value: string }[] = [];
+    if (guard) {
+      tags.push({ Key: GuardTags.GUARD, Value: GUARD_ENABLED });
+      if (this.objective) {
+        tags.push({ Key: GuardTags.OBJECTIVE_METRIC, Value: this.objective.metricName });
+        tags.push({ Key: GuardTags.OBJECTIVE_DIRECTION, Value: this.objective.direction });
+        if (this.objective.trainingMetric) tags.push({ Key: GuardTags.TRAIN_METRIC, Value: this.objective.trainingMetric.name });
+      }
+    }
+    for (const [Key, Value] of Object.entries(props.tags ?? {})) tags.push({ Key, Value });
+
+    const debugUri = `s3://${this.outputBucket.bucketName}/${ArtifactPrefix.DEBUG}`;
+    this.spec = {
+      jobNamePrefix: this.jobNamePrefix,
+      roleArn: this.role.roleArn,
+      imageUri: image.imageUri,
+      metricDefinitions,
+      channels,
+      outputS3Uri: `s3://${this.outputBucket.bucketName}/${ArtifactPrefix.MODELS}`,
+      outputKmsKeyId: props.encryptionKey?.keyArn,
+      instanceType: this.instanceType.name,
+      instanceCount: this.instanceCount,
+      volumeSizeGb: volumeGb,
+      volumeKmsKeyId: props.encryptionKey?.keyArn,
+      maxRuntimeSeconds: maxRuntimeS,
+      spot: this.spot,
+      maxWaitSeconds: this.maxWait?.toSeconds(),
+      checkpointBaseUri: checkpointing ? `s3://${this.outputBucket.bucketName}/${ArtifactPrefix.CHECKPOINTS}${this.jobNamePrefix}/` : undefined,
+      retryAttempts,
+      hyperParameters,
+      environment: { ...(props.environment ?? {}) },
+      tags,
+      vpc: vpcSpec,
+      networkIsolation,
+      interContainerEncryption,
+      debugOutputUri: debugUri,
+      debugHookCollections: dedupeCollections(debugRules.flatMap((r) => r.defaultCollections())),
+      debugRules: debugRules.map((r) => ({ name: r.name, parameters: r.ruleParameters(this.jobNamePrefix) })),
+      profilerRules: profilerRules.map((r) => ({ name: r.name, parameters: r.ruleParameters(this.jobNamePrefix) })),
+      ruleEvaluatorImage: this.debuggerRules.length > 0 ? ruleEvaluatorImage(this) : undefined,
+      tensorBoard: props.tensorBoard ?? false,
+    };
+  }
+
+  /** The CreateTrainingJob request (PascalCase; tokens allowed), with a literal job name. */
+  public renderRequest(options: RenderRequestOptions = {}): { [key: string]: any } {
+    const name = options.trainingJobName ?? `${this.jobNamePrefix}-example`;
+    return this.renderWith(literalNaming(name));
+  }
+
+  /**
+   * The CreateTrainingJob request with the job name and per-run paths in an orchestrator's own terms.
+   * For orchestrators in this library; not a stable API.
+   * @internal
+   */
+  public _renderWith(naming: JobNaming): { [key: string]: any } {
+    return this.renderWith(naming);
+  }
+
+  /**
+   * The resolved definition, for renderers that build other request shapes (tuning job definitions).
+   * @internal
+   */
+  public get _spec(): TrainingJobSpec {
+    return this.spec;
+  }
+
+  private renderWith(naming: JobNaming) {
+    return renderCreateTrainingJobRequest(this.spec, naming);
+  }
+
+  private checkDebugger(rules: DebuggerRule[], networkIsolation: boolean, inVpc: boolean): void {
+    if (rules.length === 0) return;
+    const names = rules.map((r) => r.name);
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup) {
+      refuse('SML-GUARD', { prop: 'debuggerRules', value: dup, problem: 'two rule configurations have the same name', fix: 'give the second one its own name' });
+    }
+    for (const kind of [DebuggerRuleKind.DEBUG, DebuggerRuleKind.PROFILER]) {
+      const n = rules.filter((r) => r.kind === kind).length;
+      if (n > 20) {
+        refuse('SML-GUARD', { prop: 'debuggerRules', value: n, problem: `has more than 20 ${kind} rules (the API limit)`, fix: 'keep the rules that can stop a wasteful job' });
+      }
+    }
+    for (const r of rules) {
+      if (r.kind === DebuggerRuleKind.PROFILER && this.instanceType.isTrainium) {
+        refuse('SML-SILICON', {
+          prop: 'debuggerRules',
+          value: r.ruleName,
+          problem: `profiler rules read nothing on Trainium (${this.instanceType.name}): SageMaker profiling is off on ml.trn*`,
+          fix: 'drop the profiler rule; TrainingJobGuard watches Neuron core utilisation',
+        });
+      }
+      if (r.gpuOnly && !this.instanceType.isGpu) {
+        refuse('SML-SILICON', {
+          prop: 'debuggerRules',
+          value: r.ruleName,
+          problem: `reads GPU metrics only, and ${this.instanceType.name} has no GPU`,
+          fix: 'drop the rule or use a CPU rule such as CPUBottleneck',
+        });
+      }
+      if (r.stopsTraining) {
+        const why = networkIsolation ? 'network isolation' : inVpc ? 'a VPC' : this.spot ? 'managed spot training (interruptions)' : undefined;
+        if (why) {
+          refuse('SML-GUARD', {
+            prop: `debuggerRules[${r.name}].stopTraining`,
+            value: true,
+            problem: `built-in Debugger actions do not work with ${why}`,
+            fix: networkIsolation || inVpc ? 'rely on TrainingJobGuard to stop the job' : 'set spot: false for this job, or rely on TrainingJobGuard',
+          });
+        }
+      }
+    }
+    warn(this, 'SML-GUARD', 'Debugger rules need an account that already used SageMaker Debugger (closed to new customers since 2026-07-30); TrainingJobGuard works without it');
+  }
+
+  private createRole(key: kms.IKey | undefined, inVpc: boolean): iam.IRole {
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+      description: `Execution role of training jobs ${this.jobNamePrefix}*`,
+    });
+    const stack = Stack.of(this);
+    const logGroupArn = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '/aws/sagemaker/TrainingJobs', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+      resources: [logGroupArn, `${logGroupArn}:log-stream:*`],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['cloudwatch:PutMetricData'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'cloudwatch:namespace': '/aws/sagemaker/TrainingJobs' } },
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }));
+    if (inVpc) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: [
+          'ec2:CreateNetworkInterface', 'ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface',
+          'ec2:DeleteNetworkInterfacePermission', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcs',
+          'ec2:DescribeDhcpOptions', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups',
+        ],
+        resources: ['*'],
+      }));
+    }
+    key?.grantEncryptDecrypt(role);
+    acknowledgeWildcards(this, [
+      { finding: /^Resource::\*$/, reason: 'ecr:GetAuthorizationToken, cloudwatch:PutMetricData (conditioned on the /aws/sagemaker/TrainingJobs namespace) and the VPC network-interface actions support no resource-level permissions.' },
+      { finding: /^Resource::.*:log-group:\/aws\/sagemaker\/TrainingJobs:log-stream:\*$/, reason: 'SageMaker names one log stream per job and host at run time.' },
+      { finding: /^Resource::<[^>]+\.Arn>\/(models|debug|checkpoints\/[a-z0-9-]+)\/\*$/, reason: 'SageMaker writes objects named at run time under the job\'s fixed bucket prefixes (models/, debug/, checkpoints/<prefix>/) and nowhere else.' },
+      { finding: /^Resource::<[^>]+\.Arn>\/.+\*$/, reason: 'Read access to the objects under an input channel\'s prefix, named by the dataset.' },
+      { finding: /^Action::s3:(GetObject|GetBucket|List)\*$/, reason: 'Read-only S3 action groups granted by bucket.grantRead on input prefixes only.' },
+      { finding: /^Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:training-job\/[a-z0-9-]+\*$/, reason: 'The Debugger StopTraining action may stop only this definition\'s own jobs (<prefix>*).' },
+    ]);
+    return role;
+  }
+
+  private grantBucket(checkpointing: boolean): void {
+    const b = this.outputBucket;
+    const objects = (prefix: string) => b.arnForObjects(`${prefix}*`);
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+      resources: [objects(ArtifactPrefix.MODELS), objects(ArtifactPrefix.DEBUG)],
+    }));
+    const prefixes = [ArtifactPrefix.DEBUG];
+    if (checkpointing) {
+      const ckpt = `${ArtifactPrefix.CHECKPOINTS}${this.jobNamePrefix}/`;
+      prefixes.push(ckpt);
+      // SageMaker syncs checkpoints both ways and mirrors deletions made in the container.
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+        resources: [objects(ckpt)],
+      }));
+    }
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [b.bucketArn],
+      conditions: { StringLike: { 's3:prefix': prefixes.map((p) => `${p}*`) } },
+    }));
+    const key = this.artifactsBucket?.encryptionKey ?? b.encryptionKey;
+    key?.grantEncryptDecrypt(this.role);
+  }
+}
+
+function defaultPrefix(scope: Construct): string {
+  const raw = Names.uniqueResourceName(scope, { maxLength: MAX_PREFIX_LENGTH, separator: '-' }).toLowerCase();
+  const cleaned = raw.replace(/[^a-z0-9-]/g, '').replace(/^-+|-+$/g, '').replace(/-{2,}/g, '-');
+  return cleaned.slice(0, MAX_PREFIX_LENGTH).replace(/-+$/, '') || 'training';
+}
+
+function checkPrefix(prefix: string): void {
+  if (Token.isUnresolved(prefix)) return;
+  if (!/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/.test(prefix) || prefix.length > MAX_PREFIX_LENGTH) {
+    refuse('SML-MANAGED', {
+      prop: 'jobNamePrefix',
+      value: prefix,
+      problem: `must be 1–${MAX_PREFIX_LENGTH} letters, digits and inner hyphens, so that each run can append a unique 37-character suffix within the 63-character job-name limit`,
+      fix: 'use a short name such as churn-xgb',
+    });
+  }
+}
+
+function dedupeCollections(cs: { CollectionName: string; CollectionParameters?: { [k: string]: string } }[]) {
+  const seen = new Map<string, (typeof cs)[number]>();
+  for (const c of cs) if (!seen.has(c.CollectionName)) seen.set(c.CollectionName, c);
+  return [...seen.values()];
+}
