@@ -31,6 +31,7 @@ export interface RefusalDetails {
 /** Render a value for a message. */
 export function show(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'number') return String(value);
   if (value !== null && typeof value === 'object' && 'toHumanString' in value && typeof (value as any).toHumanString === 'function') {
     return (value as any).toHumanString();
   }

@@ -153,7 +153,8 @@ export function ruleEvaluatorImage(scope: Construct): string {
         fix: 'drop debuggerRules and rely on TrainingJobGuard, or train in a region with Debugger',
       });
     }
-    return `${account}.dkr.ecr.${stack.region}.${stack.urlSuffix}/${suffix}`;
+    const dnsSuffix = stack.region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+    return `${account}.dkr.ecr.${stack.region}.${dnsSuffix}/${suffix}`;
   }
   const id = 'SustainableMlDebuggerRuleImages';
   const mapping =

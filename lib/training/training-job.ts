@@ -146,7 +146,7 @@ export interface SustainableTrainingJobProps {
   readonly vpc?: ec2.IVpc;
   /**
    * Subnets of the VPC.
-   * @default - the VPC's private subnets
+   * @default - the VPC's private subnets (isolated ones when it has no private subnets)
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
   /**
@@ -370,7 +370,7 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
         new ec2.SecurityGroup(this, 'SecurityGroup', { vpc: props.vpc, allowAllOutbound: true, description: `Training job ${this.jobNamePrefix}` }),
       ];
       this.connections = new ec2.Connections({ securityGroups: sgs });
-      const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
+      const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? {});
       vpcSpec = { securityGroupIds: sgs.map((sg) => sg.securityGroupId), subnets: subnets.subnetIds };
     } else if (props.securityGroups || props.vpcSubnets) {
       refuse('SML-MANAGED', {
