@@ -24,6 +24,10 @@ describe('TrainingWorkflow', () => {
     expectValidAsl(definition);
   });
 
+  test('no unresolved CDK token is left in the definition', () => {
+    expect(JSON.stringify(template.findResources('AWS::StepFunctions::StateMachine'))).not.toMatch(/Token\[/);
+  });
+
   test('SML-MANAGED: a Standard state machine runs the job with createTrainingJob.sync', () => {
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineType: 'STANDARD' });
     expect(train.Resource).toBe('arn:aws:states:::sagemaker:createTrainingJob.sync');

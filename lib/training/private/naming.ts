@@ -19,7 +19,8 @@ export function literalNaming(name: string): JobNaming {
 
 /** Step Functions: the name is read from a JSONPath of the state input (set once per execution). */
 export function stepFunctionsNaming(path: string): JobNaming {
-  const escape = (s: string) => s.replace(/([{}'\\])/g, '\\$1');
+  // Escape States.Format's special characters in literal text only; CDK token markers must stay intact.
+  const escape = (s: string) => s.replace(/\$\{Token\[[^\]]+\]\}|([{}'\\])/g, (m, special) => (special ? `\\${special}` : m));
   return {
     jobName: (key) => ({ [`${key}.$`]: path }),
     perRun: (key, base) => ({ [`${key}.$`]: `States.Format('${escape(base)}{}/', ${path})` }),

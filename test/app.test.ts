@@ -1,0 +1,65 @@
+/**
+ * The example app, synthesized as `cdk synth` does: cdk.json's context and aws-cdk-lib's built-in CloudFormation
+ * validation on (as errors, via @aws-cdk/core:validateAgainstDefaultRules). It must pass cdk-nag's AwsSolutions pack
+ * with every acknowledgement carrying a reason, and every request it renders must be valid.
+ */
+import { Stack, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { buildExampleApp } from '../bin/example';
+import { SustainableTrainingJob, summarizeTrainingJobs } from '../lib';
+import { newTestApp } from './support/app';
+import { expectValidAsl, stateMachineDefinitions } from './support/asl';
+import { expectValidCreateTrainingJob } from './support/requests';
+
+const app = newTestApp({ validate: true });
+const stacks = buildExampleApp(app);
+// Synthesizes with built-in CloudFormation validation; throws on any E/F finding.
+const assembly = app.synth();
+
+describe('example app', () => {
+  test('synthesizes with built-in CloudFormation validation on and the cdk.json flags', () => {
+    expect(app.node.tryGetContext('@aws-cdk/core:validateAgainstDefaultRules')).toBe(true);
+    expect(assembly.stacks.map((s) => s.stackName)).toEqual(stacks.map((s) => s.stackName));
+  });
+
+  test.each(stacks.map((s) => [s.stackName, s]))('%s passes cdk-nag AwsSolutions with zero unacknowledged findings', (_n, stack) => {
+    const report = new AwsSolutionsChecks().validateScope(stack as Stack);
+    const open = report.violations.map((v: any) => `${v.ruleName} ${v.violatingResources.map((r: any) => r.constructPath).join(', ')}`);
+    expect(open).toEqual([]);
+  });
+
+  test('every acknowledgement carries a reason', () => {
+    const acks = app.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).map((m) => ({ path: c.node.path, data: m.data })));
+    expect(acks.length).toBeGreaterThan(5);
+    for (const a of acks) {
+      for (const [id, reason] of Object.entries(a.data as Record<string, string>)) expect(`${a.path} ${id}: ${reason}`).toMatch(/: .{30,}$/);
+    }
+  });
+
+  test('every training request the app renders is valid against the official SageMaker model', () => {
+    const jobs = app.node.findAll().filter((c): c is SustainableTrainingJob => c instanceof SustainableTrainingJob);
+    expect(jobs.length).toBeGreaterThan(0);
+    for (const job of jobs) expectValidCreateTrainingJob(job, job.renderRequest());
+  });
+
+  test('no unresolved CDK token is left in any template', () => {
+    for (const s of assembly.stacks) expect(JSON.stringify(s.template)).not.toMatch(/Token\[/);
+  });
+
+  test('every state machine is valid ASL', () => {
+    for (const stack of stacks) {
+      for (const def of Object.values(stateMachineDefinitions(stack))) expectValidAsl(def);
+    }
+  });
+
+  test('the summary lists every job with its instance, spot, max runtime and rule ids', () => {
+    const summary = summarizeTrainingJobs(app);
+    expect(summary[0]).toMatchObject({ instances: '1 × ml.m5.large', spot: true, maxRuntimeHours: 8, maxWaitHours: 16 });
+    expect(summary[0].rules).toEqual(expect.arrayContaining(['SML-SPOT', 'SML-CKPT', 'SML-MAXRUN', 'SML-REUSE', 'SML-ACCEPT']));
+  });
+
+  test.each(stacks.map((s) => [s.stackName, s]))('%s template snapshot', (_n, stack) => {
+    expect(Template.fromStack(stack as Stack).toJSON()).toMatchSnapshot();
+  });
+});
