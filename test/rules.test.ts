@@ -1,0 +1,57 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { allRules, rule, RULES, warningId } from '../lib';
+import { renderRulesTable } from '../lib/docs/rules-table';
+
+const ROOT = path.join(__dirname, '..');
+const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+
+function sources(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return sources(p);
+    return /\.(ts|py|sh)$/.test(e.name) && !e.name.endsWith('.d.ts') ? [p] : [];
+  });
+}
+
+describe('rule registry', () => {
+  test('every rule has an id, title, Well-Architected refs, rationale and fix', () => {
+    for (const r of allRules()) {
+      expect(r.id).toMatch(/^SML-[A-Z-]+$/);
+      expect(r.wellArchitected.length).toBeGreaterThan(0);
+      for (const ref of r.wellArchitected) expect(ref).toMatch(/^(MLSUS|SUS)\d\d-BP\d\d$/);
+      expect(r.title.length).toBeGreaterThan(10);
+      expect(r.rationale.length).toBeGreaterThan(10);
+      expect(r.fix.length).toBeGreaterThan(5);
+    }
+  });
+
+  test('the ids are those committed to in DESIGN.md', () => {
+    expect(Object.keys(RULES)).toEqual([
+      'SML-ACCEPT', 'SML-BASELINE', 'SML-REUSE', 'SML-START-SMALL', 'SML-SILICON', 'SML-COMPILE', 'SML-SPOT', 'SML-CKPT',
+      'SML-MAXRUN', 'SML-GUARD', 'SML-HPO-STRATEGY', 'SML-HPO-PARALLEL', 'SML-HPO-SPACE', 'SML-HPO-EARLYSTOP',
+      'SML-HPO-WARMSTART', 'SML-IDLE-NOTEBOOK', 'SML-IDLE-STUDIO', 'SML-MANAGED', 'SML-ARTIFACTS', 'SML-LOGS',
+      'SML-REGION', 'SML-MEASURE', 'SML-BUDGET', 'SML-CACHE',
+    ]);
+  });
+
+  test('every rule id the library code cites exists in the registry', () => {
+    const cited = new Set<string>();
+    for (const f of [...sources(path.join(ROOT, 'lib')), ...sources(path.join(ROOT, 'lambda'))]) {
+      for (const m of fs.readFileSync(f, 'utf8').matchAll(/SML-[A-Z][A-Z-]*[A-Z]/g)) cited.add(m[0]);
+    }
+    expect([...cited].filter((id) => !RULES[id])).toEqual([]);
+  });
+
+  test('the README rule table is the one rendered from the registry (run `npm run docs` when this fails)', () => {
+    expect(README).toContain(`<!-- rules:start -->\n${renderRulesTable()}\n<!-- rules:end -->`);
+  });
+
+  test('warning ids are stable: cdk-sustainable-ml:<rule id>', () => {
+    expect(warningId('SML-SPOT')).toBe('cdk-sustainable-ml:SML-SPOT');
+  });
+
+  test('fails when an unknown rule id is looked up', () => {
+    expect(() => rule('SML-NOPE')).toThrow(/Unknown sustainability rule id 'SML-NOPE'/);
+  });
+});
