@@ -4,7 +4,7 @@
 import { App, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import {
-  InitialModel, InputChannel, MlArtifactsBucket, Objective, SustainableTrainingJob,
+  InitialModel, InputChannel, MlArtifactsBucket, Objective, SageMakerLogRetention, SustainableTrainingJob,
   TrainingImage, TrainingWorkflow,
 } from '../lib';
 
@@ -13,6 +13,7 @@ export class SustainableMlExampleStack extends Stack {
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, props);
     const artifacts = new MlArtifactsBucket(this, 'Artifacts');
+    new SageMakerLogRetention(this, 'SageMakerLogs');
 
     const job = new SustainableTrainingJob(this, 'ChurnJob', {
       image: TrainingImage.fromUri('123456789012.dkr.ecr.us-west-2.amazonaws.com/churn-train:1.4.0'),

@@ -10,3 +10,4 @@ export * from './storage/artifacts-bucket';
 export * from './idle/guard-tags';
 export * from './orchestration/workflow';
 export * from './summary';
+export * from './storage/log-retention';
