@@ -11,3 +11,4 @@ export * from './idle/guard-tags';
 export * from './orchestration/workflow';
 export * from './summary';
 export * from './storage/log-retention';
+export { TrainingJobGuard, TrainingJobGuardProps, JobDiscovery } from './idle/training-job-guard';

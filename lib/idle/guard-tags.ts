@@ -15,6 +15,15 @@ export const GuardTags = {
   OBJECTIVE_DIRECTION: 'sustainable-ml:objective-direction',
   /** Training-loss metric name used with the objective metric for the overfitting check. */
   TRAIN_METRIC: 'sustainable-ml:train-metric',
+  /** `Minimize` (default: a loss) or `Maximize`: the direction in which `TRAIN_METRIC` improves. */
+  TRAIN_DIRECTION: 'sustainable-ml:train-direction',
+  /** Number of objective-metric points without improvement after which the job counts as stalled. */
+  STALL_POINTS: 'sustainable-ml:guard-stall-points',
+  /**
+   * Comma-separated checks the guard applies to this job, out of `idle`, `stall`, `overfit`, `rules`
+   * (Debugger/Profiler rule findings); `none` turns them all off. Overrides the guard's defaults.
+   */
+  CHECKS: 'sustainable-ml:guard-checks',
 } as const;
 
 /** The value of `GuardTags.GUARD` that turns the guard on for a job. */

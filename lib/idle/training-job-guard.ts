@@ -1,0 +1,418 @@
+import { existsSync } from 'fs';
+import * as path from 'path';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { isKnown, refuse, warn } from '../private/messages';
+import { GUARD_ENABLED, GuardTags } from './guard-tags';
+
+/** How the guard finds the running training jobs it watches. */
+export enum JobDiscovery {
+  /**
+   * SageMaker `Search`, filtered on status InProgress and the guard tag: one call per 100 guarded jobs, jobs
+   * without the tag cost nothing. Needs `sagemaker:Search` (which has no resource-level permissions).
+   */
+  SEARCH = 'search',
+  /**
+   * `ListTrainingJobs` (InProgress) plus `ListTags` for every running job and `DescribeTrainingJob` for every
+   * guarded one: about one call per running job. For accounts that do not grant `sagemaker:Search`.
+   */
+  LIST = 'list',
+}
+
+/** Properties of a TrainingJobGuard. */
+export interface TrainingJobGuardProps {
+  /**
+   * How often the guard sweeps the running training jobs.
+   * @default Duration.minutes(5)
+   */
+  readonly schedule?: Duration;
+
+  /**
+   * Utilisation, in percent per accelerator (GPU, Trainium) or per vCPU for CPU jobs, under which a host counts as
+   * idle. A job is idle when every host stays under it at every minute of `idleWindow` (SML-GUARD). Per job:
+   * tag `sustainable-ml:guard-idle-threshold`.
+   * @default 5
+   */
+  readonly idleThresholdPercent?: number;
+
+  /**
+   * How long a job must idle (while in the `Training` phase) before it is stopped. Whole minutes, at least 5.
+   * Per job: tag `sustainable-ml:guard-window-minutes`.
+   * @default Duration.minutes(30)
+   */
+  readonly idleWindow?: Duration;
+
+  /**
+   * Number of objective-metric points without improvement after which a job is stalled (the objective comes from
+   * the job's `sustainable-ml:objective-metric` / `objective-direction` tags). Per job: tag
+   * `sustainable-ml:guard-stall-points`.
+   * @default 10
+   */
+  readonly stallPoints?: number;
+
+  /**
+   * Number of recent points over which overfitting is judged: the objective (validation) metric trends worse while
+   * the training metric (tag `sustainable-ml:train-metric`) trends better.
+   * @default 5
+   */
+  readonly overfitPoints?: number;
+
+  /**
+   * Smallest relative change of the objective, in percent, that counts as an improvement.
+   * @default 0.1
+   */
+  readonly minImprovementPercent?: number;
+
+  /**
+   * Smallest relative worsening of the validation metric over `overfitPoints`, in percent, that counts as overfitting.
+   * @default 1
+   */
+  readonly overfitMinChangePercent?: number;
+
+  /**
+   * How far back the guard reads metrics (covers the idle window and the objective history). At most one day.
+   * @default Duration.hours(3)
+   */
+  readonly metricLookback?: Duration;
+
+  /**
+   * Only report the jobs the guard would stop (one log line each, metric `JobsWouldStop`); stop nothing.
+   * Turning it on leaves a SML-GUARD warning.
+   * @default false
+   */
+  readonly dryRun?: boolean;
+
+  /**
+   * Stop jobs whose accelerators (or CPUs) idle. Turning it off leaves a SML-GUARD warning.
+   * @default true
+   */
+  readonly stopIdleJobs?: boolean;
+
+  /**
+   * Stop jobs whose objective metric stopped improving. Turning it off leaves a SML-GUARD warning.
+   * @default true
+   */
+  readonly stopStalledJobs?: boolean;
+
+  /**
+   * Stop jobs that overfit. Turning it off leaves a SML-GUARD warning.
+   * @default true
+   */
+  readonly stopOverfittingJobs?: boolean;
+
+  /**
+   * Stop jobs whose Debugger or Profiler rules report `IssuesFound` (a second EventBridge rule on
+   * "SageMaker Training Job State Change"). Profiler rules cannot stop a job themselves. Turning it off leaves a
+   * SML-GUARD warning.
+   * @default true
+   */
+  readonly stopOnRuleFindings?: boolean;
+
+  /**
+   * Rule configuration names (prefixes) whose findings never stop a job.
+   * @default ['ProfilerReport'] - the report aggregates every profiler rule, most of them advisory
+   */
+  readonly ignoredRules?: string[];
+
+  /**
+   * Name of the Trainium (Neuron) utilisation metric, read in namespace `/aws/sagemaker/TrainingJobs` with
+   * dimension `Host`. SageMaker documents no Neuron metric for training jobs (its instance metrics are CPU, memory,
+   * GPU, GPU memory and disk utilisation), so ml.trn* jobs are judged idle only when the job publishes this metric
+   * itself (for example from neuron-monitor); without data the guard never judges them idle.
+   * @default 'NeuronCoreUtilization'
+   */
+  readonly neuronUtilizationMetricName?: string;
+
+  /**
+   * How the sweep finds the guarded running jobs.
+   * @default JobDiscovery.SEARCH
+   */
+  readonly discovery?: JobDiscovery;
+
+  /**
+   * The function's log group.
+   * @default - a new log group with `logRetention` (SML-LOGS)
+   */
+  readonly logGroup?: logs.ILogGroup;
+
+  /**
+   * Retention of the log group the guard creates (ignored when `logGroup` is given).
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * The function's execution role. The guard attaches its own least-privilege policy to it.
+   * @default - a new role
+   */
+  readonly role?: iam.IRole;
+}
+
+/** Environment variables read by the handler (lambda/training-job-guard/config.ts). */
+const ENV = {
+  DRY_RUN: 'GUARD_DRY_RUN',
+  CHECKS: 'GUARD_CHECKS',
+  IDLE_THRESHOLD_PERCENT: 'GUARD_IDLE_THRESHOLD_PERCENT',
+  IDLE_WINDOW_MINUTES: 'GUARD_IDLE_WINDOW_MINUTES',
+  STALL_POINTS: 'GUARD_STALL_POINTS',
+  OVERFIT_POINTS: 'GUARD_OVERFIT_POINTS',
+  MIN_IMPROVEMENT_PERCENT: 'GUARD_MIN_IMPROVEMENT_PERCENT',
+  OVERFIT_MIN_CHANGE_PERCENT: 'GUARD_OVERFIT_MIN_CHANGE_PERCENT',
+  LOOKBACK_MINUTES: 'GUARD_LOOKBACK_MINUTES',
+  DISCOVERY: 'GUARD_DISCOVERY',
+  NEURON_METRIC: 'GUARD_NEURON_METRIC',
+  IGNORED_RULES: 'GUARD_IGNORED_RULES',
+  METRIC_NAMESPACE: 'GUARD_METRIC_NAMESPACE',
+};
+
+/** The pre-built handler bundle (`npm run build:lambda`), from lib/idle/*.ts and from compiled lib/idle/*.js. */
+const ASSET_DIR = path.join(__dirname, '..', '..', 'assets', 'training-job-guard');
+
+/**
+ * Stops running SageMaker training jobs that waste energy (SML-GUARD): accelerators (or CPUs) that idle, an
+ * objective that stopped improving, a model that overfits, and Debugger/Profiler rules that report issues.
+ *
+ * A Lambda function (Node.js 24, arm64, pre-bundled: synth needs neither esbuild nor Docker) runs on a schedule,
+ * finds the running jobs tagged `sustainable-ml:guard=enabled` (SustainableTrainingJob sets it), reads their
+ * CloudWatch metrics (namespace `/aws/sagemaker/TrainingJobs`) with batched `GetMetricData` calls and stops the
+ * jobs that fail a check. A second EventBridge rule sends "SageMaker Training Job State Change" events with rule
+ * findings to the same function. Each stop writes one JSON log line with the reason and the figures, which is also
+ * an Embedded Metric Format document (metrics `JobsStopped`, `InstanceHoursSaved`, `AcceleratorHoursSaved`).
+ */
+export class TrainingJobGuard extends Construct {
+  /** CloudWatch namespace of the guard's metrics. */
+  public static readonly METRIC_NAMESPACE = 'cdk-sustainable-ml/TrainingJobGuard';
+
+  /** The guard function. */
+  public readonly function: lambda.Function;
+  /** The function's execution role. */
+  public readonly role: iam.IRole;
+  /** The function's log group. */
+  public readonly logGroup: logs.ILogGroup;
+  /** The rule that runs the sweep. */
+  public readonly scheduleRule: events.Rule;
+  /** The rule that forwards rule-finding events, when `stopOnRuleFindings` is on. */
+  public readonly ruleFindingsRule?: events.Rule;
+
+  constructor(scope: Construct, id: string, props: TrainingJobGuardProps = {}) {
+    super(scope, id);
+    const schedule = props.schedule ?? Duration.minutes(5);
+    const idleWindow = props.idleWindow ?? Duration.minutes(30);
+    const lookback = props.metricLookback ?? Duration.hours(3);
+    const discovery = props.discovery ?? JobDiscovery.SEARCH;
+    validate(props, idleWindow, lookback);
+
+    const checks = [
+      ['idle', props.stopIdleJobs, 'stopIdleJobs', 'training jobs whose accelerators idle keep running'],
+      ['stall', props.stopStalledJobs, 'stopStalledJobs', 'training jobs whose objective stopped improving keep running'],
+      ['overfit', props.stopOverfittingJobs, 'stopOverfittingJobs', 'training jobs that overfit keep running'],
+      ['rules', props.stopOnRuleFindings, 'stopOnRuleFindings', 'Debugger/Profiler rule findings no longer stop training jobs'],
+    ] as const;
+    for (const [, on, prop, effect] of checks) {
+      if (on === false) warn(this, 'SML-GUARD', `${prop} is false: ${effect}`);
+    }
+    if (props.dryRun) warn(this, 'SML-GUARD', 'dryRun is true: the guard only reports the jobs it would stop');
+    const enabled = checks.filter(([, on]) => on !== false).map(([name]) => name);
+
+    const assetIndex = path.join(ASSET_DIR, 'index.js');
+    if (!existsSync(assetIndex)) {
+      throw new Error(`TrainingJobGuard: the handler bundle ${assetIndex} is missing. Run \`npm run build:lambda\` `
+        + '(it runs before test, synth and pack) to build assets/training-job-guard from lambda/training-job-guard.');
+    }
+
+    this.logGroup = props.logGroup ?? new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    });
+    this.role = props.role ?? new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'cdk-sustainable-ml TrainingJobGuard: find, read metrics of and stop SageMaker training jobs',
+    });
+
+    const trainingJobs = Stack.of(this).formatArn({ service: 'sagemaker', resource: 'training-job', resourceName: '*' });
+    const policy = new iam.Policy(this, 'Policy', {
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'FindRunningJobs',
+          // Neither Search nor ListTrainingJobs supports resource-level permissions.
+          actions: discovery === JobDiscovery.SEARCH ? ['sagemaker:Search'] : ['sagemaker:ListTrainingJobs'],
+          resources: ['*'],
+        }),
+        new iam.PolicyStatement({
+          sid: 'DescribeAndStopTrainingJobs',
+          actions: [
+            'sagemaker:DescribeTrainingJob',
+            'sagemaker:StopTrainingJob',
+            ...(discovery === JobDiscovery.LIST ? ['sagemaker:ListTags'] : []),
+          ],
+          resources: [trainingJobs],
+        }),
+        new iam.PolicyStatement({
+          sid: 'ReadTrainingJobMetrics',
+          // GetMetricData does not support resource-level permissions.
+          actions: ['cloudwatch:GetMetricData'],
+          resources: ['*'],
+        }),
+        new iam.PolicyStatement({
+          sid: 'WriteOwnLogs',
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [this.logGroup.logGroupArn],
+        }),
+      ],
+    });
+    policy.attachToRole(this.role);
+
+    this.function = new lambda.Function(this, 'Resource', {
+      description: 'cdk-sustainable-ml TrainingJobGuard (SML-GUARD): stops idle, stalled or overfitting SageMaker training jobs',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(ASSET_DIR),
+      memorySize: 256,
+      timeout: Duration.minutes(2),
+      role: this.role,
+      logGroup: this.logGroup,
+      environment: {
+        [ENV.DRY_RUN]: props.dryRun ? 'true' : 'false',
+        [ENV.CHECKS]: enabled.length ? enabled.join(',') : 'none',
+        [ENV.IDLE_THRESHOLD_PERCENT]: String(props.idleThresholdPercent ?? 5),
+        [ENV.IDLE_WINDOW_MINUTES]: String(idleWindow.toMinutes()),
+        [ENV.STALL_POINTS]: String(props.stallPoints ?? 10),
+        [ENV.OVERFIT_POINTS]: String(props.overfitPoints ?? 5),
+        [ENV.MIN_IMPROVEMENT_PERCENT]: String(props.minImprovementPercent ?? 0.1),
+        [ENV.OVERFIT_MIN_CHANGE_PERCENT]: String(props.overfitMinChangePercent ?? 1),
+        [ENV.LOOKBACK_MINUTES]: String(lookback.toMinutes()),
+        [ENV.DISCOVERY]: discovery,
+        [ENV.NEURON_METRIC]: props.neuronUtilizationMetricName ?? 'NeuronCoreUtilization',
+        [ENV.IGNORED_RULES]: (props.ignoredRules ?? ['ProfilerReport']).join(','),
+        [ENV.METRIC_NAMESPACE]: TrainingJobGuard.METRIC_NAMESPACE,
+      },
+    });
+    this.function.node.addDependency(policy);
+
+    this.scheduleRule = new events.Rule(this, 'Schedule', {
+      description: 'cdk-sustainable-ml TrainingJobGuard: sweep running training jobs (SML-GUARD)',
+      schedule: events.Schedule.rate(schedule),
+      // A missed sweep is not retried: the next one comes within `schedule`.
+      targets: [new targets.LambdaFunction(this.function, { retryAttempts: 0 })],
+    });
+
+    if (props.stopOnRuleFindings !== false) {
+      this.ruleFindingsRule = new events.Rule(this, 'RuleFindings', {
+        description: 'cdk-sustainable-ml TrainingJobGuard: act on Debugger/Profiler rule findings (SML-GUARD)',
+        eventPattern: {
+          source: ['aws.sagemaker'],
+          detailType: ['SageMaker Training Job State Change'],
+          detail: {
+            TrainingJobStatus: ['InProgress'],
+            Tags: { [GuardTags.GUARD]: [GUARD_ENABLED] },
+            $or: [
+              { DebugRuleEvaluationStatuses: { RuleEvaluationStatus: ['IssuesFound'] } },
+              { ProfilerRuleEvaluationStatuses: { RuleEvaluationStatus: ['IssuesFound'] } },
+            ],
+          },
+        },
+        targets: [new targets.LambdaFunction(this.function, { retryAttempts: 2 })],
+      });
+    }
+
+    Validations.of(this).acknowledge(
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'sagemaker:Search / sagemaker:ListTrainingJobs and cloudwatch:GetMetricData do not support resource-level permissions; '
+          + 'every other action is scoped to training jobs or to the guard\'s own log group.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::${nagArn(Stack.of(this))}]`,
+        reason: 'The guard watches training jobs that do not exist at deploy time; it describes and stops only jobs tagged '
+          + `${GuardTags.GUARD}=${GUARD_ENABLED} (checked by the handler before every stop).`,
+      },
+    );
+  }
+
+  /** Training jobs stopped by the guard (Sum). */
+  public metricJobsStopped(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('JobsStopped', props);
+  }
+
+  /**
+   * Accelerator-hours (GPU-hours or Trainium device-hours) saved by stops (Sum): an upper bound, the hours each
+   * stopped job had left until its MaxRuntime, times its instances and accelerators per instance.
+   */
+  public metricAcceleratorHoursSaved(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('AcceleratorHoursSaved', props);
+  }
+
+  /** Instance-hours saved by stops (Sum), an upper bound like `metricAcceleratorHoursSaved`. */
+  public metricInstanceHoursSaved(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('InstanceHoursSaved', props);
+  }
+
+  /** Jobs a dry-run guard would have stopped (Sum). */
+  public metricJobsWouldStop(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('JobsWouldStop', props);
+  }
+
+  private metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: TrainingJobGuard.METRIC_NAMESPACE,
+      metricName,
+      dimensionsMap: { FunctionName: this.function.functionName },
+      statistic: 'Sum',
+      period: Duration.hours(1),
+      ...props,
+    });
+  }
+}
+
+/** The training-job ARN pattern as cdk-nag prints it (tokens as `<AWS::…>`), for the acknowledgement id. */
+function nagArn(stack: Stack): string {
+  const part = (v: string, token: string): string => (Token.isUnresolved(v) ? `<${token}>` : v);
+  return `arn:${part(stack.partition, 'AWS::Partition')}:sagemaker:${part(stack.region, 'AWS::Region')}:`
+    + `${part(stack.account, 'AWS::AccountId')}:training-job/*`;
+}
+
+function validate(props: TrainingJobGuardProps, idleWindow: Duration, lookback: Duration): void {
+  const between = (prop: string, value: number | undefined, min: number, max: number, integer: boolean, fix: string): void => {
+    if (!isKnown(value)) return;
+    if (value! < min || value! > max || (integer && !Number.isInteger(value))) {
+      refuse('SML-GUARD', {
+        prop, value, problem: `must be ${integer ? 'an integer ' : ''}between ${min} and ${max}`, fix,
+      });
+    }
+  };
+  between('idleThresholdPercent', props.idleThresholdPercent, 0, 100, false, 'give a percentage per accelerator, e.g. 5');
+  between('stallPoints', props.stallPoints, 2, 1000, true, 'give the number of objective points without improvement, e.g. 10');
+  between('overfitPoints', props.overfitPoints, 3, 1000, true, 'give the number of recent points to judge the trend on, e.g. 5');
+  between('minImprovementPercent', props.minImprovementPercent, 0, 100, false, 'give a relative improvement in percent, e.g. 0.1');
+  between('overfitMinChangePercent', props.overfitMinChangePercent, 0, 100, false, 'give a relative change in percent, e.g. 1');
+  const minutes = (d: Duration): number | undefined => (d.isUnresolved() ? undefined : d.toMinutes({ integral: false }));
+  const w = minutes(idleWindow);
+  const l = minutes(lookback);
+  if (w !== undefined && (w < 5 || !Number.isInteger(w))) {
+    refuse('SML-GUARD', {
+      prop: 'idleWindow', value: idleWindow, problem: 'must be whole minutes, at least 5 (metrics come every minute)',
+      fix: 'use e.g. Duration.minutes(30)',
+    });
+  }
+  if (l !== undefined && (l > 24 * 60 || !Number.isInteger(l))) {
+    refuse('SML-GUARD', {
+      prop: 'metricLookback', value: lookback, problem: 'must be whole minutes, at most one day',
+      fix: 'use e.g. Duration.hours(3)',
+    });
+  }
+  if (w !== undefined && l !== undefined && l < w) {
+    refuse('SML-GUARD', {
+      prop: 'metricLookback', value: lookback, problem: `is shorter than idleWindow (${idleWindow.toHumanString()})`,
+      fix: 'make metricLookback at least as long as idleWindow',
+    });
+  }
+  if (props.schedule && !props.schedule.isUnresolved() && props.schedule.toMinutes({ integral: false }) < 1) {
+    refuse('SML-GUARD', { prop: 'schedule', value: props.schedule, problem: 'must be at least one minute', fix: 'use e.g. Duration.minutes(5)' });
+  }
+}

@@ -1,0 +1,227 @@
+import * as path from 'path';
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { configFromEnv } from '../../lambda/training-job-guard/config';
+import { GuardTags } from '../../lib/idle/guard-tags';
+import { JobDiscovery, TrainingJobGuard, TrainingJobGuardProps } from '../../lib/idle/training-job-guard';
+import { newTestStack } from '../support/app';
+
+function synth(props: TrainingJobGuardProps = {}, stack: Stack = newTestStack()) {
+  const guard = new TrainingJobGuard(stack, 'Guard', props);
+  return { stack, guard, template: Template.fromStack(stack) };
+}
+
+/** The function's environment, as the handler will see it. */
+function functionEnv(template: Template): Record<string, string> {
+  const fns = Object.values(template.findResources('AWS::Lambda::Function'));
+  expect(fns).toHaveLength(1);
+  return fns[0].Properties.Environment.Variables;
+}
+
+function policyStatements(template: Template): any[] {
+  const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+  expect(policies).toHaveLength(1);
+  return policies[0].Properties.PolicyDocument.Statement;
+}
+
+describe('defaults', () => {
+  const { template, guard, stack } = synth();
+
+  test('a pre-bundled Node.js 24 arm64 function (no esbuild or Docker at synth)', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: 256,
+      Timeout: 120,
+      Code: { S3Bucket: Match.anyValue(), S3Key: Match.stringLikeRegexp('\\.zip$') },
+      LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^GuardLogGroup') } },
+    });
+    expect(guard.function.node.id).toBe('Resource');
+  });
+
+  test('every default reaches the handler through its environment', () => {
+    const env = functionEnv(template);
+    expect(env).toEqual({
+      GUARD_DRY_RUN: 'false',
+      GUARD_CHECKS: 'idle,stall,overfit,rules',
+      GUARD_IDLE_THRESHOLD_PERCENT: '5',
+      GUARD_IDLE_WINDOW_MINUTES: '30',
+      GUARD_STALL_POINTS: '10',
+      GUARD_OVERFIT_POINTS: '5',
+      GUARD_MIN_IMPROVEMENT_PERCENT: '0.1',
+      GUARD_OVERFIT_MIN_CHANGE_PERCENT: '1',
+      GUARD_LOOKBACK_MINUTES: '180',
+      GUARD_DISCOVERY: 'search',
+      GUARD_NEURON_METRIC: 'NeuronCoreUtilization',
+      GUARD_IGNORED_RULES: 'ProfilerReport',
+      GUARD_METRIC_NAMESPACE: 'cdk-sustainable-ml/TrainingJobGuard',
+    });
+    // The handler's own defaults agree with the construct's.
+    const { functionName: _f, ...fromEnv } = configFromEnv(env);
+    const { functionName: _g, ...handlerDefaults } = configFromEnv({});
+    expect(fromEnv).toEqual(handlerDefaults);
+  });
+
+  test('log group with bounded retention (SML-LOGS)', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  test('sweeps every 5 minutes, without retrying a missed sweep', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Guard'), 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } })],
+    });
+  });
+
+  test('a second rule sends guarded jobs\' Debugger/Profiler findings to the same function', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        'source': ['aws.sagemaker'],
+        'detail-type': ['SageMaker Training Job State Change'],
+        'detail': {
+          TrainingJobStatus: ['InProgress'],
+          Tags: { [GuardTags.GUARD]: ['enabled'] },
+          $or: [
+            { DebugRuleEvaluationStatuses: { RuleEvaluationStatus: ['IssuesFound'] } },
+            { ProfilerRuleEvaluationStatuses: { RuleEvaluationStatus: ['IssuesFound'] } },
+          ],
+        },
+      },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Guard'), 'Arn'] } })],
+    });
+    template.resourceCountIs('AWS::Lambda::Permission', 2);
+  });
+
+  test('least privilege: Search and GetMetricData on *, describe/stop on training jobs, logs on its own group', () => {
+    const trainingJobs = {
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':training-job/*']],
+    };
+    expect(policyStatements(template)).toEqual([
+      { Sid: 'FindRunningJobs', Effect: 'Allow', Action: 'sagemaker:Search', Resource: '*' },
+      { Sid: 'DescribeAndStopTrainingJobs', Effect: 'Allow', Action: ['sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob'], Resource: trainingJobs },
+      { Sid: 'ReadTrainingJobMetrics', Effect: 'Allow', Action: 'cloudwatch:GetMetricData', Resource: '*' },
+      {
+        Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: { 'Fn::GetAtt': [stack.getLogicalId(guard.logGroup.node.defaultChild as logs.CfnLogGroup), 'Arn'] },
+      },
+    ]);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] },
+      ManagedPolicyArns: Match.absent(),
+    });
+    template.resourceCountIs('AWS::IAM::Role', 1);
+  });
+
+  test('no warning when every default is kept', () => {
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('metricJobsStopped() and friends read the EMF metrics of this function', () => {
+    const m = stack.resolve(guard.metricJobsStopped().toMetricConfig().metricStat);
+    expect(m).toMatchObject({
+      namespace: 'cdk-sustainable-ml/TrainingJobGuard', metricName: 'JobsStopped', statistic: 'Sum',
+    });
+    expect(m.dimensions).toEqual([{ name: 'FunctionName', value: { Ref: stack.getLogicalId(guard.function.node.defaultChild as any) } }]);
+    expect(guard.metricAcceleratorHoursSaved().metricName).toBe('AcceleratorHoursSaved');
+    expect(guard.metricInstanceHoursSaved().metricName).toBe('InstanceHoursSaved');
+    expect(guard.metricJobsWouldStop({ period: Duration.days(1) }).period.toDays()).toBe(1);
+  });
+});
+
+test('props reach the handler unchanged', () => {
+  const { template } = synth({
+    schedule: Duration.minutes(10), idleThresholdPercent: 10, idleWindow: Duration.hours(1), stallPoints: 6, overfitPoints: 4,
+    minImprovementPercent: 0.5, overfitMinChangePercent: 2, metricLookback: Duration.hours(6), neuronUtilizationMetricName: 'NeuronCoreUtil',
+    ignoredRules: ['ProfilerReport', 'BatchSize'], logRetention: logs.RetentionDays.ONE_WEEK,
+  });
+  template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(10 minutes)' });
+  template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+  const config = configFromEnv(functionEnv(template));
+  expect(config).toMatchObject({
+    idleThresholdPercent: 10, idleWindowMinutes: 60, stallPoints: 6, overfitPoints: 4, minImprovement: 0.005,
+    overfitMinChange: 0.02, lookbackMinutes: 360, neuronMetricName: 'NeuronCoreUtil', ignoredRules: ['ProfilerReport', 'BatchSize'],
+    dryRun: false, discovery: 'search',
+  });
+});
+
+test('list discovery grants ListTrainingJobs and ListTags instead of Search', () => {
+  const { template } = synth({ discovery: JobDiscovery.LIST });
+  const statements = policyStatements(template);
+  expect(statements[0]).toEqual({ Sid: 'FindRunningJobs', Effect: 'Allow', Action: 'sagemaker:ListTrainingJobs', Resource: '*' });
+  expect(statements[1].Action).toEqual(['sagemaker:DescribeTrainingJob', 'sagemaker:ListTags', 'sagemaker:StopTrainingJob']);
+  expect(JSON.stringify(statements)).not.toContain('sagemaker:Search');
+  expect(functionEnv(template).GUARD_DISCOVERY).toBe('list');
+});
+
+test('dry run and turned-off checks are explicit and leave SML-GUARD warnings', () => {
+  const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined); // synth prints the warnings
+  const { template, stack, guard } = synth({ dryRun: true, stopIdleJobs: false, stopOnRuleFindings: false });
+  quiet.mockRestore();
+  const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('^SML-GUARD'));
+  expect(warnings.map((w) => w.entry.data)).toEqual([
+    expect.stringContaining('stopIdleJobs is false: training jobs whose accelerators idle keep running'),
+    expect.stringContaining('stopOnRuleFindings is false'),
+    expect.stringContaining('dryRun is true'),
+  ]);
+  expect(JSON.stringify(warnings)).toContain('cdk-sustainable-ml:SML-GUARD');
+  expect(functionEnv(template)).toMatchObject({ GUARD_DRY_RUN: 'true', GUARD_CHECKS: 'stall,overfit' });
+  expect(guard.ruleFindingsRule).toBeUndefined();
+  template.resourceCountIs('AWS::Events::Rule', 1);
+});
+
+test('brings its own role and log group', () => {
+  const stack = newTestStack();
+  const role = new iam.Role(stack, 'MyRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  const logGroup = new logs.LogGroup(stack, 'MyLogs', { retention: logs.RetentionDays.THREE_MONTHS });
+  const { template, guard } = synth({ role, logGroup }, stack);
+  expect(guard.role).toBe(role);
+  expect(guard.logGroup).toBe(logGroup);
+  template.resourceCountIs('AWS::Logs::LogGroup', 1);
+  template.resourceCountIs('AWS::IAM::Role', 1);
+  template.hasResourceProperties('AWS::IAM::Policy', { Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as iam.CfnRole) }] });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  test.each([
+    ['environment-agnostic', {}, undefined],
+    ['explicit environment', {}, { account: '123456789012', region: 'eu-west-1' }],
+    ['list discovery', { discovery: JobDiscovery.LIST }, undefined],
+  ])('no unacknowledged finding (%s)', (_name, props, env) => {
+    const stack = newTestStack(env ? { env } : {});
+    new TrainingJobGuard(stack, 'Guard', props as TrainingJobGuardProps);
+    const report = new AwsSolutionsChecks().validateScope(stack);
+    expect(report.violations).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+});
+
+describe('refusals', () => {
+  test.each<[string, TrainingJobGuardProps, RegExp]>([
+    ['the idle threshold is not a percentage', { idleThresholdPercent: 150 }, /^SML-GUARD: idleThresholdPercent 150: must be between 0 and 100/],
+    ['the idle window is shorter than 5 minutes', { idleWindow: Duration.minutes(2) }, /^SML-GUARD: idleWindow 2 minutes: must be whole minutes, at least 5/],
+    ['the idle window is not whole minutes', { idleWindow: Duration.seconds(330) }, /^SML-GUARD: idleWindow/],
+    ['the look-back is shorter than the idle window', { idleWindow: Duration.hours(2), metricLookback: Duration.hours(1) }, /metricLookback 1 hour: is shorter than idleWindow/],
+    ['the look-back exceeds a day', { metricLookback: Duration.days(2) }, /metricLookback 2 days: must be whole minutes, at most one day/],
+    ['stall points are not an integer', { stallPoints: 2.5 }, /stallPoints 2.5: must be an integer between 2 and 1000/],
+    ['overfit points are too few', { overfitPoints: 2 }, /overfitPoints 2: must be an integer between 3 and 1000/],
+    ['the schedule is shorter than a minute', { schedule: Duration.seconds(30) }, /schedule 30 seconds: must be at least one minute/],
+  ])('fails when %s', (_why, props, message) => {
+    expect(() => new TrainingJobGuard(newTestStack(), 'Guard', props)).toThrow(message);
+  });
+
+  test('fails when the handler bundle is missing, telling to run npm run build:lambda', () => {
+    const fs = require('fs') as typeof import('fs');
+    const real = fs.existsSync;
+    const bundle = path.join(__dirname, '..', '..', 'assets', 'training-job-guard', 'index.js');
+    const spy = jest.spyOn(fs, 'existsSync').mockImplementation((p) => (p === bundle ? false : real(p)));
+    try {
+      expect(() => new TrainingJobGuard(newTestStack(), 'Guard')).toThrow(/index\.js is missing\. Run `npm run build:lambda`/);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
