@@ -4,7 +4,7 @@
 import { App, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import {
-  InitialModel, InputChannel, MlArtifactsBucket, Objective, SageMakerLogRetention, SustainableTrainingJob,
+  InitialModel, InputChannel, MlArtifactsBucket, Objective, SageMakerLogRetention, SustainableTrainingJob, TrainingJobGuard,
   TrainingImage, TrainingWorkflow,
 } from '../lib';
 
@@ -14,6 +14,8 @@ export class SustainableMlExampleStack extends Stack {
     super(scope, id, props);
     const artifacts = new MlArtifactsBucket(this, 'Artifacts');
     new SageMakerLogRetention(this, 'SageMakerLogs');
+    // Stops guarded jobs whose accelerators idle, whose objective stalls or that overfit (SML-GUARD).
+    new TrainingJobGuard(this, 'Guard');
 
     const job = new SustainableTrainingJob(this, 'ChurnJob', {
       image: TrainingImage.fromUri('123456789012.dkr.ecr.us-west-2.amazonaws.com/churn-train:1.4.0'),
