@@ -1,0 +1,355 @@
+/**
+ * The idle checker that NotebookIdleShutdown synthesizes, run for real: Debian's Jupyter server on 127.0.0.1 with
+ * a token, real kernels and terminals, a loopback fake of the SageMaker API, and a temp metadata file. The script
+ * under test is the one extracted from the synthesized template's base64 `Content`, not the asset file.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { extractIdleChecker, NotebookIdleShutdown } from '../../lib/idle/notebook-idle-shutdown';
+import { newTestStack } from '../support/app';
+import { FakeSageMaker } from '../support/fake-sagemaker';
+import { freePort, jupyterAvailable, JupyterServer, run, sleep, SYSTEM_PYTHON } from '../support/jupyter';
+
+const INSTANCE = 'nb-idle-test';
+const REGION = 'eu-west-1';
+
+let jupyter: JupyterServer;
+let sagemaker: FakeSageMaker;
+let tmp: string;
+let onStartScript: string;
+let checkerPath: string;
+let stateDir: string;
+let metadataFile: string;
+/** One kernel shared by the kernel cases (a kernel takes ~2 s to boot); never deleted by the per-test reset. */
+let kernelId: string | undefined;
+
+/** Environment of a notebook instance's cron job, with dummy credentials and a non-UTC time zone. */
+function checkerEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: '/sbin:/bin:/usr/sbin:/usr/bin',
+    HOME: tmp,
+    LANG: 'C.UTF-8',
+    TZ: 'America/Los_Angeles',
+    AWS_ACCESS_KEY_ID: 'AKIDTEST',
+    AWS_SECRET_ACCESS_KEY: 'secret',
+    AWS_CONFIG_FILE: path.join(tmp, 'no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(tmp, 'no-aws-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...extra,
+  };
+}
+
+interface CheckResult {
+  readonly line: string;
+  readonly decision: string;
+  readonly fields: Record<string, string>;
+}
+
+/** Run the synthesized checker once; returns its (single) log line. */
+async function check(args: string[] = [], options: { threshold?: number; now?: number; jupyterUrl?: string; token?: string } = {}): Promise<CheckResult> {
+  const argv = [
+    checkerPath,
+    '--threshold-seconds', String(options.threshold ?? 2),
+    '--jupyter-url', options.jupyterUrl ?? jupyter.url,
+    '--token', options.token ?? jupyter.token,
+    '--state-dir', stateDir,
+    '--metadata-file', metadataFile,
+    '--endpoint-url', sagemaker.url,
+    ...(options.now !== undefined ? ['--now', String(options.now)] : []),
+    ...args,
+  ];
+  const { stdout, stderr } = await run(SYSTEM_PYTHON, argv, { env: checkerEnv() });
+  const lines = stdout.trim().split('\n');
+  expect(stderr).toBe('');
+  expect(lines).toHaveLength(1);
+  const line = lines[0];
+  const fields = Object.fromEntries(line.split(' ').slice(2).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+  expect(line).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ sml-idle-check decision=/);
+  return { line, decision: fields.decision, fields };
+}
+
+/** Record the instance start (what the on-start script does), optionally at a given time. */
+async function init(now?: number): Promise<void> {
+  const { decision } = await check(['--init'], { now });
+  expect(decision).toBe('init');
+}
+
+const nowSeconds = (): number => Date.now() / 1000;
+const stops = (): number => sagemaker.callsOf('StopNotebookInstance').length;
+
+beforeAll(async () => {
+  if (!jupyterAvailable()) {
+    throw new Error('Debian packages missing: apt-get install -y --no-install-recommends python3-jupyter-server python3-ipykernel python3-boto3');
+  }
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sml-idle-'));
+  // the script exactly as synthesized: base64 Content of the template -> on-start script -> embedded checker
+  const stack = newTestStack();
+  new NotebookIdleShutdown(stack, 'Idle');
+  const [lc] = Object.values(Template.fromStack(stack).findResources('AWS::SageMaker::NotebookInstanceLifecycleConfig')) as any[];
+  onStartScript = Buffer.from(lc.Properties.OnStart[0].Content, 'base64').toString('utf8');
+  checkerPath = path.join(tmp, 'idle_check.py');
+  fs.writeFileSync(checkerPath, extractIdleChecker(onStartScript));
+  [jupyter, sagemaker] = await Promise.all([JupyterServer.start(), FakeSageMaker.start()]);
+});
+
+afterAll(async () => {
+  await Promise.all([jupyter?.stop(), sagemaker?.close()]);
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+  await jupyter.reset(kernelId ? [kernelId] : []);
+  sagemaker.reset();
+  const dir = fs.mkdtempSync(path.join(tmp, 'case-'));
+  stateDir = path.join(dir, 'state');
+  metadataFile = path.join(dir, 'resource-metadata.json');
+  fs.writeFileSync(metadataFile, JSON.stringify({
+    ResourceArn: `arn:aws:sagemaker:${REGION}:123456789012:notebook-instance/${INSTANCE}`,
+    ResourceName: INSTANCE,
+  }));
+});
+
+describe('synthesized idle checker against a real Jupyter server: kernels', () => {
+  beforeAll(async () => {
+    kernelId = (await jupyter.createKernel()).id;
+    await jupyter.makeReady(kernelId!);
+  });
+
+  afterAll(async () => {
+    const id = kernelId;
+    kernelId = undefined;
+    if (id) await jupyter.api('DELETE', `/api/kernels/${id}`);
+  });
+
+  test('idle past the threshold: exactly one StopNotebookInstance for this instance', async () => {
+    await jupyter.createSession('analysis.ipynb', kernelId);
+    await init();
+    const early = await check([], { threshold: 1 });
+    expect(early.decision).toBe('keep');
+    expect(early.fields).toMatchObject({ reason: 'recent-activity', kernels: '1' });
+    await sleep(1100);
+    const late = await check([], { threshold: 1 });
+    expect(late.decision).toBe('stop');
+    expect(late.fields).toMatchObject({ instance: INSTANCE, kernels: '1', terminals: '0', threshold: '1' });
+    expect(sagemaker.calls).toHaveLength(1);
+    const [call] = sagemaker.calls;
+    expect(call.operation).toBe('StopNotebookInstance');
+    expect(call.body).toEqual({ NotebookInstanceName: INSTANCE });
+    expect(call.headers['x-amz-target']).toBe('SageMaker.StopNotebookInstance');
+    expect(call.headers.authorization).toContain(`/${REGION}/sagemaker/aws4_request`);
+  });
+
+  test('kernel with an open connection counts as active unless --ignore-connections', async () => {
+    await jupyter.connect(kernelId!);
+    await init(nowSeconds() - 7200);
+    const connected = await check([], { now: nowSeconds() + 3600 });
+    expect(connected.decision).toBe('keep');
+    expect(connected.fields.reason).toBe('connected-kernel');
+    expect(stops()).toBe(0);
+    const ignoring = await check(['--ignore-connections'], { now: nowSeconds() + 3600 });
+    expect(ignoring.decision).toBe('stop');
+    expect(stops()).toBe(1);
+  });
+
+  test('busy kernel: no stop, however old its last activity', async () => {
+    await jupyter.makeBusy(kernelId!);
+    try {
+      await init(nowSeconds() - 7200);
+      const result = await check([], { now: nowSeconds() + 3600 });
+      expect(result.decision).toBe('keep');
+      expect(result.fields).toMatchObject({ reason: 'busy-kernel', kernels: '1' });
+      expect(stops()).toBe(0);
+    } finally {
+      await jupyter.interrupt(kernelId!);
+    }
+    // the same kernel once idle again, past the threshold: stop
+    expect((await check([], { now: nowSeconds() + 3600 })).decision).toBe('stop');
+    expect(stops()).toBe(1);
+  });
+});
+
+describe('synthesized idle checker against a real Jupyter server: terminals, clock, failures', () => {
+  test('open terminal with recent activity: no stop; the same terminal idle past the threshold: stop', async () => {
+    await jupyter.createTerminal();
+    await init(nowSeconds() - 7200);
+    const active = await check([], { threshold: 30 });
+    expect(active.decision).toBe('keep');
+    expect(active.fields).toMatchObject({ reason: 'recent-activity', kernels: '0', terminals: '1' });
+    expect(stops()).toBe(0);
+    const idle = await check([], { threshold: 30, now: nowSeconds() + 60 });
+    expect(idle.decision).toBe('stop');
+    expect(stops()).toBe(1);
+  });
+
+  test('no kernels or terminals: idle from the last activity it saw, even after the terminal is gone', async () => {
+    const terminal = await jupyter.createTerminal();
+    const activity = Date.parse(terminal.last_activity) / 1000;
+    await init(activity - 7200);
+    expect((await check([], { threshold: 600, now: activity + 1 })).decision).toBe('keep');
+    await jupyter.reset();
+    const remembered = await check([], { threshold: 600, now: activity + 599 });
+    expect(remembered.decision).toBe('keep');
+    expect(remembered.fields).toMatchObject({ kernels: '0', terminals: '0' });
+    expect((await check([], { threshold: 600, now: activity + 601 })).decision).toBe('stop');
+    expect(stops()).toBe(1);
+  });
+
+  test('threshold edge: no kernels, just under the threshold keeps, just over stops', async () => {
+    const t0 = nowSeconds() - 10_000;
+    await init(t0);
+    const under = await check([], { threshold: 600, now: t0 + 599.5 });
+    expect(under.decision).toBe('keep');
+    expect(under.fields).toMatchObject({ reason: 'recent-activity', kernels: '0', terminals: '0', idle_for: '599' });
+    expect(stops()).toBe(0);
+    const over = await check([], { threshold: 600, now: t0 + 600.5 });
+    expect(over.decision).toBe('stop');
+    expect(stops()).toBe(1);
+  });
+
+  test('repeated runs after a stop: no second stop; a new start (init) re-arms it', async () => {
+    const t0 = nowSeconds() - 100;
+    await init(t0);
+    expect((await check([], { now: t0 + 10 })).decision).toBe('stop');
+    for (let i = 0; i < 3; i++) {
+      const again = await check([], { now: t0 + 20 + i });
+      expect(again.decision).toBe('skip');
+      expect(again.fields.reason).toBe('stop-already-requested');
+    }
+    expect(stops()).toBe(1);
+    await init(t0 + 50);
+    expect((await check([], { now: t0 + 60 })).decision).toBe('stop');
+    expect(stops()).toBe(2);
+  });
+
+  test('Jupyter down: no stop (fails safe)', async () => {
+    await init(nowSeconds() - 7200);
+    const down = await check([], { jupyterUrl: `http://127.0.0.1:${await freePort()}` });
+    expect(down.decision).toBe('keep');
+    expect(down.fields.reason).toBe('jupyter-unreadable');
+    expect(down.fields.error).toMatch(/URLError.*Connection_refused/);
+    expect(stops()).toBe(0);
+  });
+
+  test('Jupyter refusing the token: no stop (fails safe)', async () => {
+    await init(nowSeconds() - 7200);
+    const refused = await check([], { token: 'wrong-token' });
+    expect(refused.decision).toBe('keep');
+    expect(refused.fields.reason).toBe('jupyter-unreadable');
+    expect(refused.fields.error).toMatch(/HTTPError.*403/);
+    expect(stops()).toBe(0);
+  });
+
+  test('a failed StopNotebookInstance leaves no marker: the next run tries again', async () => {
+    sagemaker.failWith('StopNotebookInstance', 400, 'ValidationException', 'Status (Pending) not in ([InService])');
+    const t0 = nowSeconds() - 100;
+    await init(t0);
+    const failed = await check([], { now: t0 + 10 });
+    expect(failed.decision).toBe('stop-failed');
+    expect(failed.fields.error).toMatch(/ValidationException/);
+    sagemaker.reset();
+    expect((await check([], { now: t0 + 20 })).decision).toBe('stop');
+    expect(stops()).toBe(1);
+  });
+
+  test('no instance name in the metadata file: no stop', async () => {
+    fs.writeFileSync(metadataFile, '{}');
+    const t0 = nowSeconds() - 100;
+    await init(t0);
+    const result = await check([], { now: t0 + 10 });
+    expect(result.decision).toBe('error');
+    expect(result.fields.reason).toBe('no-instance-name');
+    expect(sagemaker.calls).toHaveLength(0);
+  });
+});
+
+describe('synthesized on-start script', () => {
+  function rootEnv(root: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+    return checkerEnv({
+      // a lifecycle script's PATH; any network use would go to a dead proxy
+      PATH: '/sbin:bin:/usr/sbin:/usr/bin',
+      http_proxy: 'http://127.0.0.1:9', https_proxy: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', HTTPS_PROXY: 'http://127.0.0.1:9',
+      no_proxy: '127.0.0.1', NO_PROXY: '127.0.0.1',
+      SML_IDLE_DIR: path.join(root, 'opt/sml-idle'),
+      SML_IDLE_CRON_DIR: path.join(root, 'etc/cron.d'),
+      SML_IDLE_LOG: path.join(root, 'var/log/jupyter.log'),
+      SML_IDLE_METADATA_FILE: metadataFile,
+      SML_IDLE_PYTHON: SYSTEM_PYTHON,
+      ...extra,
+    });
+  }
+
+  function tempRoot(): string {
+    const root = fs.mkdtempSync(path.join(tmp, 'root-'));
+    fs.mkdirSync(path.join(root, 'etc/cron.d'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'var/log'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'on-start.sh'), onStartScript);
+    return root;
+  }
+
+  test('returns within seconds, offline, and installs the checker with a cron entry', async () => {
+    const root = tempRoot();
+    const started = Date.now();
+    await run('/bin/bash', [path.join(root, 'on-start.sh')], {
+      env: rootEnv(root, { SML_IDLE_SCHEDULER: 'cron', SML_IDLE_JUPYTER_URL: jupyter.url, SML_IDLE_JUPYTER_TOKEN: jupyter.token }),
+    });
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeLessThan(15_000); // the limit is 5 minutes; measured ~1 s
+    const dir = path.join(root, 'opt/sml-idle');
+    expect(fs.readFileSync(path.join(dir, 'idle_check.py'), 'utf8')).toBe(extractIdleChecker(onStartScript));
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'state/state.json'), 'utf8')).start).toBeGreaterThan(started / 1000 - 1);
+    const cron = fs.readFileSync(path.join(root, 'etc/cron.d/sml-idle-shutdown'), 'utf8').split('\n');
+    expect(cron[0]).toBe('SHELL=/bin/bash');
+    expect(cron[2]).toBe(`*/5 * * * * root ${SYSTEM_PYTHON} ${dir}/idle_check.py --threshold-seconds 3600 --jupyter-url ${jupyter.url} `
+      + `--state-dir ${dir}/state --metadata-file ${metadataFile} --ignore-connections --token ${jupyter.token} >> ${root}/var/log/jupyter.log 2>&1`);
+    const log = fs.readFileSync(path.join(root, 'var/log/jupyter.log'), 'utf8');
+    expect(log).toMatch(/sml-idle-check decision=init start=\d+ threshold=3600/);
+    expect(log).toMatch(/sml-idle-install cron '\*\/5 \* \* \* \*' threshold=3600s python=\/usr\/bin\/python3/);
+    // run the cron command the way cron would
+    await run('/bin/bash', ['-c', cron[2].replace(/^\*\/5 \* \* \* \* root /, '')], { env: checkerEnv() });
+    expect(fs.readFileSync(path.join(root, 'var/log/jupyter.log'), 'utf8')).toMatch(/sml-idle-check decision=keep reason=recent-activity kernels=0 terminals=0 idle_for=\d+ threshold=3600\n$/);
+    expect(stops()).toBe(0);
+    // eslint-disable-next-line no-console
+    console.log(`on-start script returned in ${elapsed} ms`);
+  });
+
+  test('fails (and says so) when no Python with boto3 is found', async () => {
+    const root = tempRoot();
+    const env = rootEnv(root, { SML_IDLE_SCHEDULER: 'cron', SML_IDLE_PYTHON: '/nonexistent/python' });
+    // this machine has a Python with boto3, so the built-in candidates are pointed at nothing for this case
+    const script = onStartScript.replace(/\/home\/ec2-user\/anaconda3\/envs\/JupyterSystemEnv\/bin\/python \/usr\/bin\/python3 \/usr\/bin\/python/, '/nonexistent/a /nonexistent/b');
+    fs.writeFileSync(path.join(root, 'on-start.sh'), script);
+    await expect(run('/bin/bash', [path.join(root, 'on-start.sh')], { env })).rejects.toMatchObject({ code: 1 });
+    expect(fs.readFileSync(path.join(root, 'var/log/jupyter.log'), 'utf8')).toMatch(/FAILED: no Python with boto3 \(idle shutdown not installed\)/);
+    expect(fs.existsSync(path.join(root, 'etc/cron.d/sml-idle-shutdown'))).toBe(false);
+  });
+
+  test('without cron: a background loop stops the idle instance once, end to end', async () => {
+    const root = tempRoot();
+    const started = Date.now();
+    await run('/bin/bash', [path.join(root, 'on-start.sh')], {
+      env: rootEnv(root, {
+        SML_IDLE_SCHEDULER: 'loop',
+        SML_IDLE_INTERVAL_SECONDS: '1',
+        SML_IDLE_THRESHOLD_SECONDS: '1',
+        SML_IDLE_JUPYTER_URL: jupyter.url,
+        SML_IDLE_JUPYTER_TOKEN: jupyter.token,
+        SML_IDLE_ENDPOINT_URL: sagemaker.url,
+      }),
+    });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const pid = Number(fs.readFileSync(path.join(root, 'opt/sml-idle/loop.pid'), 'utf8'));
+    try {
+      await jupyter.waitFor(async () => stops() === 1, 10_000);
+      const log = path.join(root, 'var/log/jupyter.log');
+      // let the loop run again: it must not stop a second time
+      await jupyter.waitFor(async () => /reason=stop-already-requested/.test(fs.readFileSync(log, 'utf8')), 10_000);
+      expect(stops()).toBe(1);
+      expect(sagemaker.calls[0].body).toEqual({ NotebookInstanceName: INSTANCE });
+      expect(fs.readFileSync(log, 'utf8')).toMatch(/sml-idle-install loop every 1s threshold=1s/);
+    } finally {
+      try { process.kill(-pid, 'SIGTERM'); } catch { /* already gone */ }
+    }
+  });
+});

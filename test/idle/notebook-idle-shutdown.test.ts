@@ -1,0 +1,180 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import { extractIdleChecker, idleCheckerSource, NotebookIdleShutdown, NotebookIdleShutdownProps } from '../../lib/idle/notebook-idle-shutdown';
+import { newTestStack } from '../support/app';
+
+function synth(props: NotebookIdleShutdownProps = {}): { stack: Stack; lc: NotebookIdleShutdown; template: Template; script: string } {
+  const stack = newTestStack();
+  const lc = new NotebookIdleShutdown(stack, 'Idle', props);
+  const template = Template.fromStack(stack);
+  const [resource] = Object.values(template.findResources('AWS::SageMaker::NotebookInstanceLifecycleConfig')) as any[];
+  const script = Buffer.from(resource.Properties.OnStart[0].Content, 'base64').toString('utf8');
+  return { stack, lc, template, script };
+}
+
+/** The value the on-start script gives a setting when no SML_IDLE_* override is set. */
+function setting(script: string, name: string): string {
+  const m = new RegExp(`^${name}="\\$\\{SML_IDLE_${name}:-(.*)\\}"$`, 'm').exec(script);
+  if (!m) throw new Error(`setting ${name} not found`);
+  return m[1];
+}
+
+describe('NotebookIdleShutdown', () => {
+  test('synthesizes one lifecycle configuration with an on-start script and no on-create script', () => {
+    const { template } = synth();
+    template.resourceCountIs('AWS::SageMaker::NotebookInstanceLifecycleConfig', 1);
+    template.hasResourceProperties('AWS::SageMaker::NotebookInstanceLifecycleConfig', {
+      OnStart: [{ Content: Match.stringLikeRegexp('^[A-Za-z0-9+/=]+$') }],
+      OnCreate: Match.absent(),
+      NotebookInstanceLifecycleConfigName: Match.absent(),
+    });
+  });
+
+  test('default idle threshold is 1 hour', () => {
+    const { script, lc } = synth();
+    expect(setting(script, 'THRESHOLD_SECONDS')).toBe('3600');
+    expect(lc.idleThreshold.toSeconds()).toBe(3600);
+  });
+
+  test('default check interval is 5 minutes', () => {
+    const { script, lc } = synth();
+    expect(setting(script, 'INTERVAL_MINUTES')).toBe('5');
+    expect(lc.checkInterval.toMinutes()).toBe(5);
+  });
+
+  test('by default an open connection alone does not keep the instance up (ignoreConnections true, as the AWS sample)', () => {
+    expect(setting(synth().script, 'IGNORE_CONNECTIONS')).toBe('true');
+  });
+
+  test('by default the checker uses the SDK endpoint and Jupyter on https://localhost:8443', () => {
+    const { script } = synth();
+    expect(setting(script, 'ENDPOINT_URL')).toBe('');
+    expect(setting(script, 'JUPYTER_URL')).toBe('https://localhost:8443');
+  });
+
+  test('the on-start script embeds the checker verbatim and extractably', () => {
+    const { script } = synth();
+    const checker = extractIdleChecker(script);
+    expect(checker).toBe(idleCheckerSource());
+    expect(checker).toBe(fs.readFileSync(path.join(__dirname, '../../lib/idle/assets/idle_check.py'), 'utf8'));
+    expect(script.startsWith('#!/bin/bash\n')).toBe(true);
+    expect(script).not.toContain('\r');
+  });
+
+  test('the on-start script downloads nothing', () => {
+    const { script } = synth();
+    expect(script).not.toMatch(/\b(curl|wget|pip|conda install|yum|apt-get|aws s3|git clone)\b/);
+    const urls = script.match(/https?:\/\/[^\s"')]+/g) ?? [];
+    expect(urls.every((u) => u.startsWith('https://localhost:8443'))).toBe(true);
+  });
+
+  test('installs the checker through cron or a background loop, never in the foreground', () => {
+    const { script } = synth();
+    expect(script).toContain('/etc/cron.d');
+    expect(script).toMatch(/nohup setsid bash -c .* &$/m);
+  });
+
+  test('the base64 content is within the 16,384-character limit', () => {
+    const { lc, template } = synth();
+    const [resource] = Object.values(template.findResources('AWS::SageMaker::NotebookInstanceLifecycleConfig')) as any[];
+    const content: string = resource.Properties.OnStart[0].Content;
+    expect(content.length).toBe(lc.onStartContentLength);
+    expect(content.length).toBeLessThanOrEqual(NotebookIdleShutdown.MAX_SCRIPT_LENGTH);
+    // eslint-disable-next-line no-console
+    console.log(`idle on-start script: ${lc.onStartScript.length} characters raw, ${content.length} base64`);
+  });
+
+  test('exposes the lifecycle configuration name and ARN as attributes', () => {
+    const { stack, lc } = synth();
+    const resource = lc.node.defaultChild as sagemaker.CfnNotebookInstanceLifecycleConfig;
+    expect(resource.node.id).toBe('Resource');
+    const logicalId = stack.resolve(resource.logicalId);
+    expect(stack.resolve(lc.lifecycleConfigName)).toEqual({ 'Fn::GetAtt': [logicalId, 'NotebookInstanceLifecycleConfigName'] });
+    expect(stack.resolve(lc.lifecycleConfigArn)).toEqual({ 'Fn::GetAtt': [logicalId, 'NotebookInstanceLifecycleConfigArn'] });
+  });
+
+  test('bakes custom threshold, interval, connections and endpoint into the script', () => {
+    const { script } = synth({
+      idleThreshold: Duration.hours(2),
+      checkInterval: Duration.minutes(10),
+      ignoreConnections: false,
+      sageMakerEndpointUrl: 'https://vpce-0abc.api.sagemaker.eu-west-1.vpce.amazonaws.com',
+    });
+    expect(setting(script, 'THRESHOLD_SECONDS')).toBe('7200');
+    expect(setting(script, 'INTERVAL_MINUTES')).toBe('10');
+    expect(setting(script, 'IGNORE_CONNECTIONS')).toBe('false');
+    expect(setting(script, 'ENDPOINT_URL')).toBe('https://vpce-0abc.api.sagemaker.eu-west-1.vpce.amazonaws.com');
+  });
+
+  test('accepts the threshold and interval bounds', () => {
+    expect(setting(synth({ idleThreshold: Duration.minutes(10), checkInterval: Duration.minutes(1) }).script, 'THRESHOLD_SECONDS')).toBe('600');
+    expect(setting(synth({ idleThreshold: Duration.days(7), checkInterval: Duration.minutes(60) }).script, 'INTERVAL_MINUTES')).toBe('60');
+  });
+
+  test('sets the lifecycle configuration name', () => {
+    synth({ lifecycleConfigName: 'team-a-idle-stop' }).template.hasResourceProperties('AWS::SageMaker::NotebookInstanceLifecycleConfig', {
+      NotebookInstanceLifecycleConfigName: 'team-a-idle-stop',
+    });
+  });
+
+  test('appends onStartCommands after the checker is installed, and renders onCreateCommands', () => {
+    const { template, script } = synth({ onStartCommands: ['echo started'], onCreateCommands: ['echo created', 'touch /tmp/x'] });
+    expect(script.indexOf('echo started')).toBeGreaterThan(script.indexOf('sml-idle-shutdown'));
+    expect(script.endsWith('# onStartCommands\necho started\n')).toBe(true);
+    const [resource] = Object.values(template.findResources('AWS::SageMaker::NotebookInstanceLifecycleConfig')) as any[];
+    expect(Buffer.from(resource.Properties.OnCreate[0].Content, 'base64').toString('utf8'))
+      .toBe('#!/bin/bash\n# onCreateCommands\necho created\ntouch /tmp/x\n');
+  });
+
+  test('grantStopInstance allows stop and describe on that instance only', () => {
+    const stack = newTestStack();
+    const lc = new NotebookIdleShutdown(stack, 'Idle');
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+    const nb = new sagemaker.CfnNotebookInstance(stack, 'Nb', { instanceType: 'ml.t3.medium', roleArn: role.roleArn, lifecycleConfigName: lc.lifecycleConfigName });
+    lc.grantStopInstance(role, nb.ref);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Action: ['sagemaker:DescribeNotebookInstance', 'sagemaker:StopNotebookInstance'], Effect: 'Allow', Resource: { Ref: stack.resolve(nb.logicalId) } }] },
+    });
+  });
+
+  describe('refusals', () => {
+    test.each([
+      ['fails when idleThreshold is under 10 minutes', { idleThreshold: Duration.minutes(9) }, /SML-IDLE-NOTEBOOK: idleThreshold 9 minutes: must be whole seconds between 10 minutes and 7 days/],
+      ['fails when idleThreshold is over 7 days', { idleThreshold: Duration.days(8) }, /SML-IDLE-NOTEBOOK: idleThreshold 8 days/],
+      ['fails when idleThreshold is not whole seconds', { idleThreshold: Duration.millis(3_600_500) }, /SML-IDLE-NOTEBOOK: idleThreshold/],
+      ['fails when checkInterval is under 1 minute', { checkInterval: Duration.seconds(30) }, /SML-IDLE-NOTEBOOK: checkInterval 30 seconds: must be whole minutes between 1 and 60/],
+      ['fails when checkInterval is not whole minutes', { checkInterval: Duration.seconds(90) }, /SML-IDLE-NOTEBOOK: checkInterval 1 minute 30 seconds: must be whole minutes/],
+      ['fails when checkInterval is over 60 minutes', { checkInterval: Duration.minutes(61) }, /SML-IDLE-NOTEBOOK: checkInterval 1 hour 1 minute: must be whole minutes/],
+      ['fails when sageMakerEndpointUrl is not an http(s) URL', { sageMakerEndpointUrl: 'vpce-0abc; rm -rf /' }, /SML-IDLE-NOTEBOOK: sageMakerEndpointUrl 'vpce-0abc; rm -rf \/'/],
+      ['fails when lifecycleConfigName has invalid characters', { lifecycleConfigName: 'idle_stop' }, /SML-IDLE-NOTEBOOK: lifecycleConfigName 'idle_stop'/],
+      ['fails when lifecycleConfigName is longer than 63 characters', { lifecycleConfigName: 'a'.repeat(64) }, /SML-IDLE-NOTEBOOK: lifecycleConfigName/],
+    ])('%s', (_name, props, message) => {
+      expect(() => new NotebookIdleShutdown(newTestStack(), 'Idle', props as NotebookIdleShutdownProps)).toThrow(message);
+    });
+
+    test('fails when onStartCommands push the on-start script over 16,384 base64 characters', () => {
+      const stack = newTestStack();
+      const room = NotebookIdleShutdown.MAX_SCRIPT_LENGTH - new NotebookIdleShutdown(stack, 'Probe').onStartContentLength;
+      // just fits: 3 raw characters per 4 base64 characters, minus the command header
+      const fits = Math.floor(room / 4) * 3 - '# onStartCommands\n\n'.length - 3;
+      expect(() => new NotebookIdleShutdown(stack, 'Fits', { onStartCommands: ['#'.repeat(fits)] })).not.toThrow();
+      expect(() => new NotebookIdleShutdown(stack, 'TooLong', { onStartCommands: ['#'.repeat(fits + 10)] }))
+        .toThrow(/SML-IDLE-NOTEBOOK: onStartCommands '16\d\d\d base64 characters': the lifecycle script is longer than SageMaker's limit of 16384 characters/);
+    });
+
+    test('fails when onCreateCommands are over 16,384 base64 characters', () => {
+      expect(() => new NotebookIdleShutdown(newTestStack(), 'Idle', { onCreateCommands: ['x'.repeat(12_300)] }))
+        .toThrow(/SML-IDLE-NOTEBOOK: onCreateCommands .*longer than SageMaker's limit of 16384/);
+    });
+
+    test('fails when onStartCommands contain a token', () => {
+      const stack = newTestStack();
+      expect(() => new NotebookIdleShutdown(stack, 'Idle', { onStartCommands: [`echo ${stack.account}`] }))
+        .toThrow(/SML-IDLE-NOTEBOOK: onStartCommands\[0\] .*contains a token/);
+    });
+  });
+});
