@@ -7,11 +7,34 @@ import { acknowledgeWildcards } from '../private/acknowledge';
 import { refuse } from '../private/messages';
 import { SustainableTrainingJob } from '../training/training-job';
 import { stepFunctionsNaming } from '../training/private/naming';
+import { SustainableTuningJob } from '../tuning/tuning-job';
+import { WarmStartParent } from '../tuning/warm-start';
+import { AcceptanceGate, BEST_OBJECTIVE_PATH, escapeIntrinsic, finalMetricSelector, resolveGatedJob } from './acceptance';
 
 /** Properties of a `TrainingWorkflow`. */
 export interface TrainingWorkflowProps {
-  /** The training job each execution runs. */
-  readonly trainingJob: SustainableTrainingJob;
+  /**
+   * The training job each execution runs. Give this or `tuningJob`.
+   * @default - none: `tuningJob` is required then
+   */
+  readonly trainingJob?: SustainableTrainingJob;
+  /**
+   * The tuning job each execution runs (`createHyperParameterTuningJob.sync`). Give this or `trainingJob`.
+   * @default - none: `trainingJob` is required then
+   */
+  readonly tuningJob?: SustainableTuningJob;
+  /**
+   * A cheap job that runs first (SML-BASELINE): when it meets the objective's target, the expensive training or
+   * tuning job does not run. It must report the same objective metric. The execution output records both jobs'
+   * objectives and billable seconds.
+   * @default - no baseline
+   */
+  readonly baseline?: SustainableTrainingJob;
+  /**
+   * Fail the execution when the final objective misses its target (SML-ACCEPT). Turning it off warns.
+   * @default true when the objective has a target
+   */
+  readonly acceptanceGate?: boolean;
   /**
    * Retention of the state machine's execution log (SML-LOGS).
    * @default logs.RetentionDays.ONE_MONTH
@@ -24,7 +47,7 @@ export interface TrainingWorkflowProps {
   readonly logGroup?: logs.ILogGroup;
   /**
    * Execution timeout.
-   * @default - the job's MaxWait (or MaxRuntime without spot) plus one hour for provisioning and upload
+   * @default - the baseline's and the job's longest run (MaxWait, or MaxRuntime without spot; a tuning job's MaxRuntime) plus one hour for provisioning and upload
    */
   readonly timeout?: Duration;
   /**
@@ -35,29 +58,65 @@ export interface TrainingWorkflowProps {
 }
 
 /**
- * A Standard Step Functions workflow that runs a SustainableTrainingJob with `createTrainingJob.sync`
- * (SML-MANAGED): nothing stays up between runs. Each execution names its job `<prefix>-<uuid>`; the task's
- * parameters are the job's own rendered CreateTrainingJob request.
+ * The fields a training task keeps; with a gate, also the objective's reported values (`Objective`, a list that is
+ * empty when the metric was never reported).
+ */
+function trainingResultSelector(job: SustainableTrainingJob, withObjective: boolean): { [key: string]: string } {
+  return {
+    'TrainingJobName.$': '$.TrainingJobName',
+    'TrainingJobStatus.$': '$.TrainingJobStatus',
+    'FinalMetricDataList.$': '$.FinalMetricDataList',
+    'BillableTimeInSeconds.$': '$.BillableTimeInSeconds',
+    'TrainingTimeInSeconds.$': '$.TrainingTimeInSeconds',
+    'ModelArtifacts.$': '$.ModelArtifacts',
+    ...(withObjective && job.objective ? { 'Objective.$': finalMetricSelector(job.objective.metricName) } : {}),
+  };
+}
+
+/**
+ * A Standard Step Functions workflow (SML-MANAGED: nothing stays up between runs) that runs a SustainableTrainingJob
+ * with `createTrainingJob.sync` or a SustainableTuningJob with `createHyperParameterTuningJob.sync`, optionally
+ * after a cheap baseline (SML-BASELINE), and then an acceptance gate (SML-ACCEPT) that fails the execution when the
+ * objective misses its target. The task parameters are the jobs' own rendered requests.
+ *
+ * Names: a training job is `<prefix>-<uuid>` (≤ 63). A tuning job is `<prefix ≤ 15>-<16 hex>` (≤ 32): the first
+ * three groups of one `States.UUID()` (8 + 4 + 4 hex, 60 random bits; the fourth hex of the third group is the
+ * UUID version), so a prefix reaches a 50 % chance of one collision only after about 10⁹ runs.
  */
 export class TrainingWorkflow extends Construct {
   /** The state machine. */
   public readonly stateMachine: sfn.StateMachine;
   /** The execution log group. */
   public readonly logGroup: logs.ILogGroup;
-  /** The training job. */
+  /** The training job (for a tuning workflow: the job being tuned). */
   public readonly trainingJob: SustainableTrainingJob;
+  /** The tuning job, when the workflow tunes. */
+  public readonly tuningJob?: SustainableTuningJob;
+  /** The baseline, if any. */
+  public readonly baseline?: SustainableTrainingJob;
+  /** The acceptance gate, when the objective has a target and the gate is on. */
+  public readonly gate?: AcceptanceGate;
 
   constructor(scope: Construct, id: string, props: TrainingWorkflowProps) {
     super(scope, id);
-    this.trainingJob = props.trainingJob;
-    const job = props.trainingJob;
-    const longest = job.maxWait ?? job.maxRuntime;
-    const timeout = props.timeout ?? Duration.seconds(longest.toSeconds() + 3600);
-    if (timeout.toSeconds() < longest.toSeconds()) {
+    const resolved = resolveGatedJob(this, props);
+    this.trainingJob = resolved.trainingJob;
+    this.tuningJob = resolved.tuningJob;
+    this.baseline = props.baseline;
+    this.gate = resolved.gate;
+    const job = this.trainingJob;
+    const tuning = this.tuningJob;
+
+    const longest = tuning ? tuning.maxRuntime : job.maxWait ?? job.maxRuntime;
+    const baselineLongest = props.baseline ? props.baseline.maxWait ?? props.baseline.maxRuntime : Duration.seconds(0);
+    const needed = longest.toSeconds() + baselineLongest.toSeconds();
+    const timeout = props.timeout ?? Duration.seconds(needed + 3600);
+    if (timeout.toSeconds() < needed) {
+      const what = tuning ? `tuning job's maxRuntime (${longest.toHumanString()})` : `job's ${job.maxWait ? 'maxWait' : 'maxRuntime'} (${longest.toHumanString()})`;
       refuse('SML-MAXRUN', {
         prop: 'timeout',
         value: timeout,
-        problem: `is shorter than the job's ${job.maxWait ? 'maxWait' : 'maxRuntime'} (${longest.toHumanString()}), so executions would end while the job still runs`,
+        problem: `is shorter than the ${what}${props.baseline ? ` plus the baseline's (${baselineLongest.toHumanString()})` : ''}, so executions would end while the job still runs`,
         fix: 'leave timeout unset (derived from the job) or make it longer',
       });
     }
@@ -68,25 +127,99 @@ export class TrainingWorkflow extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
+    // --- names: one per execution ---------------------------------------------------------------------------
+    const nameParameters: { [key: string]: string } = {};
+    if (props.baseline) nameParameters['baselineJobName.$'] = `States.Format('${props.baseline.jobNamePrefix}-{}', States.UUID())`;
+    if (tuning) {
+      nameParameters['uuid.$'] = "States.StringSplit(States.UUID(), '-')";
+    } else {
+      nameParameters['jobName.$'] = `States.Format('${job.jobNamePrefix}-{}', States.UUID())`;
+    }
     const name = new sfn.Pass(this, 'Name run', {
-      comment: 'One unique training job name per execution',
-      parameters: { 'jobName.$': `States.Format('${job.jobNamePrefix}-{}', States.UUID())` },
+      comment: tuning ? 'One unique job name per execution (tuning job names: ≤ 32 characters)' : 'One unique training job name per execution',
+      parameters: nameParameters,
       resultPath: '$.run',
     });
+    // --- the main job (train or tune) and its gate ---------------------------------------------------------------
+    const done = new sfn.Succeed(this, 'Done');
+    let mainStart: sfn.State;
+    if (tuning) {
+      const nameTuning = new sfn.Pass(this, 'Name tuning run', {
+        comment: 'Tuning job name: <prefix>-<first three UUID groups> (32 characters at most)',
+        parameters: { 'jobName.$': `States.Format('${tuning.jobNamePrefix}-{}{}{}', $.run.uuid[0], $.run.uuid[1], $.run.uuid[2])` },
+        resultPath: '$.run.tuning',
+      });
+      mainStart = nameTuning;
+      const tuneStates = this.tuneStates(tuning, done);
+      nameTuning.next(tuneStates);
+    } else {
+      mainStart = this.trainStates(job, done);
+    }
+
+    // --- an optional baseline first ---------------------------------------------------------------------------------
+    if (props.baseline) {
+      const baseline = props.baseline;
+      const bTask = new sfn.CustomState(this, 'Baseline', {
+        stateJson: {
+          Type: 'Task',
+          Comment: `Baseline (SML-BASELINE), CreateTrainingJob.sync: ${baseline.appliedRules.join(', ')}`,
+          Resource: `arn:${Stack.of(this).partition}:states:::sagemaker:createTrainingJob.sync`,
+          Parameters: baseline._renderWith(stepFunctionsNaming('$.run.baselineJobName')),
+          ResultSelector: trainingResultSelector(baseline, true),
+          ResultPath: '$.baseline',
+        },
+      });
+      bTask.addCatch(new sfn.Fail(this, 'Baseline failed', { error: 'BaselineFailed', causePath: '$.error.Cause' }), { errors: ['States.ALL'], resultPath: '$.error' });
+      const gate = resolved.baselineGate!;
+      const value = '$.baseline.Objective[0]';
+      const acceptBaseline = new sfn.Pass(this, 'Accept baseline', {
+        comment: 'The baseline meets the target: the expensive job does not run',
+        parameters: { ...this.recordHeader(gate, 'baseline'), baseline: this.trainingRecord('$.baseline') },
+        resultPath: '$.result',
+        outputPath: '$.result',
+      });
+      acceptBaseline.next(done);
+      const choice = new sfn.Choice(this, 'Baseline meets target?', { comment: `SML-BASELINE: ${gate.metricName} ${gate.stepFunctionsOperator} ${gate.target}` })
+        .when(gate.acceptsCondition(value), acceptBaseline)
+        .otherwise(mainStart);
+      name.next(bTask);
+      bTask.next(choice);
+    } else {
+      name.next(mainStart);
+    }
+
+    this.stateMachine = new sfn.StateMachine(this, 'Resource', {
+      stateMachineName: props.stateMachineName,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(name),
+      timeout,
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+      comment: `Sustainable ${tuning ? 'tuning' : 'training'} workflow for ${tuning ? tuning.jobNamePrefix : job.jobNamePrefix}`,
+    });
+    if (tuning) this.grantTuningJob(tuning);
+    else this.grantTrainingJob(job);
+    if (props.baseline) this.grantTrainingJob(props.baseline);
+
+    Validations.of(this.stateMachine).acknowledge({
+      id: 'AwsSolutions-SF2',
+      reason: 'X-Ray tracing adds nothing to a workflow that waits on one SageMaker job; execution history and the ALL-level log show every step.',
+    });
+    acknowledgeWildcards(this, [
+      { finding: /^Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:training-job\/[a-z0-9-]+-\*$/, reason: 'Each execution names its training job <prefix>-<uuid>, so the SageMaker permissions cover that prefix only.' },
+      { finding: /^Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:hyper-parameter-tuning-job\/[a-z0-9-]+-\*$/, reason: 'Each execution names its tuning job <prefix>-<16 hex>, so the SageMaker permissions cover that prefix only.' },
+      { finding: /^Resource::\*$/, reason: 'The CloudWatch Logs delivery actions Step Functions needs for execution logging, and ListHyperParameterTuningJobs (warm-start lookup), support no resource-level permissions.' },
+    ]);
+  }
+
+  /** Train (createTrainingJob.sync) and the gate after it; returns the first state. */
+  private trainStates(job: SustainableTrainingJob, done: sfn.Succeed): sfn.State {
     const train = new sfn.CustomState(this, 'Train', {
       stateJson: {
         Type: 'Task',
         Comment: `CreateTrainingJob.sync: ${job.appliedRules.join(', ')}`,
         Resource: `arn:${Stack.of(this).partition}:states:::sagemaker:createTrainingJob.sync`,
         Parameters: job._renderWith(stepFunctionsNaming('$.run.jobName')),
-        ResultSelector: {
-          'TrainingJobName.$': '$.TrainingJobName',
-          'TrainingJobStatus.$': '$.TrainingJobStatus',
-          'FinalMetricDataList.$': '$.FinalMetricDataList',
-          'BillableTimeInSeconds.$': '$.BillableTimeInSeconds',
-          'TrainingTimeInSeconds.$': '$.TrainingTimeInSeconds',
-          'ModelArtifacts.$': '$.ModelArtifacts',
-        },
+        ResultSelector: trainingResultSelector(job, !!this.gate),
         ResultPath: '$.training',
       },
     });
@@ -95,26 +228,116 @@ export class TrainingWorkflow extends Construct {
       causePath: '$.error.Cause',
     });
     train.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' });
-    const done = new sfn.Succeed(this, 'Done');
+    train.next(this.gateStates('$.training.Objective[0]', 'training', { training: this.trainingRecord('$.training') }, done));
+    return train;
+  }
 
-    this.stateMachine = new sfn.StateMachine(this, 'Resource', {
-      stateMachineName: props.stateMachineName,
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromChainable(name.next(train).next(done)),
-      timeout,
-      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
-      comment: `Sustainable training workflow for ${job.jobNamePrefix}`,
-    });
-    this.grantTrainingJob(job);
+  /** Warm-start lookups, Tune (createHyperParameterTuningJob.sync) and the gate; returns the first state. */
+  private tuneStates(tuning: SustainableTuningJob, done: sfn.Succeed): sfn.State {
+    const stack = Stack.of(this);
+    const naming = stepFunctionsNaming('$.run.tuning.jobName');
+    const runTime = (tuning.warmStart?.parents ?? []).filter((p) => p.resolvedAtRunTime);
+    const slot = (p: WarmStartParent) => `$.warmStart.p${runTime.indexOf(p)}`;
+    const tuneTask = (id: string, cold: boolean) => {
+      const task = new sfn.CustomState(this, id, {
+        stateJson: {
+          Type: 'Task',
+          Comment: `CreateHyperParameterTuningJob.sync${cold ? ' (no completed parent yet: cold start)' : ''}: ${tuning.appliedRules.join(', ')}`,
+          Resource: `arn:${stack.partition}:states:::sagemaker:createHyperParameterTuningJob.sync`,
+          Parameters: tuning._renderWith(naming, (p) => {
+            if (p.name !== undefined) return { HyperParameterTuningJobName: p.name };
+            return cold ? undefined : { 'HyperParameterTuningJobName.$': `${slot(p)}.names[0]` };
+          }),
+          ResultPath: '$.tuning',
+        },
+      });
+      task.addCatch(tuningFailed, { errors: ['States.ALL'], resultPath: '$.error' });
+      task.next(gate);
+      return task;
+    };
+    const tuningFailed = new sfn.Fail(this, 'Tuning failed', { error: 'TuningFailed', causePath: '$.error.Cause' });
+    const record = {
+      tuning: {
+        'jobName.$': '$.tuning.HyperParameterTuningJobName',
+        'bestTrainingJobName.$': '$.tuning.BestTrainingJob.TrainingJobName',
+        'objective.$': `States.Array($.tuning.${BEST_OBJECTIVE_PATH})`,
+        'trainingJobs.$': '$.tuning.TrainingJobStatusCounters',
+      },
+    };
+    const gate = this.gateStates(`$.tuning.${BEST_OBJECTIVE_PATH}`, 'tuning', record, done);
+    const tune = tuneTask('Tune', false);
+    if (runTime.length === 0) return tune;
 
-    Validations.of(this.stateMachine).acknowledge({
-      id: 'AwsSolutions-SF2',
-      reason: 'X-Ray tracing adds nothing to a workflow that waits on one SageMaker job; execution history and the ALL-level log show every step.',
+    // Parents looked up at run time: the newest completed run of each prefix; a cold start when one is missing.
+    const cold = tuneTask('Tune cold', true);
+    const lookups = runTime.map((p, i) => new sfn.CustomState(this, `Find warm-start parent ${i + 1}`, {
+      stateJson: {
+        Type: 'Task',
+        Comment: `SML-HPO-WARMSTART: the latest completed tuning job named ${tuning._parentPrefix(p)}-*`,
+        Resource: `arn:${stack.partition}:states:::aws-sdk:sagemaker:listHyperParameterTuningJobs`,
+        Parameters: { NameContains: `${tuning._parentPrefix(p)}-`, StatusEquals: 'Completed', SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: 1 },
+        ResultSelector: { 'names.$': '$.HyperParameterTuningJobSummaries[*].HyperParameterTuningJobName' },
+        ResultPath: slot(p),
+      },
+    }));
+    const found = runTime.map((p) => sfn.Condition.isPresent(`${slot(p)}.names[0]`));
+    const choice = new sfn.Choice(this, 'Warm-start parents found?')
+      .when(found.length === 1 ? found[0] : sfn.Condition.and(...found), tune)
+      .otherwise(cold);
+    lookups.forEach((l, i) => l.next(i + 1 < lookups.length ? lookups[i + 1] : choice));
+    return lookups[0];
+  }
+
+  /**
+   * The acceptance gate after the main job: `Objective reported?` → `Meets target?` → `Accept` (the execution
+   * output is the record of both jobs) or `Explain miss` → `Objective missed` (fail with the values in the cause).
+   * Without a gate, the job goes straight to Done, as before.
+   */
+  private gateStates(valuePath: string, kind: string, record: { [key: string]: any }, done: sfn.Succeed): sfn.State {
+    const gate = this.gate;
+    if (!gate) return done;
+    const accept = new sfn.Pass(this, 'Accept', {
+      comment: `SML-ACCEPT: ${gate.metricName} ${gate.stepFunctionsOperator} ${gate.target}`,
+      parameters: {
+        ...this.recordHeader(gate, kind),
+        ...record,
+        ...(this.baseline ? { baseline: this.trainingRecord('$.baseline') } : {}),
+      },
+      resultPath: '$.result',
+      outputPath: '$.result',
     });
-    acknowledgeWildcards(this, [
-      { finding: /^Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:training-job\/[a-z0-9-]+-\*$/, reason: 'Each execution names its training job <prefix>-<uuid>, so the SageMaker permissions cover that prefix only.' },
-      { finding: /^Resource::\*$/, reason: 'The CloudWatch Logs delivery actions Step Functions needs for execution logging support no resource-level permissions.' },
-    ]);
+    accept.next(done);
+    const metric = escapeIntrinsic(gate.metricName);
+    const explain = new sfn.Pass(this, 'Explain miss', {
+      parameters: {
+        'cause.$': `States.Format('SML-ACCEPT: ${metric} reached {} and the target is ${gate.comparisonWords} ${gate.target}: the model is not accepted', ${valuePath})`,
+      },
+      resultPath: '$.gate',
+    });
+    explain.next(new sfn.Fail(this, 'Objective missed', { error: 'ObjectiveMissed', causePath: '$.gate.cause' }));
+    const notReported = new sfn.Fail(this, 'Objective not reported', {
+      error: 'ObjectiveNotReported',
+      cause: `SML-ACCEPT: the ${kind} job reported no numeric value for '${gate.metricName}', so it cannot be accepted; check the objective's regex against the job's log`,
+    });
+    const meets = new sfn.Choice(this, 'Meets target?', { comment: `${gate.metricName} ${gate.stepFunctionsOperator} ${gate.target}` })
+      .when(gate.meetsCondition(valuePath), accept)
+      .otherwise(explain);
+    return new sfn.Choice(this, 'Objective reported?')
+      .when(gate.reportedCondition(valuePath), meets)
+      .otherwise(notReported);
+  }
+
+  private recordHeader(gate: AcceptanceGate, acceptedBy: string): { [key: string]: any } {
+    return { acceptedBy, metric: gate.metricName, direction: gate.direction, target: gate.target };
+  }
+
+  private trainingRecord(path: string): { [key: string]: string } {
+    return {
+      'jobName.$': `${path}.TrainingJobName`,
+      'objective.$': `${path}.Objective`,
+      'billableSeconds.$': `${path}.BillableTimeInSeconds`,
+      'trainingSeconds.$': `${path}.TrainingTimeInSeconds`,
+    };
   }
 
   private grantTrainingJob(job: SustainableTrainingJob): void {
@@ -129,7 +352,32 @@ export class TrainingWorkflow extends Construct {
       actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
       resources: [stack.formatArn({ service: 'events', resource: 'rule', resourceName: 'StepFunctionsGetEventsForSageMakerTrainingJobsRule', arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
     }));
+    this.grantPassRole(job);
+  }
+
+  private grantTuningJob(tuning: SustainableTuningJob): void {
+    const stack = Stack.of(this);
+    const prefix = tuning.jobNamePrefix.toLowerCase();
+    const role = this.stateMachine.role;
     role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: [
+        'sagemaker:CreateHyperParameterTuningJob', 'sagemaker:DescribeHyperParameterTuningJob', 'sagemaker:StopHyperParameterTuningJob',
+        'sagemaker:AddTags', 'sagemaker:ListTags',
+      ],
+      resources: [stack.formatArn({ service: 'sagemaker', resource: 'hyper-parameter-tuning-job', resourceName: `${prefix}-*` })],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
+      resources: [stack.formatArn({ service: 'events', resource: 'rule', resourceName: 'StepFunctionsGetEventsForSageMakerTuningJobsRule', arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
+    }));
+    if (tuning.warmStart?.resolvedAtRunTime) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sagemaker:ListHyperParameterTuningJobs'], resources: ['*'] }));
+    }
+    this.grantPassRole(tuning.trainingJob);
+  }
+
+  private grantPassRole(job: SustainableTrainingJob): void {
+    this.stateMachine.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['iam:PassRole'],
       resources: [job.role.roleArn],
       conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },

@@ -1,10 +1,17 @@
-import { Duration } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { SustainableTrainingJob, SustainableTrainingJobProps, TrainingImage, TrainingWorkflow } from '../../lib';
+import {
+  HyperparameterRange, Objective, SustainableTrainingJob, SustainableTrainingJobProps, SustainableTuningJob, SustainableTuningJobProps,
+  TrainingImage, TrainingInstance, TrainingWorkflow, WarmStart, WarmStartType,
+} from '../../lib';
+import type { TrainingWorkflowProps } from '../../lib';
 import { newTestStack } from '../support/app';
+import { concretize, expectValidRequest } from '../support/api-model';
 import { expectValidAsl, stateMachineDefinitions } from '../support/asl';
+import { runAsl, TaskError } from '../support/asl-run';
 import { expectValidCreateTrainingJob } from '../support/requests';
+import { describeTrainingJob, describeTuningJob, expectValidResponse } from '../support/responses';
 
 const IMAGE = TrainingImage.fromUri('123456789012.dkr.ecr.us-west-2.amazonaws.com/train:1');
 
@@ -84,5 +91,254 @@ describe('TrainingWorkflow', () => {
 
   test('fails when the timeout is shorter than the job can run', () => {
     expect(() => setup({}, { timeout: Duration.hours(1) })).toThrow(/^SML-MAXRUN: timeout 1 hour: is shorter than the job's maxWait \(16 hours\)/);
+  });
+});
+
+// --- tuning, baseline and the acceptance gate (issue #3) -----------------------------------------------------------
+
+const OBJECTIVE = Objective.maximize('validation:auc', 'validation-auc=([0-9\\.]+)', { target: 0.85 });
+const UUID = '0f8fad5b-d9cb-469f-a165-70867728950e';
+const BASE_UUID = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+
+function tunedSetup(tuningProps: Partial<SustainableTuningJobProps> = {}, flowProps: Partial<TrainingWorkflowProps> = {}, jobProps: Partial<SustainableTrainingJobProps> = {}) {
+  const stack = newTestStack();
+  const trainingJob = new SustainableTrainingJob(stack, 'Job', { image: IMAGE, jobNamePrefix: 'churn-xgb', objective: OBJECTIVE, ...jobProps });
+  const tuningJob = new SustainableTuningJob(stack, 'Tune', { trainingJob, jobNamePrefix: 'churn-hpo', ranges: [HyperparameterRange.continuous('eta', 0.001, 0.5)], ...tuningProps });
+  const flow = new TrainingWorkflow(stack, 'Flow', { tuningJob, ...flowProps });
+  const [definition] = Object.values(stateMachineDefinitions(stack));
+  return { stack, trainingJob, tuningJob, flow, definition, template: Template.fromStack(stack) };
+}
+
+describe('TrainingWorkflow with a tuning job', () => {
+  const { definition, template, tuningJob, flow } = tunedSetup();
+  const tune = definition.States.Tune;
+
+  test('the definition is valid ASL', () => {
+    expectValidAsl(definition);
+  });
+
+  test('SML-MANAGED: the tuning job runs with createHyperParameterTuningJob.sync', () => {
+    expect(tune.Resource).toBe('arn:aws:states:::sagemaker:createHyperParameterTuningJob.sync');
+    expect(flow.tuningJob).toBe(tuningJob);
+    expect(flow.trainingJob).toBe(tuningJob.trainingJob);
+  });
+
+  test('each execution names its tuning job <prefix>-<16 hex> (32 characters at most), and the request SageMaker receives is valid', () => {
+    expect(definition.States['Name run'].Parameters).toEqual({ 'uuid.$': "States.StringSplit(States.UUID(), '-')" });
+    expect(definition.States['Name tuning run'].Parameters['jobName.$']).toBe("States.Format('churn-hpo-{}{}{}', $.run.uuid[0], $.run.uuid[1], $.run.uuid[2])");
+    const run = runAsl(definition, { uuids: [UUID], tasks: { Tune: describeTuningJob('x', 'validation:auc', 0.9) } });
+    const request = run.taskParameters.Tune;
+    expect(request.HyperParameterTuningJobName).toBe('churn-hpo-0f8fad5bd9cb469f');
+    expect(request.HyperParameterTuningJobName.length).toBeLessThanOrEqual(32);
+    expect(request.TrainingJobDefinition.CheckpointConfig.S3Uri).toMatch(/\/checkpoints\/churn-xgb\/churn-hpo-0f8fad5bd9cb469f\/$/);
+    expectValidRequest('sagemaker', 'CreateHyperParameterTuningJob', request);
+  });
+
+  test('the worst-case name with a 15-character prefix is exactly 32 characters', () => {
+    const { definition: d } = tunedSetup({ jobNamePrefix: 'churn-xgb-night' });
+    const run = runAsl(d, { uuids: [UUID], tasks: { Tune: describeTuningJob('x', 'validation:auc', 0.9) } });
+    expect(run.taskParameters.Tune.HyperParameterTuningJobName).toBe('churn-xgb-night-0f8fad5bd9cb469f');
+    expect(run.taskParameters.Tune.HyperParameterTuningJobName).toHaveLength(32);
+    expectValidRequest('sagemaker', 'CreateHyperParameterTuningJob', run.taskParameters.Tune);
+  });
+
+  test('the task parameters are the tuning job\'s own rendered request', () => {
+    const literal = tuningJob.renderRequest();
+    for (const key of ['HyperParameterTuningJobConfig', 'Tags']) {
+      expect(tune.Parameters[key]).toEqual(JSON.parse(JSON.stringify(concretize(Stack.of(tuningJob).resolve(literal[key])))));
+    }
+  });
+
+  test('SML-MAXRUN: the execution timeout derives from the tuning run\'s bound plus one hour', () => {
+    expect(definition.TimeoutSeconds).toBe(10 * 16 * 3600 + 3600);
+  });
+
+  test('least-privilege role: tuning actions on the tuning-job prefix, the tuning events rule, PassRole only to SageMaker', () => {
+    const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+    expect(policies).toContain('hyper-parameter-tuning-job/churn-hpo-*');
+    expect(policies).toContain('rule/StepFunctionsGetEventsForSageMakerTuningJobsRule');
+    expect(policies).toContain('sagemaker:CreateHyperParameterTuningJob');
+    expect(policies).toContain('sagemaker:StopHyperParameterTuningJob');
+    expect(policies).not.toContain('sagemaker:ListHyperParameterTuningJobs');
+    expect(policies).not.toContain('sagemaker:CreateTrainingJob');
+    expect(policies).not.toMatch(/"sagemaker:\*"/);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'iam:PassRole', Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } } })]) },
+    });
+  });
+
+  test('a failed tuning job fails the execution with its cause', () => {
+    expect(tune.Catch[0]).toEqual({ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Tuning failed' });
+    const run = runAsl(definition, { uuids: [UUID], tasks: { Tune: new TaskError('SageMaker.AmazonSageMakerException', 'ResourceLimitExceeded') } });
+    expect(run).toMatchObject({ status: 'FAILED', error: 'TuningFailed', cause: 'ResourceLimitExceeded' });
+  });
+
+  test('SML-HPO-WARMSTART: named parents go into the request as they are', () => {
+    const { definition: d } = tunedSetup({ warmStart: WarmStart.fromParentNames(['churn-hpo-2026-10'], WarmStartType.TRANSFER_LEARNING) });
+    expectValidAsl(d);
+    expect(d.States.Tune.Parameters.WarmStartConfig).toEqual({ ParentHyperParameterTuningJobs: [{ HyperParameterTuningJobName: 'churn-hpo-2026-10' }], WarmStartType: 'TransferLearning' });
+    expect(d.States['Find warm-start parent 1']).toBeUndefined();
+  });
+
+  describe('SML-HPO-WARMSTART: the previous run, looked up at run time', () => {
+    const { definition: d, template: t } = tunedSetup({ warmStart: WarmStart.fromPreviousRun() });
+    const found = { HyperParameterTuningJobSummaries: [{ HyperParameterTuningJobName: 'churn-hpo-1a2b3c4d5e6f7a8b', HyperParameterTuningJobArn: 'arn:aws:sagemaker:us-west-2:123456789012:hyper-parameter-tuning-job/churn-hpo-1a2b3c4d5e6f7a8b', HyperParameterTuningJobStatus: 'Completed', Strategy: 'Bayesian', CreationTime: '2026-11-01T00:00:00Z', TrainingJobStatusCounters: {}, ObjectiveStatusCounters: {} }] };
+
+    test('the definition is valid ASL and the sample list responses are valid', () => {
+      expectValidAsl(d);
+      expectValidResponse('ListHyperParameterTuningJobs', found);
+      expectValidResponse('ListHyperParameterTuningJobs', { HyperParameterTuningJobSummaries: [] });
+    });
+
+    test('the lookup lists the newest completed tuning job of the prefix (aws-sdk integration)', () => {
+      const find = d.States['Find warm-start parent 1'];
+      expect(find.Resource).toBe('arn:aws:states:::aws-sdk:sagemaker:listHyperParameterTuningJobs');
+      expect(find.Parameters).toEqual({ NameContains: 'churn-hpo-', StatusEquals: 'Completed', SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: 1 });
+      expect(JSON.stringify(t.findResources('AWS::IAM::Policy'))).toContain('sagemaker:ListHyperParameterTuningJobs');
+    });
+
+    test('with a completed parent the run warm-starts from it', () => {
+      const run = runAsl(d, { uuids: [UUID], tasks: { 'Find warm-start parent 1': found, 'Tune': describeTuningJob('x', 'validation:auc', 0.9) } });
+      expect(run.path).toContain('Tune');
+      expect(run.taskParameters.Tune.WarmStartConfig).toEqual({ ParentHyperParameterTuningJobs: [{ HyperParameterTuningJobName: 'churn-hpo-1a2b3c4d5e6f7a8b' }], WarmStartType: 'IdenticalDataAndAlgorithm' });
+      expectValidRequest('sagemaker', 'CreateHyperParameterTuningJob', run.taskParameters.Tune);
+    });
+
+    test('the first run, with no completed parent, starts cold', () => {
+      const run = runAsl(d, { uuids: [UUID], tasks: { 'Find warm-start parent 1': { HyperParameterTuningJobSummaries: [] }, 'Tune cold': describeTuningJob('x', 'validation:auc', 0.9) } });
+      expect(run.path).toContain('Tune cold');
+      expect(run.status).toBe('SUCCEEDED');
+      expect(run.taskParameters['Tune cold'].WarmStartConfig).toBeUndefined();
+      expectValidRequest('sagemaker', 'CreateHyperParameterTuningJob', run.taskParameters['Tune cold']);
+    });
+  });
+});
+
+describe('TrainingWorkflow acceptance gate and baseline', () => {
+  function gatedSetup(flowProps: Partial<TrainingWorkflowProps> = {}, jobProps: Partial<SustainableTrainingJobProps> = {}) {
+    const stack = newTestStack();
+    const trainingJob = new SustainableTrainingJob(stack, 'Job', { image: IMAGE, jobNamePrefix: 'churn-xgb', objective: OBJECTIVE, ...jobProps });
+    const flow = new TrainingWorkflow(stack, 'Flow', { trainingJob, ...flowProps });
+    const [definition] = Object.values(stateMachineDefinitions(stack));
+    return { stack, trainingJob, flow, definition, template: Template.fromStack(stack) };
+  }
+  function baselineJob(stack: any, props: Partial<SustainableTrainingJobProps> = {}) {
+    return new SustainableTrainingJob(stack, 'Baseline', {
+      image: TrainingImage.fromUri('123456789012.dkr.ecr.us-west-2.amazonaws.com/linear:1'),
+      jobNamePrefix: 'churn-linear',
+      objective: Objective.maximize('validation:auc', 'auc=([0-9\\.]+)'),
+      maxRuntime: Duration.hours(1),
+      ...props,
+    });
+  }
+
+  test('SML-ACCEPT: with a target, the training result keeps the objective and a gate follows the job', () => {
+    const { definition, flow } = gatedSetup();
+    expectValidAsl(definition);
+    expect(flow.gate?.target).toBe(0.85);
+    expect(definition.States.Train.ResultSelector['Objective.$']).toBe("$.FinalMetricDataList[?(@.MetricName == 'validation:auc')].Value");
+    expect(definition.States.Train.Next).toBe('Objective reported?');
+    expect(definition.States['Meets target?'].Choices[0]).toEqual({ Variable: '$.training.Objective[0]', NumericGreaterThanEquals: 0.85, Next: 'Accept' });
+    expect(definition.States['Objective missed']).toMatchObject({ Type: 'Fail', Error: 'ObjectiveMissed', CausePath: '$.gate.cause' });
+  });
+
+  test('without a target there is no gate, as before', () => {
+    const { definition } = gatedSetup({}, { objective: Objective.maximize('validation:auc', 'auc=([0-9\\.]+)') });
+    expect(definition.States.Train.Next).toBe('Done');
+    expect(definition.States['Meets target?']).toBeUndefined();
+  });
+
+  test('SML-ACCEPT: turning the gate off warns and removes it', () => {
+    const { definition, stack } = gatedSetup({ acceptanceGate: false });
+    expect(definition.States.Train.Next).toBe('Done');
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('^SML-ACCEPT: acceptanceGate is off'))).toHaveLength(1);
+  });
+
+  describe('SML-BASELINE', () => {
+    const stack = newTestStack();
+    const trainingJob = new SustainableTrainingJob(stack, 'Job', { image: IMAGE, jobNamePrefix: 'churn-xgb', objective: OBJECTIVE });
+    const baseline = baselineJob(stack);
+    new TrainingWorkflow(stack, 'Flow', { trainingJob, baseline });
+    const [definition] = Object.values(stateMachineDefinitions(stack));
+    const template = Template.fromStack(stack);
+
+    test('the definition is valid ASL; the baseline runs first and its request is the baseline\'s own', () => {
+      expectValidAsl(definition);
+      expect(definition.States['Name run'].Parameters['baselineJobName.$']).toBe("States.Format('churn-linear-{}', States.UUID())");
+      expect(definition.States['Name run'].Next).toBe('Baseline');
+      expect(definition.States.Baseline.Resource).toBe('arn:aws:states:::sagemaker:createTrainingJob.sync');
+      expect(definition.States['Baseline meets target?'].Choices[0]).toEqual({
+        And: [
+          { Variable: '$.baseline.Objective[0]', IsPresent: true },
+          { Variable: '$.baseline.Objective[0]', IsNumeric: true },
+          { Variable: '$.baseline.Objective[0]', NumericGreaterThanEquals: 0.85 },
+        ],
+        Next: 'Accept baseline',
+      });
+      expect(definition.States['Baseline meets target?'].Default).toBe('Train');
+    });
+
+    test('both jobs\' requests, as SageMaker receives them, are valid', () => {
+      const run = runAsl(definition, {
+        uuids: [BASE_UUID, UUID],
+        tasks: { Baseline: describeTrainingJob('b', { 'validation:auc': 0.8 }), Train: describeTrainingJob('t', { 'validation:auc': 0.9 }) },
+      });
+      expect(run.taskParameters.Baseline.TrainingJobName).toBe(`churn-linear-${BASE_UUID}`);
+      expect(run.taskParameters.Train.TrainingJobName).toBe(`churn-xgb-${UUID}`);
+      expectValidCreateTrainingJob(stack, run.taskParameters.Baseline);
+      expectValidCreateTrainingJob(stack, run.taskParameters.Train);
+    });
+
+    test('least privilege covers both prefixes; the timeout covers both jobs', () => {
+      const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+      expect(policies).toContain('training-job/churn-linear-*');
+      expect(policies).toContain('training-job/churn-xgb-*');
+      expect(definition.TimeoutSeconds).toBe(2 * 3600 + 16 * 3600 + 3600);
+    });
+
+    test('a failed baseline fails the execution', () => {
+      const run = runAsl(definition, { tasks: { Baseline: new TaskError('SageMaker.AmazonSageMakerException', 'CapacityError') } });
+      expect(run).toMatchObject({ status: 'FAILED', error: 'BaselineFailed', cause: 'CapacityError' });
+    });
+  });
+
+  test('fails when both or neither of trainingJob and tuningJob are given', () => {
+    const stack = newTestStack();
+    const trainingJob = new SustainableTrainingJob(stack, 'Job', { image: IMAGE, objective: OBJECTIVE });
+    const tuningJob = new SustainableTuningJob(stack, 'Tune', { trainingJob, ranges: [HyperparameterRange.continuous('eta', 0.1, 0.3)] });
+    expect(() => new TrainingWorkflow(stack, 'Both', { trainingJob, tuningJob })).toThrow(/^SML-MANAGED: trainingJob \+ tuningJob 'both': give exactly one/);
+    expect(() => new TrainingWorkflow(stack, 'None', {})).toThrow(/^SML-MANAGED: trainingJob \/ tuningJob 'neither'/);
+  });
+  test('fails when the gate is forced on without a target', () => {
+    expect(() => gatedSetup({ acceptanceGate: true }, { objective: Objective.maximize('validation:auc', 'auc=([0-9\\.]+)') }))
+      .toThrow(/^SML-ACCEPT: acceptanceGate true: needs an objective with a target/);
+  });
+  test('fails when a baseline is given but the objective has no target', () => {
+    const stack = newTestStack();
+    const trainingJob = new SustainableTrainingJob(stack, 'Job', { image: IMAGE, objective: Objective.maximize('validation:auc', 'auc=([0-9\\.]+)') });
+    expect(() => new TrainingWorkflow(stack, 'Flow', { trainingJob, baseline: baselineJob(stack) })).toThrow(/^SML-BASELINE: baseline 'TestStack\/Baseline': runs the expensive job only when the baseline misses the target/);
+  });
+  test('fails when the baseline reports another objective', () => {
+    const stack = newTestStack();
+    const trainingJob = new SustainableTrainingJob(stack, 'Job', { image: IMAGE, objective: OBJECTIVE });
+    const baseline = baselineJob(stack, { objective: Objective.minimize('validation:logloss', 'logloss=([0-9\\.]+)') });
+    expect(() => new TrainingWorkflow(stack, 'Flow', { trainingJob, baseline })).toThrow(/^SML-BASELINE: baseline.objective 'validation:logloss \(Minimize\)': must be the main objective 'validation:auc' \(Maximize\)/);
+  });
+  test('fails when the baseline is the job itself', () => {
+    const stack = newTestStack();
+    const trainingJob = new SustainableTrainingJob(stack, 'Job', { image: IMAGE, objective: OBJECTIVE });
+    expect(() => new TrainingWorkflow(stack, 'Flow', { trainingJob, baseline: trainingJob })).toThrow(/^SML-BASELINE: baseline 'TestStack\/Job': is the job it is meant to spare/);
+  });
+  test('SML-BASELINE: a baseline that is not cheaper in the worst case warns', () => {
+    const stack = newTestStack();
+    const trainingJob = new SustainableTrainingJob(stack, 'Job', { image: IMAGE, objective: OBJECTIVE, maxRuntime: Duration.hours(1) });
+    new TrainingWorkflow(stack, 'Flow', { trainingJob, baseline: baselineJob(stack, { instanceType: TrainingInstance.G5_XLARGE }) });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('^SML-BASELINE: the baseline TestStack/Baseline is not cheaper'))).toHaveLength(1);
+  });
+  test('fails when the timeout is shorter than the tuning run', () => {
+    expect(() => tunedSetup({}, { timeout: Duration.hours(24) })).toThrow(/^SML-MAXRUN: timeout 1 day: is shorter than the tuning job's maxRuntime \(6 days 16 hours\)/);
+  });
+  test('fails when the gate cannot quote the metric name', () => {
+    expect(() => gatedSetup({}, { objective: Objective.maximize("val'auc", 'auc=([0-9\\.]+)', { target: 0.8 }) })).toThrow(/^SML-ACCEPT: objective.metricName 'val'auc': contains a quote/);
   });
 });

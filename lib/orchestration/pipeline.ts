@@ -1,0 +1,312 @@
+import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import { Construct } from 'constructs';
+import { acknowledgeWildcards } from '../private/acknowledge';
+import { refuse, warn } from '../private/messages';
+import { InitialModel } from '../training/inputs';
+import { pipelineNaming } from '../training/private/naming';
+import { SustainableTrainingJob } from '../training/training-job';
+import { SustainableTuningJob } from '../tuning/tuning-job';
+import { AcceptanceGate, BEST_OBJECTIVE_PATH, resolveGatedJob } from './acceptance';
+
+/** Properties of a `TrainingPipeline`. */
+export interface TrainingPipelineProps {
+  /**
+   * The training job the pipeline runs (a Training step). Give this or `tuningJob`.
+   * @default - none: `tuningJob` is required then
+   */
+  readonly trainingJob?: SustainableTrainingJob;
+  /**
+   * The tuning job the pipeline runs (a Tuning step). Give this or `trainingJob`. Warm-start parents must be
+   * named (`WarmStartParent.fromName`): a pipeline cannot look up the latest run.
+   * @default - none: `trainingJob` is required then
+   */
+  readonly tuningJob?: SustainableTuningJob;
+  /**
+   * A cheap Training step that runs first (SML-BASELINE); the expensive step runs only when the baseline misses
+   * the target.
+   * @default - no baseline
+   */
+  readonly baseline?: SustainableTrainingJob;
+  /**
+   * A Condition step after the job that fails the execution (Fail step) when the objective misses its target
+   * (SML-ACCEPT). Turning it off warns.
+   * @default true when the objective has a target
+   */
+  readonly acceptanceGate?: boolean;
+  /**
+   * Step caching (SML-CACHE): a step whose cache-key attributes are unchanged reuses the earlier result instead of
+   * running again. Turning it off warns. SageMaker's cache key of a Training step includes its CheckpointConfig,
+   * whose path is per execution (so interrupted runs never resume from another run's checkpoints): Training
+   * steps with checkpointing (spot) therefore run every time; Tuning steps and Training steps without checkpoints
+   * are reused.
+   * @default true
+   */
+  readonly cacheSteps?: boolean;
+  /**
+   * How long a cached step result stays reusable (SML-CACHE).
+   * @default Duration.days(30)
+   */
+  readonly cacheExpireAfter?: Duration;
+  /**
+   * Pipeline name (1–256 letters, digits and inner hyphens).
+   * @default - generated from the construct path
+   */
+  readonly pipelineName?: string;
+  /**
+   * Pipeline description.
+   * @default - a description naming the job and the rules applied
+   */
+  readonly description?: string;
+  /**
+   * The role SageMaker Pipelines assumes to create and watch the jobs.
+   * @default - a new least-privilege role (jobs named pipelines-*, PassRole of the jobs' roles to SageMaker only)
+   */
+  readonly role?: iam.IRole;
+}
+
+/** The name of the pipeline parameter for the main job's instance type. */
+export const INSTANCE_TYPE_PARAMETER = 'InstanceType';
+/** The prefix of the pipeline parameters for the input channels' S3 URIs (`InputDataUri-<channel>`). */
+export const INPUT_URI_PARAMETER_PREFIX = 'InputDataUri-';
+
+interface PipelineParameter {
+  Name: string;
+  Type: string;
+  DefaultValue: unknown;
+}
+
+/**
+ * A SageMaker Pipeline (`AWS::SageMaker::Pipeline`) rendered from the same definitions as TrainingWorkflow
+ * (SML-MANAGED): an optional baseline Training step and Condition (SML-BASELINE), the Training or Tuning step
+ * whose `Arguments` are exactly the job's rendered request without the name the pipeline assigns, a Condition step
+ * on the objective with a Fail step (SML-ACCEPT), step caching (SML-CACHE), one step at a time
+ * (`MaxParallelExecutionSteps` 1) and a least-privilege pipeline role.
+ *
+ * Parameters teams vary per run: `InputDataUri-<channel>` for every input channel (the job role can read only the
+ * prefixes its channels were granted, so a per-run URI must lie within them) and `InstanceType`
+ * (`BaselineInstanceType`, `BaselineInputDataUri-<channel>` for a baseline whose inputs differ); their defaults
+ * are the definitions'.
+ */
+export class TrainingPipeline extends Construct {
+  /** The pipeline resource. */
+  public readonly pipeline: sagemaker.CfnPipeline;
+  /** The pipeline name. */
+  public readonly pipelineName: string;
+  /** The pipeline role. */
+  public readonly role: iam.IRole;
+  /** The training job (for a tuning pipeline: the job being tuned). */
+  public readonly trainingJob: SustainableTrainingJob;
+  /** The tuning job, when the pipeline tunes. */
+  public readonly tuningJob?: SustainableTuningJob;
+  /** The acceptance gate, when on. */
+  public readonly gate?: AcceptanceGate;
+  /** The pipeline definition (tokens unresolved); `PipelineDefinitionBody` is its JSON. */
+  public readonly definition: { [key: string]: any };
+
+  private readonly parameters = new Map<string, PipelineParameter>();
+
+  constructor(scope: Construct, id: string, props: TrainingPipelineProps) {
+    super(scope, id);
+    const resolved = resolveGatedJob(this, props);
+    this.trainingJob = resolved.trainingJob;
+    this.tuningJob = resolved.tuningJob;
+    this.gate = resolved.gate;
+    const tuning = this.tuningJob;
+
+    if (tuning?.warmStart?.resolvedAtRunTime) {
+      refuse('SML-HPO-WARMSTART', {
+        prop: 'tuningJob.warmStart',
+        value: tuning.warmStart.parents.filter((p) => p.resolvedAtRunTime).map((p) => (p.isPreviousRun ? 'previousRun()' : `latestRunOf(${p.tuningJob!.node.path})`)),
+        problem: 'a SageMaker pipeline has no step that can look up the latest completed tuning job, so the parent cannot be resolved',
+        fix: 'name the parents with WarmStartParent.fromName / WarmStart.fromParentNames, or run the tuning job with TrainingWorkflow',
+      });
+    }
+
+    // --- caching (SML-CACHE) -------------------------------------------------------------------------------------
+    const cache = props.cacheSteps ?? true;
+    const expireAfter = props.cacheExpireAfter ?? Duration.days(30);
+    if (props.cacheExpireAfter && !cache) {
+      refuse('SML-CACHE', { prop: 'cacheExpireAfter', value: props.cacheExpireAfter, problem: 'only applies when cacheSteps is on, and it is off', fix: 'remove cacheExpireAfter or turn cacheSteps on' });
+    }
+    if (!Token.isUnresolved(expireAfter.toSeconds()) && expireAfter.toSeconds() < 60) {
+      refuse('SML-CACHE', { prop: 'cacheExpireAfter', value: expireAfter, problem: 'must be at least one minute (ISO 8601 minutes are the finest unit SageMaker accepts)', fix: 'use e.g. Duration.days(30)' });
+    }
+    if (!cache) warn(this, 'SML-CACHE', 'cacheSteps is off: every execution re-runs every step, even when nothing changed');
+    const cacheConfig = cache ? { CacheConfig: { Enabled: true, ExpireAfter: expireAfter.toIsoString() } } : {};
+
+    // --- name ----------------------------------------------------------------------------------------------------------
+    this.pipelineName = props.pipelineName ?? defaultPipelineName(this);
+    if (!Token.isUnresolved(this.pipelineName) && !/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/.test(this.pipelineName)) {
+      refuse('SML-MANAGED', { prop: 'pipelineName', value: this.pipelineName, problem: 'must be 1–256 letters, digits and inner hyphens', fix: 'use a name such as churn-training' });
+    }
+
+    // --- steps ---------------------------------------------------------------------------------------------------------
+    const mainName = tuning ? 'Tune' : 'Train';
+    const mainStep = tuning
+      ? { Name: mainName, Type: 'Tuning', Arguments: this.parameterizeTuning(tuning), ...cacheConfig }
+      : { Name: mainName, Type: 'Training', Arguments: this.parameterizeTraining(this.trainingJob, ''), ...cacheConfig };
+    const mainValue = { Get: tuning ? `Steps.${mainName}.${BEST_OBJECTIVE_PATH}` : finalMetric(mainName, this.trainingJob.objective?.metricName ?? '') };
+    const afterMain = this.gate ? [this.gateStep(this.gate, 'MeetsTarget', 'ObjectiveMissed', mainValue)] : [];
+
+    let steps: object[];
+    if (props.baseline) {
+      const baselineStep = { Name: 'Baseline', Type: 'Training', Arguments: this.parameterizeTraining(props.baseline, 'Baseline'), ...cacheConfig };
+      const baselineGate = resolved.baselineGate!;
+      steps = [
+        baselineStep,
+        {
+          Name: 'BaselineMeetsTarget',
+          Type: 'Condition',
+          Arguments: {
+            Conditions: [baselineGate.pipelineCondition({ Get: finalMetric('Baseline', baselineGate.metricName) })],
+            IfSteps: [],
+            ElseSteps: [mainStep, ...afterMain],
+          },
+        },
+      ];
+    } else {
+      steps = [mainStep, ...afterMain];
+    }
+    this.definition = {
+      Version: '2020-12-01',
+      Metadata: {},
+      Parameters: [...this.parameters.values()],
+      Steps: steps,
+    };
+
+    // --- role and resource --------------------------------------------------------------------------------------------
+    this.role = props.role ?? new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+      description: `SageMaker Pipelines role of ${this.pipelineName}`,
+    });
+    this.grant(tuning, props.baseline);
+    const applied = [...new Set([...(tuning?.appliedRules ?? this.trainingJob.appliedRules), ...(cache ? ['SML-CACHE'] : []), ...(this.gate ? ['SML-ACCEPT'] : []), ...(props.baseline ? ['SML-BASELINE'] : []), 'SML-MANAGED'])];
+    this.pipeline = new sagemaker.CfnPipeline(this, 'Resource', {
+      pipelineName: this.pipelineName,
+      pipelineDescription: props.description ?? `Sustainable ${tuning ? 'tuning' : 'training'} pipeline for ${tuning ? tuning.jobNamePrefix : this.trainingJob.jobNamePrefix}: ${applied.join(', ')}`,
+      roleArn: this.role.roleArn,
+      // `pipelineDefinition` is typed any: CloudFormation needs the PascalCase key.
+      pipelineDefinition: { PipelineDefinitionBody: Stack.of(this).toJsonString(this.definition) },
+      parallelismConfiguration: { MaxParallelExecutionSteps: 1 },
+    });
+    this.pipeline.node.addDependency(this.role);
+  }
+
+  /** The pipeline's ARN. */
+  public get pipelineArn(): string {
+    return Stack.of(this).formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: this.pipelineName.toLowerCase() });
+  }
+
+  /** Let `grantee` start executions of this pipeline. */
+  public grantStartPipelineExecution(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions: ['sagemaker:StartPipelineExecution'], resourceArns: [this.pipelineArn] });
+  }
+
+  /** The Condition step of a gate, with its Fail step in ElseSteps. */
+  private gateStep(gate: AcceptanceGate, name: string, failName: string, value: { Get: string }) {
+    return {
+      Name: name,
+      Type: 'Condition',
+      Arguments: {
+        Conditions: [gate.pipelineCondition(value)],
+        IfSteps: [],
+        ElseSteps: [{
+          Name: failName,
+          Type: 'Fail',
+          Arguments: {
+            ErrorMessage: {
+              'Std:Join': {
+                On: '',
+                Values: [`SML-ACCEPT: ${gate.metricName} reached `, value, ` and the target is ${gate.comparisonWords} ${gate.target}: the model is not accepted`],
+              },
+            },
+          },
+        }],
+      },
+    };
+  }
+
+  /** The CreateTrainingJob request without the name, with the per-run parameters in place. */
+  private parameterizeTraining(job: SustainableTrainingJob, namePrefix: string): { [key: string]: any } {
+    const req = job._renderWith(pipelineNaming());
+    return this.parameterize(req, job, namePrefix);
+  }
+
+  /** The CreateHyperParameterTuningJob request without the name, with the per-run parameters in place. */
+  private parameterizeTuning(tuning: SustainableTuningJob): { [key: string]: any } {
+    const req = tuning._renderWith(pipelineNaming(), (p) => ({ HyperParameterTuningJobName: p.name! }));
+    return { ...req, TrainingJobDefinition: this.parameterize(req.TrainingJobDefinition, tuning.trainingJob, '') };
+  }
+
+  private parameterize(req: { [key: string]: any }, job: SustainableTrainingJob, namePrefix: string): { [key: string]: any } {
+    const out = { ...req };
+    out.ResourceConfig = { ...req.ResourceConfig, InstanceType: this.parameter(`${namePrefix}${INSTANCE_TYPE_PARAMETER}`, job.instanceType.name) };
+    if (req.InputDataConfig) {
+      out.InputDataConfig = (req.InputDataConfig as any[]).map((c) => {
+        if (c.ChannelName === InitialModel.CHANNEL_NAME) return c;
+        const pname = `${INPUT_URI_PARAMETER_PREFIX}${String(c.ChannelName).replace(/[^A-Za-z0-9_-]/g, '-')}`;
+        const uri = c.DataSource.S3DataSource.S3Uri;
+        return { ...c, DataSource: { ...c.DataSource, S3DataSource: { ...c.DataSource.S3DataSource, S3Uri: this.parameter(pname, uri, namePrefix) } } };
+      });
+    }
+    return out;
+  }
+
+  /**
+   * A String pipeline parameter and its `{"Get"}`. Shared when another job already declared the same name with the
+   * same default; otherwise the `alternativePrefix` is put in front.
+   */
+  private parameter(name: string, defaultValue: unknown, alternativePrefix = ''): { Get: string } {
+    const stack = Stack.of(this);
+    const existing = this.parameters.get(name);
+    if (existing && JSON.stringify(stack.resolve(existing.DefaultValue)) !== JSON.stringify(stack.resolve(defaultValue))) {
+      return this.parameter(`${alternativePrefix || 'Other'}${name}`, defaultValue, alternativePrefix);
+    }
+    if (!existing) this.parameters.set(name, { Name: name, Type: 'String', DefaultValue: defaultValue });
+    return { Get: `Parameters.${name}` };
+  }
+
+  private grant(tuning: SustainableTuningJob | undefined, baseline: SustainableTrainingJob | undefined): void {
+    const stack = Stack.of(this);
+    const role = this.role;
+    const trainingJobs = tuning ? (baseline ? [baseline] : []) : [this.trainingJob, ...(baseline ? [baseline] : [])];
+    if (trainingJobs.length > 0) {
+      // SageMaker Pipelines names the jobs of Training steps pipelines-<execution id>-<step>-<random>.
+      role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:AddTags', 'sagemaker:ListTags'],
+        resources: [stack.formatArn({ service: 'sagemaker', resource: 'training-job', resourceName: 'pipelines-*' })],
+      }));
+    }
+    if (tuning) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: [
+          'sagemaker:CreateHyperParameterTuningJob', 'sagemaker:DescribeHyperParameterTuningJob', 'sagemaker:StopHyperParameterTuningJob',
+          'sagemaker:ListTrainingJobsForHyperParameterTuningJob', 'sagemaker:AddTags', 'sagemaker:ListTags',
+        ],
+        resources: [stack.formatArn({ service: 'sagemaker', resource: 'hyper-parameter-tuning-job', resourceName: '*' })],
+      }));
+    }
+    for (const job of [...(tuning ? [tuning.trainingJob] : []), ...trainingJobs]) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [job.role.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+      }));
+    }
+    acknowledgeWildcards(this, [
+      { finding: /^Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:training-job\/pipelines-\*$/, reason: 'SageMaker Pipelines names the jobs of Training steps pipelines-<execution id>-<step>-<random>; pipelines-* is the tightest ARN a policy can name.' },
+      { finding: /^Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:hyper-parameter-tuning-job\/\*$/, reason: 'SageMaker Pipelines assigns the names of the tuning jobs of Tuning steps (≤ 32 characters) with no documented prefix.' },
+    ]);
+  }
+}
+
+function finalMetric(step: string, metricName: string): string {
+  return `Steps.${step}.FinalMetricDataList['${metricName}'].Value`;
+}
+
+function defaultPipelineName(scope: Construct): string {
+  const raw = Names.uniqueResourceName(scope, { maxLength: 256, separator: '-' });
+  return raw.replace(/[^a-zA-Z0-9-]/g, '').replace(/^-+|-+$/g, '').replace(/-{2,}/g, '-') || 'training-pipeline';
+}

@@ -1,0 +1,639 @@
+import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { refuse, warn } from '../private/messages';
+import { ObjectiveDirection } from '../training/objective';
+import { JobNaming, literalNaming } from '../training/private/naming';
+import {
+  renderAlgorithmSpecification, renderEnvironmentAndTags, renderHyperParameters, renderInputDataConfig, renderNetwork,
+  renderOutputDataConfig, renderResourceConfig, renderRetryStrategy, renderSpotAndCheckpoints, renderStoppingCondition,
+} from '../training/request';
+import { SustainableTrainingJob } from '../training/training-job';
+import { ParentResolver } from './private/parents';
+import { HyperparameterRange, RangeKind, renderParameterRanges } from './ranges';
+import { WarmStart, WarmStartParent, WarmStartType } from './warm-start';
+
+/** Tuning job names are at most 32 characters: a prefix of ≤ 15, a hyphen and a 16-character run id. */
+export const MAX_TUNING_PREFIX_LENGTH = 15;
+/** Ranges beyond this many warn (SML-HPO-SPACE): every dimension multiplies the search. */
+export const HANDFUL_OF_RANGES = 5;
+/** The API's limit on tunable hyperparameters. */
+export const MAX_RANGES = 30;
+/** The default bound on training jobs per tuning run. */
+export const DEFAULT_MAX_TRAINING_JOBS = 10;
+/** Default number of jobs without improvement after which the search completes (the API minimum). */
+export const DEFAULT_MAX_JOBS_NOT_IMPROVING = 3;
+/** The longest tuning run (sm-guide limits page: 30 days). */
+const MAX_TUNING_RUNTIME = Duration.days(30);
+/** Static hyperparameters from which Hyperband infers its MaxResource (epochs). */
+const EPOCH_HYPERPARAMETERS = ['epochs', 'numepochs', 'n-epochs', 'n_epochs', 'num_epochs'];
+
+/** Options of the Hyperband strategy. */
+export interface HyperbandOptions {
+  /**
+   * The fewest epochs a configuration trains before Hyperband may stop it.
+   * @default - chosen by SageMaker
+   */
+  readonly minResource?: number;
+  /**
+   * The most epochs any configuration trains (≤ 20,000).
+   * @default - inferred by SageMaker from a static `epochs`/`num_epochs`-style hyperparameter
+   */
+  readonly maxResource?: number;
+}
+
+/** How the search chooses the next configuration (SML-HPO-STRATEGY). */
+export class TuningStrategy {
+  /** Bayesian optimisation: each job learns from the finished ones (the default). */
+  public static readonly BAYESIAN = new TuningStrategy('Bayesian');
+  /** Random search: learns nothing between jobs (warns). */
+  public static readonly RANDOM = new TuningStrategy('Random');
+  /** Every combination of categorical values (refused unless `allowGridSearch`; warns with the job count). */
+  public static readonly GRID = new TuningStrategy('Grid');
+  /** Hyperband with SageMaker's resource bounds; does its own early stopping. */
+  public static readonly HYPERBAND = new TuningStrategy('Hyperband');
+
+  /** Hyperband with explicit resource bounds (epochs). */
+  public static hyperband(options: HyperbandOptions = {}): TuningStrategy {
+    return new TuningStrategy('Hyperband', options.minResource, options.maxResource);
+  }
+
+  private constructor(
+    /** The API's strategy name. */
+    public readonly name: string,
+    /** Hyperband MinResource. */
+    public readonly minResource?: number,
+    /** Hyperband MaxResource. */
+    public readonly maxResource?: number,
+  ) {}
+}
+
+/** Properties of a `SustainableTuningJob`. */
+export interface SustainableTuningJobProps {
+  /**
+   * The training job to tune. Its objective is the tuning objective; its spot, checkpoint, time limits, inputs,
+   * output, network and static hyperparameters carry into the tuning job's training job definition.
+   */
+  readonly trainingJob: SustainableTrainingJob;
+  /**
+   * The hyperparameters to search (SML-HPO-SPACE): at most 30; more than 5 warns.
+   */
+  readonly ranges: HyperparameterRange[];
+  /**
+   * Search strategy (SML-HPO-STRATEGY). Random warns; Grid needs `allowGridSearch`.
+   * @default TuningStrategy.BAYESIAN
+   */
+  readonly strategy?: TuningStrategy;
+  /**
+   * Explicit opt-in to grid search, which tries every combination (SML-HPO-STRATEGY).
+   * @default false
+   */
+  readonly allowGridSearch?: boolean;
+  /**
+   * The most training jobs one tuning run launches. With Grid it is the number of combinations.
+   * @default 10
+   */
+  readonly maxTrainingJobs?: number;
+  /**
+   * Training jobs at a time (SML-HPO-PARALLEL). More than 1 warns: each Bayesian round learns from the last.
+   * @default 1
+   */
+  readonly maxParallelTrainingJobs?: number;
+  /**
+   * The longest a tuning run may take, all its training jobs included (SML-MAXRUN); 120 s to 30 days.
+   * @default - ceil(maxTrainingJobs / maxParallelTrainingJobs) × the training job's maxWait (maxRuntime without spot), at most 30 days
+   */
+  readonly maxRuntime?: Duration;
+  /**
+   * Stop training jobs that will not beat the median of earlier jobs (SML-HPO-EARLYSTOP). Turning it off warns;
+   * Hyperband stops jobs early by itself, so it is Off there.
+   * @default true (Auto), Off with Hyperband
+   */
+  readonly earlyStopping?: boolean;
+  /**
+   * Complete the search when a job reaches the objective's target (SML-ACCEPT). Turning it off warns.
+   * @default true when the objective has a target
+   */
+  readonly completeOnTarget?: boolean;
+  /**
+   * Complete the search when the best objective has not improved for `maxJobsNotImproving` jobs (SML-ACCEPT).
+   * Turning it off warns.
+   * @default true
+   */
+  readonly completeWhenNotImproving?: boolean;
+  /**
+   * Jobs without improvement (of at least 1%) after which the search completes (≥ 3, the API minimum).
+   * @default 3
+   */
+  readonly maxJobsNotImproving?: number;
+  /**
+   * Complete the search when SageMaker detects that it has converged (SML-ACCEPT). Turning it off warns.
+   * @default true
+   */
+  readonly completeOnConvergence?: boolean;
+  /**
+   * Start from what earlier searches learned (SML-HPO-WARMSTART, SML-REUSE); Bayesian and Random only.
+   * @default - a cold start
+   */
+  readonly warmStart?: WarmStart;
+  /**
+   * Random seed, for reproducible searches (fewer re-runs to explain a result).
+   * @default - none
+   */
+  readonly randomSeed?: number;
+  /**
+   * Tuning-job name prefix (≤ 15 letters, digits and inner hyphens); each run appends `-` and a 16-character id,
+   * within the 32-character limit of tuning job names.
+   * @default - the training job's prefix, cut to 15 characters
+   */
+  readonly jobNamePrefix?: string;
+}
+
+/** Options of `SustainableTuningJob.renderRequest`. */
+export interface RenderTuningRequestOptions {
+  /**
+   * The tuning job name.
+   * @default - `<jobNamePrefix>-example`
+   */
+  readonly tuningJobName?: string;
+}
+
+/**
+ * Hyperparameter tuning around a SustainableTrainingJob that wastes nothing: Bayesian search (SML-HPO-STRATEGY),
+ * one job at a time (SML-HPO-PARALLEL), few ranges with log scaling where they are wide (SML-HPO-SPACE), early
+ * stopping (SML-HPO-EARLYSTOP), completion on the objective's target, on no improvement and on convergence
+ * (SML-ACCEPT), warm start from earlier searches (SML-HPO-WARMSTART) and a bound on the whole run (SML-MAXRUN).
+ * `renderRequest()` returns the CreateHyperParameterTuningJob request; TrainingWorkflow and TrainingPipeline place
+ * it in their envelopes.
+ *
+ * What the tuning API cannot carry from the training job is refused, not dropped: Debugger rules and TensorBoard
+ * output (HyperParameterTrainingJobDefinition has neither). The profiler, which the training job turns off, has no
+ * field either, so the tuning job's training jobs run without it too. The training job's tags go on the tuning job,
+ * and SageMaker adds them to every training job it launches (so TrainingJobGuard watches them).
+ *
+ * Checkpoints: the API takes one CheckpointConfig for all training jobs of a run, here
+ * `checkpoints/<training prefix>/<tuning job name>/`. Whether SageMaker separates it per training job is not
+ * documented, so a script that resumes from checkpoints should keep them under its own job name
+ * (`TRAINING_JOB_NAME`), or it may resume another configuration's state.
+ */
+export class SustainableTuningJob extends Construct {
+  /** The training job being tuned. */
+  public readonly trainingJob: SustainableTrainingJob;
+  /** The strategy. */
+  public readonly strategy: TuningStrategy;
+  /** The ranges. */
+  public readonly ranges: HyperparameterRange[];
+  /** The most training jobs one run launches: the worst case of a run. */
+  public readonly maxTrainingJobs: number;
+  /** Training jobs at a time. */
+  public readonly maxParallelTrainingJobs: number;
+  /** The bound on one tuning run. */
+  public readonly maxRuntime: Duration;
+  /** Early stopping Auto. */
+  public readonly earlyStopping: boolean;
+  /** Warm start, if any. */
+  public readonly warmStart?: WarmStart;
+  /** Tuning-job name prefix. */
+  public readonly jobNamePrefix: string;
+  /** Rule ids of the defaults and checks applied. */
+  public readonly appliedRules: string[] = [];
+
+  private readonly props: SustainableTuningJobProps;
+  private readonly completion: { target?: number; notImproving?: number; convergence: boolean };
+
+  constructor(scope: Construct, id: string, props: SustainableTuningJobProps) {
+    super(scope, id);
+    this.props = props;
+    const applied = (ruleId: string) => {
+      if (!this.appliedRules.includes(ruleId)) this.appliedRules.push(ruleId);
+    };
+    const job = props.trainingJob;
+    this.trainingJob = job;
+    const spec = job._spec;
+
+    // --- objective (SML-ACCEPT) ---------------------------------------------------------------------------
+    const objective = job.objective;
+    if (!objective) {
+      refuse('SML-ACCEPT', {
+        prop: 'trainingJob.objective',
+        value: job.node.path,
+        problem: 'a tuning job needs the objective metric it maximizes or minimizes, and the training job has none',
+        fix: "give the training job an objective, e.g. Objective.maximize('validation:auc', 'validation-auc:([0-9\\\\.]+)', { target: 0.85 })",
+      });
+    }
+
+    // --- name ---------------------------------------------------------------------------------------------------
+    this.jobNamePrefix = props.jobNamePrefix ?? defaultPrefix(job.jobNamePrefix, this);
+    if (!Token.isUnresolved(this.jobNamePrefix) && (!/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/.test(this.jobNamePrefix) || this.jobNamePrefix.length > MAX_TUNING_PREFIX_LENGTH)) {
+      refuse('SML-MANAGED', {
+        prop: 'jobNamePrefix',
+        value: this.jobNamePrefix,
+        problem: `must be 1–${MAX_TUNING_PREFIX_LENGTH} letters, digits and inner hyphens, so that each run's name (<prefix>-<16-character id>) fits the 32-character limit of tuning job names`,
+        fix: 'use a short name such as churn-hpo',
+      });
+    }
+
+    // --- what the tuning API cannot carry --------------------------------------------------------------------
+    if (job.debuggerRules.length > 0) {
+      refuse('SML-GUARD', {
+        prop: 'trainingJob.debuggerRules',
+        value: job.debuggerRules.map((r) => r.name),
+        problem: 'Debugger rules cannot be attached to the training jobs of a tuning job (HyperParameterTrainingJobDefinition has no Debugger fields)',
+        fix: 'drop the Debugger rules from the training job you tune; TrainingJobGuard watches the tuning job\'s training jobs through their tags',
+      });
+    }
+    if (spec.tensorBoard) {
+      refuse('SML-MEASURE', {
+        prop: 'trainingJob.tensorBoard',
+        value: true,
+        problem: 'the training jobs of a tuning job cannot write TensorBoard output (HyperParameterTrainingJobDefinition has no TensorBoardOutputConfig)',
+        fix: 'set tensorBoard: false on the training job you tune; compare jobs by their objective metric',
+      });
+    }
+    const envCount = Object.keys(spec.environment).length;
+    if (envCount > 48) {
+      refuse('SML-MANAGED', {
+        prop: 'trainingJob.environment',
+        value: envCount,
+        problem: 'a tuning job\'s training job definition takes at most 48 environment variables (a training job takes 100)',
+        fix: 'pass fewer environment variables, e.g. one JSON-encoded setting',
+      });
+    }
+
+    // --- strategy (SML-HPO-STRATEGY, SML-HPO-EARLYSTOP) -------------------------------------------------------
+    this.strategy = props.strategy ?? TuningStrategy.BAYESIAN;
+    const strategy = this.strategy.name;
+
+    // --- ranges (SML-HPO-SPACE) -------------------------------------------------------------------------------
+    this.ranges = [...props.ranges];
+    this.checkRanges(spec.hyperParameters);
+    applied('SML-HPO-SPACE');
+
+    let gridCombinations: number | undefined;
+    if (strategy === 'Grid') {
+      if (!props.allowGridSearch) {
+        refuse('SML-HPO-STRATEGY', {
+          prop: 'strategy',
+          value: 'Grid',
+          problem: 'grid search trains every combination, however little each one teaches',
+          fix: 'use TuningStrategy.BAYESIAN (the default) or HYPERBAND, or opt in explicitly with allowGridSearch: true',
+        });
+      }
+      const numeric = this.ranges.find((r) => r.kind !== RangeKind.CATEGORICAL);
+      if (numeric) {
+        refuse('SML-HPO-STRATEGY', {
+          prop: `ranges[${numeric.name}]`,
+          value: numeric.kind,
+          problem: 'grid search takes categorical ranges only',
+          fix: 'list the values to try with HyperparameterRange.categorical, or use TuningStrategy.BAYESIAN',
+        });
+      }
+      gridCombinations = this.ranges.reduce((n, r) => n * r.gridSize!, 1);
+      if (gridCombinations > 750) {
+        refuse('SML-HPO-STRATEGY', {
+          prop: 'ranges',
+          value: gridCombinations,
+          problem: 'combinations exceed the 750 training jobs a grid search may launch',
+          fix: 'try fewer values, or use TuningStrategy.BAYESIAN',
+        });
+      }
+      warn(this, 'SML-HPO-STRATEGY', `grid search launches ${gridCombinations} training jobs (${this.ranges.map((r) => `${r.name}: ${r.gridSize}`).join(' × ')}), one per combination, whatever the earlier ones showed`);
+    } else if (strategy === 'Random') {
+      warn(this, 'SML-HPO-STRATEGY', 'random search learns nothing from finished jobs; Bayesian search reaches the same objective with fewer jobs');
+    } else {
+      applied('SML-HPO-STRATEGY');
+    }
+    if (props.allowGridSearch && strategy !== 'Grid') {
+      refuse('SML-HPO-STRATEGY', { prop: 'allowGridSearch', value: true, problem: `only applies to the Grid strategy, and the strategy is ${strategy}`, fix: 'remove allowGridSearch' });
+    }
+
+    if (strategy === 'Hyperband') {
+      if (props.earlyStopping === true) {
+        refuse('SML-HPO-EARLYSTOP', {
+          prop: 'earlyStopping',
+          value: true,
+          problem: 'Hyperband stops jobs early by itself and the API requires TrainingJobEarlyStoppingType Off with it',
+          fix: 'remove earlyStopping (Hyperband is early stopping)',
+        });
+      }
+      this.checkHyperband(spec.hyperParameters);
+      this.earlyStopping = false;
+      applied('SML-HPO-EARLYSTOP');
+    } else {
+      this.earlyStopping = props.earlyStopping ?? true;
+      if (!this.earlyStopping) {
+        warn(this, 'SML-HPO-EARLYSTOP', 'earlyStopping is off: every training job runs to its end even when it cannot beat the jobs before it');
+      } else {
+        applied('SML-HPO-EARLYSTOP');
+      }
+    }
+
+    // --- limits (SML-HPO-PARALLEL, SML-MAXRUN) -----------------------------------------------------------------
+    const maxJobsLimit = strategy === 'Random' ? 10000 : 750;
+    if (gridCombinations !== undefined && props.maxTrainingJobs !== undefined && props.maxTrainingJobs !== gridCombinations) {
+      refuse('SML-HPO-STRATEGY', {
+        prop: 'maxTrainingJobs',
+        value: props.maxTrainingJobs,
+        problem: `a grid search must launch exactly its ${gridCombinations} combinations`,
+        fix: 'remove maxTrainingJobs (it is derived from the ranges), or use fewer values',
+      });
+    }
+    this.maxTrainingJobs = gridCombinations ?? props.maxTrainingJobs ?? DEFAULT_MAX_TRAINING_JOBS;
+    if (!Number.isInteger(this.maxTrainingJobs) || this.maxTrainingJobs < 1 || this.maxTrainingJobs > maxJobsLimit) {
+      refuse('SML-HPO-SPACE', {
+        prop: 'maxTrainingJobs',
+        value: this.maxTrainingJobs,
+        problem: `must be a whole number from 1 to ${maxJobsLimit} (the ${strategy} limit)`,
+        fix: `keep the default of ${DEFAULT_MAX_TRAINING_JOBS}; warm-start a follow-up search if it is not enough`,
+      });
+    }
+    this.maxParallelTrainingJobs = props.maxParallelTrainingJobs ?? 1;
+    const parallel = this.maxParallelTrainingJobs;
+    if (!Number.isInteger(parallel) || parallel < 1 || parallel > 100) {
+      refuse('SML-HPO-PARALLEL', { prop: 'maxParallelTrainingJobs', value: parallel, problem: 'must be a whole number from 1 to 100 (the API limit)', fix: 'keep the default of 1' });
+    }
+    if (parallel > this.maxTrainingJobs) {
+      refuse('SML-HPO-PARALLEL', {
+        prop: 'maxParallelTrainingJobs',
+        value: parallel,
+        problem: `is more than maxTrainingJobs (${this.maxTrainingJobs}), so some of the capacity could never be used`,
+        fix: 'keep the default of 1',
+      });
+    }
+    if (parallel > 1) {
+      const why = strategy === 'Bayesian'
+        ? 'each Bayesian round learns from the jobs that finished before it, and parallel jobs are chosen without that knowledge, so the search needs more jobs for the same result'
+        : 'parallel jobs finish together, so early stopping and the completion criteria stop fewer of them';
+      warn(this, 'SML-HPO-PARALLEL', `maxParallelTrainingJobs ${parallel}: ${why}`);
+    } else {
+      applied('SML-HPO-PARALLEL');
+    }
+
+    const perJob = job.maxWait ?? job.maxRuntime;
+    const derived = Duration.seconds(Math.min(Math.ceil(this.maxTrainingJobs / parallel) * perJob.toSeconds(), MAX_TUNING_RUNTIME.toSeconds()));
+    this.maxRuntime = props.maxRuntime ?? derived;
+    const runtimeS = this.maxRuntime.toSeconds();
+    if (runtimeS < 120 || runtimeS > MAX_TUNING_RUNTIME.toSeconds()) {
+      refuse('SML-MAXRUN', {
+        prop: 'maxRuntime',
+        value: this.maxRuntime,
+        problem: 'a tuning run must be bounded between 120 seconds and 30 days',
+        fix: 'leave maxRuntime unset (derived from the job count and the training job\'s limits) or choose a bound in that range',
+      });
+    }
+    if (runtimeS < job.maxRuntime.toSeconds()) {
+      refuse('SML-MAXRUN', {
+        prop: 'maxRuntime',
+        value: this.maxRuntime,
+        problem: `is shorter than one training job's maxRuntime (${job.maxRuntime.toHumanString()}), so the search could end before its first job finishes`,
+        fix: 'leave maxRuntime unset, or shorten the training job\'s maxRuntime',
+      });
+    }
+    applied('SML-MAXRUN');
+
+    // --- completion criteria (SML-ACCEPT) -----------------------------------------------------------------------
+    const target = objective!.target;
+    const onTarget = props.completeOnTarget ?? target !== undefined;
+    if (props.completeOnTarget && target === undefined) {
+      refuse('SML-ACCEPT', {
+        prop: 'completeOnTarget',
+        value: true,
+        problem: 'the objective has no target to complete on',
+        fix: 'set objective.target on the training job',
+      });
+    }
+    if (target === undefined) {
+      warn(this, 'SML-ACCEPT', `the objective '${objective!.metricName}' has no target: the search cannot stop when the result is good enough, only when it stops improving or hits its limits`);
+    } else if (!onTarget) {
+      warn(this, 'SML-ACCEPT', `completeOnTarget is off: the search goes on after a job reaches ${target}`);
+    } else {
+      applied('SML-ACCEPT');
+    }
+    const notImproving = props.completeWhenNotImproving ?? true;
+    const n = props.maxJobsNotImproving ?? DEFAULT_MAX_JOBS_NOT_IMPROVING;
+    if (props.maxJobsNotImproving !== undefined && !notImproving) {
+      refuse('SML-ACCEPT', { prop: 'maxJobsNotImproving', value: n, problem: 'only applies when completeWhenNotImproving is on, and it is off', fix: 'remove maxJobsNotImproving or turn completeWhenNotImproving on' });
+    }
+    if (!Number.isInteger(n) || n < 3) {
+      refuse('SML-ACCEPT', { prop: 'maxJobsNotImproving', value: n, problem: 'must be a whole number of at least 3 (the API minimum)', fix: `keep the default of ${DEFAULT_MAX_JOBS_NOT_IMPROVING}` });
+    }
+    if (!notImproving) warn(this, 'SML-ACCEPT', 'completeWhenNotImproving is off: the search goes on while the best objective stands still');
+    const convergence = props.completeOnConvergence ?? true;
+    if (!convergence) warn(this, 'SML-ACCEPT', 'completeOnConvergence is off: the search goes on after SageMaker detects that it has converged');
+    this.completion = { target: onTarget ? target : undefined, notImproving: notImproving ? n : undefined, convergence };
+
+    if (props.randomSeed !== undefined && (!Number.isInteger(props.randomSeed) || props.randomSeed < 0)) {
+      refuse('SML-HPO-STRATEGY', { prop: 'randomSeed', value: props.randomSeed, problem: 'must be a whole number ≥ 0', fix: 'use e.g. 42' });
+    }
+
+    // --- warm start (SML-HPO-WARMSTART, SML-REUSE) ------------------------------------------------------------------
+    this.warmStart = props.warmStart;
+    if (this.warmStart) {
+      this.checkWarmStart(this.warmStart);
+      applied('SML-HPO-WARMSTART');
+      applied('SML-REUSE');
+    }
+  }
+
+  /** The objective's metric name. */
+  public get objectiveMetricName(): string {
+    return this.trainingJob.objective!.metricName;
+  }
+
+  /**
+   * The CreateHyperParameterTuningJob request (PascalCase; tokens allowed), with a literal job name. Parents that
+   * are looked up at run time are shown as `<their prefix>-example`.
+   */
+  public renderRequest(options: RenderTuningRequestOptions = {}): { [key: string]: any } {
+    const name = options.tuningJobName ?? `${this.jobNamePrefix}-example`;
+    return this.renderWith(literalNaming(name), (p) => ({ HyperParameterTuningJobName: p.name ?? `${this.parentPrefix(p)}-example` }));
+  }
+
+  /**
+   * The request with the job name, per-run paths and warm-start parents in an orchestrator's own terms.
+   * For orchestrators in this library; not a stable API.
+   * @internal
+   */
+  public _renderWith(naming: JobNaming, parents: ParentResolver): { [key: string]: any } {
+    return this.renderWith(naming, parents);
+  }
+
+  /**
+   * The name prefix of a parent looked up at run time.
+   * @internal
+   */
+  public _parentPrefix(parent: WarmStartParent): string {
+    return this.parentPrefix(parent);
+  }
+
+  private parentPrefix(p: WarmStartParent): string {
+    return p.isPreviousRun ? this.jobNamePrefix : p.tuningJob!.jobNamePrefix;
+  }
+
+  private renderWith(naming: JobNaming, parents: ParentResolver): { [key: string]: any } {
+    const s = this.trainingJob._spec;
+    const objective = this.trainingJob.objective!;
+    const { Tags: tags, ...environment } = renderEnvironmentAndTags(s) as { Tags?: unknown; Environment?: unknown };
+    const staticHyperParameters = (renderHyperParameters(s) as { HyperParameters?: { [k: string]: string } }).HyperParameters;
+    const definition = {
+      ...renderAlgorithmSpecification(s),
+      RoleArn: s.roleArn,
+      ...(staticHyperParameters ? { StaticHyperParameters: staticHyperParameters } : {}),
+      ...renderInputDataConfig(s),
+      ...renderOutputDataConfig(s),
+      ...renderResourceConfig(s),
+      ...renderStoppingCondition(s),
+      ...renderSpotAndCheckpoints(s, naming),
+      ...renderRetryStrategy(s),
+      ...renderNetwork(s),
+      ...environment,
+    };
+    const completion = {
+      ...(this.completion.target !== undefined ? { TargetObjectiveMetricValue: this.completion.target } : {}),
+      ...(this.completion.notImproving !== undefined ? { BestObjectiveNotImproving: { MaxNumberOfTrainingJobsNotImproving: this.completion.notImproving } } : {}),
+      ConvergenceDetected: { CompleteOnConvergence: this.completion.convergence ? 'Enabled' : 'Disabled' },
+    };
+    const hyperband = this.strategy.name === 'Hyperband' && (this.strategy.minResource !== undefined || this.strategy.maxResource !== undefined)
+      ? {
+        StrategyConfig: {
+          HyperbandStrategyConfig: {
+            ...(this.strategy.minResource !== undefined ? { MinResource: this.strategy.minResource } : {}),
+            ...(this.strategy.maxResource !== undefined ? { MaxResource: this.strategy.maxResource } : {}),
+          },
+        },
+      }
+      : {};
+    const parentEntries = (this.warmStart?.parents ?? [])
+      .map((p, i) => parents(p, i))
+      .filter((e): e is Record<string, unknown> => e !== undefined);
+    return {
+      ...naming.jobName('HyperParameterTuningJobName'),
+      HyperParameterTuningJobConfig: {
+        Strategy: this.strategy.name,
+        ...hyperband,
+        HyperParameterTuningJobObjective: { Type: objective.direction === ObjectiveDirection.MINIMIZE ? 'Minimize' : 'Maximize', MetricName: objective.metricName },
+        ResourceLimits: {
+          MaxNumberOfTrainingJobs: this.maxTrainingJobs,
+          MaxParallelTrainingJobs: this.maxParallelTrainingJobs,
+          MaxRuntimeInSeconds: this.maxRuntime.toSeconds(),
+        },
+        ParameterRanges: renderParameterRanges(this.ranges),
+        TrainingJobEarlyStoppingType: this.earlyStopping ? 'Auto' : 'Off',
+        TuningJobCompletionCriteria: completion,
+        ...(this.props.randomSeed !== undefined ? { RandomSeed: this.props.randomSeed } : {}),
+      },
+      TrainingJobDefinition: definition,
+      ...(parentEntries.length > 0 ? { WarmStartConfig: { ParentHyperParameterTuningJobs: parentEntries, WarmStartType: this.warmStart!.type } } : {}),
+      ...(tags ? { Tags: tags } : {}),
+    };
+  }
+
+  private checkRanges(statics: { [name: string]: string }): void {
+    const ranges = this.ranges;
+    if (ranges.length === 0) {
+      refuse('SML-HPO-SPACE', { prop: 'ranges', value: [], problem: 'a tuning job needs at least one range to search', fix: 'add the one or two hyperparameters that matter most' });
+    }
+    if (ranges.length > MAX_RANGES) {
+      refuse('SML-HPO-SPACE', {
+        prop: 'ranges',
+        value: ranges.length,
+        problem: `the API tunes at most ${MAX_RANGES} hyperparameters`,
+        fix: `tune only the hyperparameters that matter; fix the rest as static values`,
+      });
+    }
+    const names = ranges.map((r) => r.name);
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup) {
+      refuse('SML-HPO-SPACE', { prop: 'ranges', value: dup, problem: 'has two ranges for the same hyperparameter', fix: 'keep one range per hyperparameter' });
+    }
+    const fixed = names.find((n) => n in statics);
+    if (fixed) {
+      refuse('SML-HPO-SPACE', {
+        prop: `ranges[${fixed}]`,
+        value: statics[fixed],
+        problem: 'is also a static hyperparameter of the training job, so it would be both fixed and searched',
+        fix: `remove '${fixed}' from the training job's hyperparameters, or drop the range`,
+      });
+    }
+    if (ranges.length > HANDFUL_OF_RANGES) {
+      warn(this, 'SML-HPO-SPACE', `${ranges.length} ranges: every extra dimension multiplies the jobs a search needs; tune the ${HANDFUL_OF_RANGES} or fewer that matter most`);
+    }
+    for (const r of ranges.filter((x) => x.linearOnWideRange)) {
+      warn(this, 'SML-HPO-SPACE', `ranges[${r.name}] spans ${r.min}..${r.max} (two or more orders of magnitude) with ${r.scaling} scaling; ScalingType.LOGARITHMIC covers it with fewer jobs`);
+    }
+  }
+
+  private checkHyperband(statics: { [name: string]: string }): void {
+    const { minResource, maxResource } = this.strategy;
+    for (const [prop, v] of [['minResource', minResource], ['maxResource', maxResource]] as const) {
+      if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 20000)) {
+        refuse('SML-HPO-STRATEGY', { prop: `strategy.${prop}`, value: v, problem: 'must be a whole number of epochs from 1 to 20,000', fix: 'give the epochs one configuration may train' });
+      }
+    }
+    if (minResource !== undefined && maxResource !== undefined && minResource > maxResource) {
+      refuse('SML-HPO-STRATEGY', { prop: 'strategy.minResource', value: minResource, problem: `is above maxResource (${maxResource})`, fix: 'swap the bounds' });
+    }
+    if (maxResource === undefined && !EPOCH_HYPERPARAMETERS.some((h) => h in statics)) {
+      refuse('SML-HPO-STRATEGY', {
+        prop: 'strategy',
+        value: 'Hyperband',
+        problem: `needs MaxResource, and SageMaker can only infer it from a static hyperparameter named ${EPOCH_HYPERPARAMETERS.join(', ')}; the training job has none, so the API would reject the request`,
+        fix: 'use TuningStrategy.hyperband({ maxResource: <epochs> }) or add a static epochs hyperparameter',
+      });
+    }
+  }
+
+  private checkWarmStart(ws: WarmStart): void {
+    if (!['Bayesian', 'Random'].includes(this.strategy.name)) {
+      refuse('SML-HPO-WARMSTART', {
+        prop: 'warmStart',
+        value: this.strategy.name,
+        problem: 'warm start works with the Bayesian and Random strategies only',
+        fix: 'use TuningStrategy.BAYESIAN with warm start, or start cold',
+      });
+    }
+    const stack = Stack.of(this);
+    const mine = this.trainingJob;
+    for (const p of ws.parents) {
+      const other = p.tuningJob;
+      if (!other) continue;
+      if (other === this) {
+        refuse('SML-HPO-WARMSTART', { prop: 'warmStart.parents', value: this.node.path, problem: 'names this definition itself', fix: 'use WarmStart.fromPreviousRun()' });
+      }
+      if (other.objectiveMetricName !== this.objectiveMetricName || other.trainingJob.objective!.direction !== mine.objective!.direction) {
+        refuse('SML-HPO-WARMSTART', {
+          prop: 'warmStart.parents',
+          value: other.node.path,
+          problem: `optimizes '${other.objectiveMetricName}' (${other.trainingJob.objective!.direction}), and a warm start needs the same objective as this search ('${this.objectiveMetricName}', ${mine.objective!.direction})`,
+          fix: 'warm-start from a search with the same objective, or start cold',
+        });
+      }
+      if (ws.type === WarmStartType.IDENTICAL_DATA_AND_ALGORITHM) {
+        const image = JSON.stringify(stack.resolve(mine._spec.imageUri));
+        const otherImage = JSON.stringify(Stack.of(other).resolve(other.trainingJob._spec.imageUri));
+        if (image !== otherImage) {
+          refuse('SML-HPO-WARMSTART', {
+            prop: 'warmStart.type',
+            value: ws.type,
+            problem: `requires the parent's training image, and ${other.node.path} uses a different one`,
+            fix: 'use WarmStartType.TRANSFER_LEARNING, or the same image',
+          });
+        }
+        const count = (t: SustainableTuningJob) => t.ranges.length + Object.keys(t.trainingJob._spec.hyperParameters).length;
+        if (count(other) !== count(this)) {
+          refuse('SML-HPO-WARMSTART', {
+            prop: 'warmStart.type',
+            value: ws.type,
+            problem: `requires the same number of static plus tunable hyperparameters as the parent (${count(other)}), and this search has ${count(this)}`,
+            fix: 'use WarmStartType.TRANSFER_LEARNING, or keep the hyperparameter set',
+          });
+        }
+      }
+    }
+  }
+}
+
+function defaultPrefix(trainingPrefix: string, scope: Construct): string {
+  const base = Token.isUnresolved(trainingPrefix) ? Names.uniqueResourceName(scope, { maxLength: MAX_TUNING_PREFIX_LENGTH, separator: '-' }).toLowerCase() : trainingPrefix;
+  const cleaned = base.replace(/[^a-zA-Z0-9-]/g, '').slice(0, MAX_TUNING_PREFIX_LENGTH).replace(/^-+|-+$/g, '').replace(/-{2,}/g, '-');
+  return cleaned || 'tuning';
+}

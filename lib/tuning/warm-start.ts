@@ -1,0 +1,118 @@
+import { Token } from 'aws-cdk-lib';
+import { refuse } from '../private/messages';
+import type { SustainableTuningJob } from './tuning-job';
+
+/** What the new search may assume about its parents. */
+export enum WarmStartType {
+  /** Same data and training image as the parents; ranges and static values may change. */
+  IDENTICAL_DATA_AND_ALGORITHM = 'IdenticalDataAndAlgorithm',
+  /** Similar data or algorithm; the parents' results are a prior, not a promise. */
+  TRANSFER_LEARNING = 'TransferLearning',
+}
+
+/** The most parent tuning jobs a warm start accepts (API limit). */
+export const MAX_WARM_START_PARENTS = 5;
+
+const TUNING_JOB_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$/;
+
+/**
+ * One parent of a warm-started search: a finished tuning job by name, or the latest completed run of a
+ * SustainableTuningJob definition, looked up when the workflow runs (TrainingWorkflow only: SageMaker Pipelines
+ * has no step that can look it up).
+ */
+export class WarmStartParent {
+  /** A finished tuning job by name (≤ 32 characters). */
+  public static fromName(name: string): WarmStartParent {
+    if (!Token.isUnresolved(name) && !TUNING_JOB_NAME.test(name)) {
+      refuse('SML-HPO-WARMSTART', {
+        prop: 'warmStart.parents',
+        value: name,
+        problem: 'is not a tuning job name (1–32 letters, digits and inner hyphens)',
+        fix: 'copy the name of a finished tuning job from the console or ListHyperParameterTuningJobs',
+      });
+    }
+    return new WarmStartParent(name, undefined, false);
+  }
+
+  /**
+   * The latest completed run of another tuning definition, found at run time by TrainingWorkflow
+   * (ListHyperParameterTuningJobs, name prefix, status Completed, newest first). When none has completed yet, the
+   * run starts cold.
+   */
+  public static latestRunOf(tuningJob: SustainableTuningJob): WarmStartParent {
+    return new WarmStartParent(undefined, tuningJob, false);
+  }
+
+  /**
+   * The latest completed run of the same definition: each run learns from the one before (SML-REUSE). Looked up at
+   * run time by TrainingWorkflow; the first run starts cold.
+   */
+  public static previousRun(): WarmStartParent {
+    return new WarmStartParent(undefined, undefined, true);
+  }
+
+  /** The parent's name, when it is known at synth time. */
+  public readonly name?: string;
+  /** The definition whose latest completed run is the parent. */
+  public readonly tuningJob?: SustainableTuningJob;
+  /** True for the latest completed run of the same definition. */
+  public readonly isPreviousRun: boolean;
+
+  private constructor(name: string | undefined, tuningJob: SustainableTuningJob | undefined, isPreviousRun: boolean) {
+    this.name = name;
+    this.tuningJob = tuningJob;
+    this.isPreviousRun = isPreviousRun;
+  }
+
+  /** True when the parent is looked up at run time. */
+  public get resolvedAtRunTime(): boolean {
+    return this.name === undefined;
+  }
+}
+
+/** Warm start of a SustainableTuningJob (SML-HPO-WARMSTART, SML-REUSE). */
+export class WarmStart {
+  /** Warm start from up to 5 parents. */
+  public static fromParents(parents: WarmStartParent[], type: WarmStartType): WarmStart {
+    return new WarmStart(parents, type);
+  }
+
+  /** Warm start from up to 5 finished tuning jobs, by name. */
+  public static fromParentNames(names: string[], type: WarmStartType): WarmStart {
+    return new WarmStart(names.map((n) => WarmStartParent.fromName(n)), type);
+  }
+
+  /** Warm start from the latest completed run of the same definition (TrainingWorkflow only). */
+  public static fromPreviousRun(type: WarmStartType = WarmStartType.IDENTICAL_DATA_AND_ALGORITHM): WarmStart {
+    return new WarmStart([WarmStartParent.previousRun()], type);
+  }
+
+  private constructor(
+    /** The parents. */
+    public readonly parents: WarmStartParent[],
+    /** The warm-start type. */
+    public readonly type: WarmStartType,
+  ) {
+    if (parents.length < 1 || parents.length > MAX_WARM_START_PARENTS) {
+      refuse('SML-HPO-WARMSTART', {
+        prop: 'warmStart.parents',
+        value: parents.length,
+        problem: `a warm start takes 1–${MAX_WARM_START_PARENTS} parent tuning jobs (the API limit)`,
+        fix: `keep the ${MAX_WARM_START_PARENTS} most relevant parents; their best jobs carry what the search learned`,
+      });
+    }
+    const keys = parents.map((p) => p.name ?? (p.isPreviousRun ? '<previous run>' : `<latest run of ${p.tuningJob!.node.path}>`));
+    const dup = keys.find((k, i) => keys.indexOf(k) !== i);
+    if (dup) {
+      refuse('SML-HPO-WARMSTART', { prop: 'warmStart.parents', value: dup, problem: 'is listed twice', fix: 'list each parent once' });
+    }
+    if (!Object.values(WarmStartType).includes(type)) {
+      refuse('SML-HPO-WARMSTART', { prop: 'warmStart.type', value: type, problem: `must be one of ${Object.values(WarmStartType).join(', ')}`, fix: 'use WarmStartType.IDENTICAL_DATA_AND_ALGORITHM or TRANSFER_LEARNING' });
+    }
+  }
+
+  /** True when at least one parent is looked up at run time. */
+  public get resolvedAtRunTime(): boolean {
+    return this.parents.some((p) => p.resolvedAtRunTime);
+  }
+}

@@ -1,0 +1,376 @@
+/**
+ * A tiny interpreter for the subset of the Amazon States Language (JSONPath mode) the library's workflows use, so
+ * that the acceptance gate and the baseline logic can be unit-tested on sample Describe* outputs:
+ *
+ * - states: Pass (Parameters, ResultPath, OutputPath), Task (Parameters, ResultSelector, ResultPath, Catch; the
+ *   result comes from the test), Choice (And/Or/Not, IsPresent, IsNumeric, IsString, Numeric*, String*,
+ *   BooleanEquals; `And` short-circuits, as the documented IsPresent guard relies on), Succeed, Fail (Cause,
+ *   CausePath, Error);
+ * - paths: `$`, `.name`, `['name']`, `[n]`, `[*]` and the filter `[?(@.Key == 'value')]`; definite paths that
+ *   match nothing raise States.Runtime, indefinite ones yield `[]`;
+ * - intrinsics: States.Format, States.UUID, States.StringSplit, States.Array, States.ArrayGetItem, States.ArrayLength.
+ */
+import { randomUUID } from 'crypto';
+
+/** What a Task returns: a value, a function of the task's parameters, or an error. */
+export type TaskOutcome = unknown | ((parameters: any) => unknown) | TaskError;
+
+/** A task failure. */
+export class TaskError {
+  constructor(public readonly error: string, public readonly cause: string) {}
+}
+
+/** Options of a run. */
+export interface RunOptions {
+  readonly input?: unknown;
+  /** Results per Task state name. A Task without an entry fails the test. */
+  readonly tasks?: { [stateName: string]: TaskOutcome };
+  /** Values States.UUID() returns, in order. */
+  readonly uuids?: string[];
+  readonly maxTransitions?: number;
+}
+
+/** The result of a run. */
+export interface RunResult {
+  readonly status: 'SUCCEEDED' | 'FAILED';
+  readonly output?: any;
+  readonly error?: string;
+  readonly cause?: string;
+  /** State names in the order they ran. */
+  readonly path: string[];
+  /** The effective Parameters each Task received. */
+  readonly taskParameters: { [stateName: string]: any };
+}
+
+class RuntimeError extends Error {
+  constructor(public readonly error: string, message: string) {
+    super(message);
+  }
+}
+
+/** Run `definition` from StartAt to a terminal state. */
+export function runAsl(definition: any, options: RunOptions = {}): RunResult {
+  const uuids = [...(options.uuids ?? [])];
+  const ctx: Ctx = { uuid: () => uuids.shift() ?? randomUUID() };
+  const path: string[] = [];
+  const taskParameters: { [name: string]: any } = {};
+  let name: string = definition.StartAt;
+  let data: any = clone(options.input ?? {});
+  for (let i = 0; i < (options.maxTransitions ?? 100); i++) {
+    const state = definition.States[name];
+    if (!state) throw new Error(`no state named '${name}'`);
+    path.push(name);
+    const input = select(data, state.InputPath);
+    try {
+      switch (state.Type) {
+        case 'Pass': {
+          const result = state.Parameters !== undefined ? evalTemplate(state.Parameters, input, ctx) : state.Result ?? input;
+          data = select(applyResultPath(input, state.ResultPath, result), state.OutputPath);
+          break;
+        }
+        case 'Task': {
+          const params = state.Parameters !== undefined ? evalTemplate(state.Parameters, input, ctx) : input;
+          taskParameters[name] = params;
+          if (!options.tasks || !(name in options.tasks)) throw new Error(`no result given for Task '${name}'`);
+          const outcome = options.tasks[name];
+          const raw = typeof outcome === 'function' ? (outcome as (p: any) => unknown)(params) : outcome;
+          if (raw instanceof TaskError) throw new RuntimeError(raw.error, raw.cause);
+          const selected = state.ResultSelector !== undefined ? evalTemplate(state.ResultSelector, clone(raw), ctx) : clone(raw);
+          data = select(applyResultPath(input, state.ResultPath, selected), state.OutputPath);
+          break;
+        }
+        case 'Choice': {
+          const rule = (state.Choices as any[]).find((r) => evalRule(r, input));
+          const next = rule?.Next ?? state.Default;
+          if (!next) throw new RuntimeError('States.NoChoiceMatched', `no choice of '${name}' matched`);
+          data = select(input, state.OutputPath);
+          name = next;
+          continue;
+        }
+        case 'Succeed':
+          return { status: 'SUCCEEDED', output: select(input, state.OutputPath), path, taskParameters };
+        case 'Fail':
+          return {
+            status: 'FAILED',
+            error: state.ErrorPath ? evalPath(input, state.ErrorPath) : state.Error,
+            cause: state.CausePath ? evalPath(input, state.CausePath) : state.Cause,
+            path,
+            taskParameters,
+          };
+        default:
+          throw new Error(`state type ${state.Type} is not supported by the test interpreter`);
+      }
+    } catch (e) {
+      if (!(e instanceof RuntimeError)) throw e;
+      const c = (state.Catch as any[] | undefined)?.find((x) => x.ErrorEquals.includes('States.ALL') || x.ErrorEquals.includes(e.error));
+      if (!c) return { status: 'FAILED', error: e.error, cause: e.message, path, taskParameters };
+      data = applyResultPath(input, c.ResultPath, { Error: e.error, Cause: e.message });
+      name = c.Next;
+      continue;
+    }
+    if (state.End) return { status: 'SUCCEEDED', output: data, path, taskParameters };
+    name = state.Next;
+  }
+  throw new Error('too many transitions');
+}
+
+interface Ctx {
+  uuid(): string;
+}
+
+function clone<T>(v: T): T {
+  return v === undefined ? v : JSON.parse(JSON.stringify(v));
+}
+
+function select(data: any, p: string | null | undefined): any {
+  if (p === null) return {};
+  if (p === undefined || p === '$') return data;
+  return evalPath(data, p);
+}
+
+function applyResultPath(input: any, resultPath: string | null | undefined, result: any): any {
+  if (resultPath === null) return input;
+  if (resultPath === undefined || resultPath === '$') return result;
+  const keys = parsePath(resultPath).map((s) => {
+    if (s.kind !== 'key') throw new Error(`ResultPath ${resultPath} must be a plain reference path`);
+    return s.key;
+  });
+  const out = clone(input ?? {});
+  let node = out;
+  keys.forEach((k, i) => {
+    if (i === keys.length - 1) node[k] = result;
+    else {
+      if (node[k] === undefined || typeof node[k] !== 'object') node[k] = {};
+      node = node[k];
+    }
+  });
+  return out;
+}
+
+// --- JSONPath -----------------------------------------------------------------------------------------------
+
+type Segment =
+  | { kind: 'key'; key: string }
+  | { kind: 'index'; index: number }
+  | { kind: 'wildcard' }
+  | { kind: 'filter'; key: string; value: string | number };
+
+function parsePath(p: string): Segment[] {
+  if (!p.startsWith('$')) throw new Error(`not a path: ${p}`);
+  const segs: Segment[] = [];
+  let i = 1;
+  while (i < p.length) {
+    if (p[i] === '.') {
+      const m = /^\.([A-Za-z0-9_:-]+)/.exec(p.slice(i));
+      if (!m) throw new Error(`unsupported path ${p} at ${i}`);
+      segs.push({ kind: 'key', key: m[1] });
+      i += m[0].length;
+    } else if (p.startsWith('[*]', i)) {
+      segs.push({ kind: 'wildcard' });
+      i += 3;
+    } else if (p.startsWith('[?(', i)) {
+      const m = /^\[\?\(@\.([A-Za-z0-9_]+) == (?:'((?:[^'\\]|\\.)*)'|(-?[0-9.]+))\)\]/.exec(p.slice(i));
+      if (!m) throw new Error(`unsupported filter in ${p}`);
+      segs.push({ kind: 'filter', key: m[1], value: m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : Number(m[3]) });
+      i += m[0].length;
+    } else if (p[i] === '[') {
+      const m = /^\[(?:(\d+)|'((?:[^'\\]|\\.)*)')\]/.exec(p.slice(i));
+      if (!m) throw new Error(`unsupported path ${p} at ${i}`);
+      segs.push(m[1] !== undefined ? { kind: 'index', index: Number(m[1]) } : { kind: 'key', key: m[2] });
+      i += m[0].length;
+    } else {
+      throw new Error(`unsupported path ${p} at ${i}`);
+    }
+  }
+  return segs;
+}
+
+/** Evaluate a path: definite paths return the value or throw States.Runtime; indefinite ones return an array. */
+export function evalPath(data: any, p: string): any {
+  const segs = parsePath(p);
+  const indefinite = segs.some((s) => s.kind === 'wildcard' || s.kind === 'filter');
+  let nodes: any[] = [data];
+  for (const s of segs) {
+    const next: any[] = [];
+    for (const n of nodes) {
+      if (s.kind === 'key') {
+        if (n !== null && typeof n === 'object' && !Array.isArray(n) && s.key in n) next.push(n[s.key]);
+      } else if (s.kind === 'index') {
+        if (Array.isArray(n) && s.index < n.length) next.push(n[s.index]);
+      } else if (s.kind === 'wildcard') {
+        if (Array.isArray(n)) next.push(...n);
+        else if (n !== null && typeof n === 'object') next.push(...Object.values(n));
+      } else if (Array.isArray(n)) {
+        next.push(...n.filter((x) => x !== null && typeof x === 'object' && x[s.key] === s.value));
+      }
+    }
+    nodes = next;
+  }
+  if (indefinite) return nodes;
+  if (nodes.length === 0) throw new RuntimeError('States.Runtime', `The JSONPath '${p}' could not be found in the input`);
+  return nodes[0];
+}
+
+function isPresent(data: any, p: string): boolean {
+  try {
+    evalPath(data, p);
+    return true;
+  } catch (e) {
+    if (e instanceof RuntimeError) return false;
+    throw e;
+  }
+}
+
+// --- Parameters templates and intrinsics ---------------------------------------------------------------------
+
+function evalTemplate(t: any, input: any, ctx: Ctx): any {
+  if (Array.isArray(t)) return t.map((x) => evalTemplate(x, input, ctx));
+  if (t === null || typeof t !== 'object') return t;
+  const out: any = {};
+  for (const [k, v] of Object.entries(t)) {
+    if (k.endsWith('.$')) {
+      const expr = String(v);
+      out[k.slice(0, -2)] = expr.startsWith('States.') ? evalIntrinsic(expr, input, ctx) : evalPath(input, expr);
+    } else {
+      out[k] = evalTemplate(v, input, ctx);
+    }
+  }
+  return out;
+}
+
+function evalIntrinsic(expr: string, input: any, ctx: Ctx): any {
+  const parser = { s: expr, i: 0 };
+  const v = parseArg(parser, input, ctx);
+  if (parser.i !== expr.length) throw new Error(`trailing text in intrinsic ${expr}`);
+  return v;
+}
+
+function skipWs(p: { s: string; i: number }) {
+  while (p.s[p.i] === ' ') p.i++;
+}
+
+function parseArg(p: { s: string; i: number }, input: any, ctx: Ctx): any {
+  skipWs(p);
+  const rest = p.s.slice(p.i);
+  if (rest.startsWith("'")) {
+    let out = '';
+    p.i++;
+    while (p.s[p.i] !== "'") {
+      if (p.i >= p.s.length) throw new Error('unterminated string');
+      if (p.s[p.i] === '\\') {
+        out += '\\' + p.s[p.i + 1]; // keep escapes for Format; unescaped below
+        p.i += 2;
+      } else out += p.s[p.i++];
+    }
+    p.i++;
+    return { literal: out };
+  }
+  const num = /^-?\d+(\.\d+)?/.exec(rest);
+  if (num) {
+    p.i += num[0].length;
+    return Number(num[0]);
+  }
+  if (rest.startsWith('$')) {
+    const m = /^\$[^,) ]*/.exec(rest)!;
+    p.i += m[0].length;
+    return evalPath(input, m[0]);
+  }
+  const fn = /^States\.([A-Za-z]+)\(/.exec(rest);
+  if (!fn) throw new Error(`cannot parse intrinsic argument at '${rest}'`);
+  p.i += fn[0].length;
+  const args: any[] = [];
+  skipWs(p);
+  if (p.s[p.i] !== ')') {
+    for (;;) {
+      args.push(parseArg(p, input, ctx));
+      skipWs(p);
+      if (p.s[p.i] === ',') {
+        p.i++;
+        continue;
+      }
+      break;
+    }
+  }
+  if (p.s[p.i] !== ')') throw new Error(`expected ) in ${p.s}`);
+  p.i++;
+  return callIntrinsic(fn[1], args, ctx);
+}
+
+function str(v: any): string {
+  if (v && typeof v === 'object' && 'literal' in v) return v.literal.replace(/\\(.)/g, '$1');
+  if (typeof v === 'string') return v;
+  return JSON.stringify(v);
+}
+
+function plain(v: any): any {
+  return v && typeof v === 'object' && 'literal' in v ? str(v) : v;
+}
+
+function callIntrinsic(name: string, args: any[], ctx: Ctx): any {
+  switch (name) {
+    case 'Format': {
+      const template: string = args[0].literal;
+      let k = 1;
+      let out = '';
+      for (let i = 0; i < template.length; i++) {
+        if (template[i] === '\\') {
+          out += template[++i];
+        } else if (template[i] === '{' && template[i + 1] === '}') {
+          if (k >= args.length) throw new RuntimeError('States.IntrinsicFailure', 'too few arguments for States.Format');
+          const a = args[k++];
+          if (Array.isArray(a) || (a !== null && typeof a === 'object' && !('literal' in a))) {
+            throw new RuntimeError('States.IntrinsicFailure', 'States.Format takes strings, numbers, booleans or null');
+          }
+          out += str(a);
+          i++;
+        } else out += template[i];
+      }
+      return out;
+    }
+    case 'UUID':
+      return ctx.uuid();
+    case 'StringSplit': {
+      const delims = str(args[1]);
+      return str(args[0]).split(new RegExp(`[${delims.replace(/[-\]\\^]/g, '\\$&')}]`)).filter((x) => x !== '');
+    }
+    case 'Array':
+      return args.map(plain);
+    case 'ArrayGetItem': {
+      const arr = args[0];
+      if (!Array.isArray(arr) || args[1] >= arr.length) throw new RuntimeError('States.IntrinsicFailure', 'index out of bounds');
+      return arr[args[1]];
+    }
+    case 'ArrayLength':
+      return (args[0] as any[]).length;
+    default:
+      throw new Error(`intrinsic States.${name} is not supported by the test interpreter`);
+  }
+}
+
+// --- Choice rules ------------------------------------------------------------------------------------------
+
+/** Evaluate one Choice rule (without its Next) on `input`. */
+export function evalRule(rule: any, input: any): boolean {
+  if (rule.And) return (rule.And as any[]).every((r) => evalRule(r, input));
+  if (rule.Or) return (rule.Or as any[]).some((r) => evalRule(r, input));
+  if (rule.Not) return !evalRule(rule.Not, input);
+  const v = rule.Variable as string;
+  if ('IsPresent' in rule) return isPresent(input, v) === rule.IsPresent;
+  const value = evalPath(input, v);
+  const ops: { [op: string]: (x: any, y: any) => boolean } = {
+    IsNumeric: (x, y) => (typeof x === 'number') === y,
+    IsString: (x, y) => (typeof x === 'string') === y,
+    IsBoolean: (x, y) => (typeof x === 'boolean') === y,
+    IsNull: (x, y) => (x === null) === y,
+    NumericEquals: (x, y) => typeof x === 'number' && x === y,
+    NumericGreaterThan: (x, y) => typeof x === 'number' && x > y,
+    NumericGreaterThanEquals: (x, y) => typeof x === 'number' && x >= y,
+    NumericLessThan: (x, y) => typeof x === 'number' && x < y,
+    NumericLessThanEquals: (x, y) => typeof x === 'number' && x <= y,
+    StringEquals: (x, y) => typeof x === 'string' && x === y,
+    BooleanEquals: (x, y) => typeof x === 'boolean' && x === y,
+  };
+  const op = Object.keys(rule).find((k) => k in ops);
+  if (!op) throw new Error(`unsupported choice rule ${JSON.stringify(rule)}`);
+  return ops[op](value, rule[op]);
+}
