@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { rule } from './rules';
 import { SustainableTrainingJob } from './training/training-job';
+import { SustainableTuningJob } from './tuning/tuning-job';
 
 /** One training job in the sustainability summary. */
 export interface TrainingJobSummary {
@@ -35,6 +36,36 @@ export function summarizeTrainingJobs(scope: IConstruct): TrainingJobSummary[] {
     }));
 }
 
+/** One tuning job in the sustainability summary. */
+export interface TuningJobSummary {
+  /** Construct path. */
+  readonly path: string;
+  /** Search strategy. */
+  readonly strategy: string;
+  /** Most training jobs one run can launch. */
+  readonly maxTrainingJobs: number;
+  /** Training jobs at a time. */
+  readonly maxParallelTrainingJobs: number;
+  /** Worst-case instance-hours of one run: jobs × instances × max runtime per job. */
+  readonly worstCaseInstanceHours: number;
+  /** Rule ids applied. */
+  readonly rules: string[];
+}
+
+/** Every SustainableTuningJob in the tree under `scope`, summarised. */
+export function summarizeTuningJobs(scope: IConstruct): TuningJobSummary[] {
+  return scope.node.findAll()
+    .filter((c): c is SustainableTuningJob => c instanceof SustainableTuningJob)
+    .map((t) => ({
+      path: t.node.path,
+      strategy: t.strategy.name,
+      maxTrainingJobs: t.maxTrainingJobs,
+      maxParallelTrainingJobs: t.maxParallelTrainingJobs,
+      worstCaseInstanceHours: t.maxTrainingJobs * t.trainingJob.instanceCount * t.trainingJob.maxRuntime.toHours({ integral: false }),
+      rules: [...t.appliedRules],
+    }));
+}
+
 /** The summary as text lines for the terminal. */
 export function formatSummary(scope: IConstruct): string {
   const jobs = summarizeTrainingJobs(scope);
@@ -43,6 +74,13 @@ export function formatSummary(scope: IConstruct): string {
     lines.push(`- ${j.path} (${j.jobNamePrefix}-*)`);
     lines.push(`    instance ${j.instances}, spot ${j.spot ? 'on' : 'OFF'}, max runtime ${j.maxRuntimeHours} h${j.maxWaitHours !== undefined ? `, max wait ${j.maxWaitHours} h` : ''}`);
     lines.push(`    rules: ${j.rules.map((id) => `${id} (${rule(id).wellArchitected.join('/')})`).join(', ')}`);
+  }
+  const tunings = summarizeTuningJobs(scope);
+  if (tunings.length > 0) lines.push(`cdk-sustainable-ml: ${tunings.length} tuning job definition(s)`);
+  for (const t of tunings) {
+    lines.push(`- ${t.path}`);
+    lines.push(`    ${t.strategy}, at most ${t.maxTrainingJobs} training jobs, ${t.maxParallelTrainingJobs} at a time; worst case ${t.worstCaseInstanceHours} instance-hours per run`);
+    lines.push(`    rules: ${t.rules.map((id) => `${id} (${rule(id).wellArchitected.join('/')})`).join(', ')}`);
   }
   return lines.join('\n');
 }
