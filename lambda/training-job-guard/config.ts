@@ -3,6 +3,7 @@
  * overrides from the job's tags (GuardTags).
  */
 import { GUARD_ENABLED, GuardTags } from '../../lib/idle/guard-tags';
+import { GUARD_ENV } from '../../lib/idle/guard-env';
 
 /** The checks the guard can apply. */
 export type Check = 'idle' | 'stall' | 'overfit' | 'rules';
@@ -12,21 +13,7 @@ export const ALL_CHECKS: readonly Check[] = ['idle', 'stall', 'overfit', 'rules'
 export type Discovery = 'search' | 'list';
 
 /** Names of the environment variables the construct sets (the contract between construct and handler). */
-export const ENV = {
-  DRY_RUN: 'GUARD_DRY_RUN',
-  CHECKS: 'GUARD_CHECKS',
-  IDLE_THRESHOLD_PERCENT: 'GUARD_IDLE_THRESHOLD_PERCENT',
-  IDLE_WINDOW_MINUTES: 'GUARD_IDLE_WINDOW_MINUTES',
-  STALL_POINTS: 'GUARD_STALL_POINTS',
-  OVERFIT_POINTS: 'GUARD_OVERFIT_POINTS',
-  MIN_IMPROVEMENT_PERCENT: 'GUARD_MIN_IMPROVEMENT_PERCENT',
-  OVERFIT_MIN_CHANGE_PERCENT: 'GUARD_OVERFIT_MIN_CHANGE_PERCENT',
-  LOOKBACK_MINUTES: 'GUARD_LOOKBACK_MINUTES',
-  DISCOVERY: 'GUARD_DISCOVERY',
-  NEURON_METRIC: 'GUARD_NEURON_METRIC',
-  IGNORED_RULES: 'GUARD_IGNORED_RULES',
-  METRIC_NAMESPACE: 'GUARD_METRIC_NAMESPACE',
-} as const;
+export const ENV = GUARD_ENV;
 
 /** SageMaker's namespace for training-job instance and algorithm metrics. */
 export const TRAINING_JOBS_NAMESPACE = '/aws/sagemaker/TrainingJobs';

@@ -9,6 +9,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { isKnown, refuse, warn } from '../private/messages';
+import { GUARD_ENV } from './guard-env';
 import { GUARD_ENABLED, GuardTags } from './guard-tags';
 
 /** How the guard finds the running training jobs it watches. */
@@ -155,21 +156,7 @@ export interface TrainingJobGuardProps {
 }
 
 /** Environment variables read by the handler (lambda/training-job-guard/config.ts). */
-const ENV = {
-  DRY_RUN: 'GUARD_DRY_RUN',
-  CHECKS: 'GUARD_CHECKS',
-  IDLE_THRESHOLD_PERCENT: 'GUARD_IDLE_THRESHOLD_PERCENT',
-  IDLE_WINDOW_MINUTES: 'GUARD_IDLE_WINDOW_MINUTES',
-  STALL_POINTS: 'GUARD_STALL_POINTS',
-  OVERFIT_POINTS: 'GUARD_OVERFIT_POINTS',
-  MIN_IMPROVEMENT_PERCENT: 'GUARD_MIN_IMPROVEMENT_PERCENT',
-  OVERFIT_MIN_CHANGE_PERCENT: 'GUARD_OVERFIT_MIN_CHANGE_PERCENT',
-  LOOKBACK_MINUTES: 'GUARD_LOOKBACK_MINUTES',
-  DISCOVERY: 'GUARD_DISCOVERY',
-  NEURON_METRIC: 'GUARD_NEURON_METRIC',
-  IGNORED_RULES: 'GUARD_IGNORED_RULES',
-  METRIC_NAMESPACE: 'GUARD_METRIC_NAMESPACE',
-};
+const ENV = GUARD_ENV;
 
 /** The pre-built handler bundle (`npm run build:lambda`), from lib/idle/*.ts and from compiled lib/idle/*.js. */
 const ASSET_DIR = path.join(__dirname, '..', '..', 'assets', 'training-job-guard');
