@@ -1,11 +1,16 @@
 /**
  * The example app's stacks, shared by `bin/app.ts` (cdk synth) and the tests (test/app.test.ts).
  */
-import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { App, Aspects, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import {
   HyperparameterRange, InitialModel, InputChannel, MlArtifactsBucket, Objective, SageMakerLogRetention, SustainableTrainingJob,
-  SustainableTuningJob, TrainingImage, TrainingJobGuard, TrainingPipeline, TrainingWorkflow, WarmStart,
+  StudioIdleShutdown, SustainableNotebookInstance, SustainableTuningJob, TrainingImage, TrainingJobGuard,
+  TrainingPipeline, TrainingWorkflow, WarmStart,
 } from '../lib';
 
 /** Example: a churn model retrained from last month's model on a small CPU instance. */
@@ -63,7 +68,49 @@ export class SustainableMlExampleStack extends Stack {
   }
 }
 
+/**
+ * Example: where people work. A VPC without internet access (SageMaker API reached through an interface
+ * endpoint), a notebook instance that stops itself when idle, and a Studio domain whose JupyterLab and Code Editor
+ * apps shut down when idle.
+ */
+export class SustainableMlWorkspaceStack extends Stack {
+  constructor(scope: Construct, id: string, props: StackProps = {}) {
+    super(scope, id, props);
+    const flowLogs = new logs.LogGroup(this, 'FlowLogs', { retention: logs.RetentionDays.ONE_WEEK });
+    const vpc = new ec2.Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+      flowLogs: { all: { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs) } },
+    });
+    // The idle checker calls StopNotebookInstance without internet access.
+    const endpoint = vpc.addInterfaceEndpoint('SageMakerApi', { service: ec2.InterfaceVpcEndpointAwsService.SAGEMAKER_API });
+    Validations.of(endpoint).acknowledge({
+      id: 'AwsSolutions-EC23',
+      reason: "The endpoint's security group admits HTTPS from the VPC's own CIDR only; cdk-nag cannot resolve the CIDR intrinsic.",
+    });
+
+    new SustainableNotebookInstance(this, 'Notebook', { vpc });
+
+    const studioRole = new iam.Role(this, 'StudioRole', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+    const domain = new sagemaker.CfnDomain(this, 'Studio', {
+      domainName: 'sustainable-ml',
+      authMode: 'IAM',
+      appNetworkAccessType: 'VpcOnly',
+      vpcId: vpc.vpcId,
+      subnetIds: vpc.isolatedSubnets.map((s) => s.subnetId),
+      defaultUserSettings: { executionRole: studioRole.roleArn },
+    });
+    new sagemaker.CfnUserProfile(this, 'DataScientist', { domainId: domain.attrDomainId, userProfileName: 'data-scientist' });
+    // Native idle shutdown for JupyterLab and Code Editor on the domain and every profile and space (SML-IDLE-STUDIO).
+    Aspects.of(this).add(new StudioIdleShutdown());
+  }
+}
+
 /** Add the example stacks to an app. */
 export function buildExampleApp(app: App): Stack[] {
-  return [new SustainableMlExampleStack(app, 'SustainableMlExample')];
+  return [
+    new SustainableMlExampleStack(app, 'SustainableMlExample'),
+    new SustainableMlWorkspaceStack(app, 'SustainableMlWorkspace'),
+  ];
 }

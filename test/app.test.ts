@@ -4,7 +4,7 @@
  * with every acknowledgement carrying a reason, and every request it renders must be valid.
  */
 import { Stack, Validations } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildExampleApp } from '../bin/example';
 import { formatSummary, SustainableTrainingJob, summarizeTrainingJobs, summarizeTuningJobs } from '../lib';
@@ -63,6 +63,16 @@ describe('example app', () => {
     const [tuning] = summarizeTuningJobs(app);
     expect(tuning).toMatchObject({ strategy: 'Bayesian', maxTrainingJobs: 10, maxParallelTrainingJobs: 1, worstCaseInstanceHours: 80 });
     expect(formatSummary(app)).toMatch(/Bayesian, at most 10 training jobs, 1 at a time; worst case 80 instance-hours per run/);
+  });
+
+  test('the workspace stack: the notebook stops when idle, Studio apps shut down when idle, no internet', () => {
+    const t = Template.fromStack(stacks[1]);
+    t.hasResourceProperties('AWS::SageMaker::NotebookInstance', { DirectInternetAccess: 'Disabled', RootAccess: 'Disabled', LifecycleConfigName: Match.anyValue() });
+    t.resourceCountIs('AWS::SageMaker::NotebookInstanceLifecycleConfig', 1);
+    const idle = { AppLifecycleManagement: { IdleSettings: Match.objectLike({ LifecycleManagement: 'ENABLED', IdleTimeoutInMinutes: 60 }) } };
+    t.hasResourceProperties('AWS::SageMaker::Domain', { DefaultUserSettings: Match.objectLike({ JupyterLabAppSettings: Match.objectLike(idle), CodeEditorAppSettings: Match.objectLike(idle) }) });
+    t.hasResourceProperties('AWS::SageMaker::UserProfile', { UserSettings: Match.objectLike({ JupyterLabAppSettings: Match.objectLike(idle) }) });
+    t.resourceCountIs('AWS::EC2::NatGateway', 0);
   });
 
   test.each(stacks.map((s) => [s.stackName, s]))('%s template snapshot', (_n, stack) => {
