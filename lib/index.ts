@@ -7,7 +7,7 @@ export * from './training/objective';
 export * from './training/debugger';
 export * from './training/training-job';
 export * from './storage/artifacts-bucket';
-export * from './idle/guard-tags';
+export { GuardTags } from './idle/guard-tags';
 export * from './orchestration/workflow';
 export * from './summary';
 export * from './storage/log-retention';
