@@ -6,11 +6,11 @@
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { formatSummary } from '../lib';
+import { SustainabilitySummary } from '../lib';
 import { buildExampleApp } from './example';
 
 const app = new App();
 buildExampleApp(app);
 Validations.of(app).addPlugins(new AwsSolutionsChecks());
 app.synth();
-process.stderr.write(`\n${formatSummary(app)}\n`);
+process.stderr.write(`\n${SustainabilitySummary.format(app)}\n`);

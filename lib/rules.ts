@@ -221,3 +221,28 @@ export function rule(id: string): SustainabilityRule {
 export function warningId(id: string): string {
   return `cdk-sustainable-ml:${rule(id).id}`;
 }
+
+/** The rule registry as a class, for the public API (jsii-friendly). */
+export class SustainabilityRules {
+  /** Every rule, in registry order. */
+  public static all(): SustainabilityRule[] {
+    return allRules();
+  }
+
+  /** The rule with this id; throws for an unknown id. */
+  public static get(id: string): SustainabilityRule {
+    return rule(id);
+  }
+
+  /** The id under which warnings for a rule are published: `cdk-sustainable-ml:<id>`. */
+  public static warningId(id: string): string {
+    return warningId(id);
+  }
+
+  /** Where the Well-Architected practice ids are documented. */
+  public static readonly ML_LENS_URL = WELL_ARCHITECTED_DOCS.mlLens;
+  /** Where the Sustainability Pillar practice ids are documented. */
+  public static readonly SUSTAINABILITY_PILLAR_URL = WELL_ARCHITECTED_DOCS.sustainabilityPillar;
+
+  private constructor() {}
+}

@@ -84,3 +84,23 @@ export function formatSummary(scope: IConstruct): string {
   }
   return lines.join('\n');
 }
+
+/** The sustainability summary of an app, for the public API (jsii-friendly). */
+export class SustainabilitySummary {
+  /** Every SustainableTrainingJob under `scope`. */
+  public static trainingJobs(scope: IConstruct): TrainingJobSummary[] {
+    return summarizeTrainingJobs(scope);
+  }
+
+  /** Every SustainableTuningJob under `scope`. */
+  public static tuningJobs(scope: IConstruct): TuningJobSummary[] {
+    return summarizeTuningJobs(scope);
+  }
+
+  /** The summary as text for the terminal. */
+  public static format(scope: IConstruct): string {
+    return formatSummary(scope);
+  }
+
+  private constructor() {}
+}

@@ -7,7 +7,7 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildExampleApp } from '../bin/example';
-import { formatSummary, SustainableTrainingJob, summarizeTrainingJobs, summarizeTuningJobs } from '../lib';
+import { SustainabilitySummary, SustainableTrainingJob } from '../lib';
 import { newTestApp } from './support/app';
 import { expectValidAsl, stateMachineDefinitions } from './support/asl';
 import { expectValidCreateTrainingJob } from './support/requests';
@@ -54,15 +54,15 @@ describe('example app', () => {
   });
 
   test('the summary lists every job with its instance, spot, max runtime and rule ids', () => {
-    const summary = summarizeTrainingJobs(app);
+    const summary = SustainabilitySummary.trainingJobs(app);
     expect(summary[0]).toMatchObject({ instances: '1 × ml.m5.large', spot: true, maxRuntimeHours: 8, maxWaitHours: 16 });
     expect(summary[0].rules).toEqual(expect.arrayContaining(['SML-SPOT', 'SML-CKPT', 'SML-MAXRUN', 'SML-REUSE', 'SML-ACCEPT']));
   });
 
   test('the summary lists tuning jobs with their worst case', () => {
-    const [tuning] = summarizeTuningJobs(app);
+    const [tuning] = SustainabilitySummary.tuningJobs(app);
     expect(tuning).toMatchObject({ strategy: 'Bayesian', maxTrainingJobs: 10, maxParallelTrainingJobs: 1, worstCaseInstanceHours: 80 });
-    expect(formatSummary(app)).toMatch(/Bayesian, at most 10 training jobs, 1 at a time; worst case 80 instance-hours per run/);
+    expect(SustainabilitySummary.format(app)).toMatch(/Bayesian, at most 10 training jobs, 1 at a time; worst case 80 instance-hours per run/);
   });
 
   test('the workspace stack: the notebook stops when idle, Studio apps shut down when idle, no internet', () => {

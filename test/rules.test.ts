@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { allRules, rule, RULES, warningId } from '../lib';
+import { SustainabilityRules } from '../lib';
+import { allRules, rule, RULES, warningId } from '../lib/rules';
 import { renderRulesTable } from '../lib/docs/rules-table';
 
 const ROOT = path.join(__dirname, '..');
@@ -49,6 +50,12 @@ describe('rule registry', () => {
 
   test('warning ids are stable: cdk-sustainable-ml:<rule id>', () => {
     expect(warningId('SML-SPOT')).toBe('cdk-sustainable-ml:SML-SPOT');
+  });
+
+  test('the public class serves the same registry', () => {
+    expect(SustainabilityRules.all()).toEqual(allRules());
+    expect(SustainabilityRules.get('SML-CACHE').wellArchitected).toEqual(['MLSUS06-BP02']);
+    expect(SustainabilityRules.warningId('SML-LOGS')).toBe('cdk-sustainable-ml:SML-LOGS');
   });
 
   test('fails when an unknown rule id is looked up', () => {

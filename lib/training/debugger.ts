@@ -98,20 +98,26 @@ export class DebuggerRule {
     return this.kind === DebuggerRuleKind.PROFILER && GPU_ONLY_PROFILER_RULES.includes(this.ruleName);
   }
 
-  /** The collections the SDK adds to the hook for this rule. */
-  public defaultCollections(): { CollectionName: string; CollectionParameters?: { [k: string]: string } }[] {
+  /**
+   * The collections the SDK adds to the hook for this rule.
+   * @internal
+   */
+  public _defaultCollections(): { CollectionName: string; CollectionParameters?: { [k: string]: string } }[] {
     if (this.kind !== DebuggerRuleKind.DEBUG) return [];
     return debuggerBuiltinRules().debugRules[this.ruleName].sdkDefaultCollectionConfigurations;
   }
 
-  /** `RuleParameters` as sent to the API; `jobNamePrefix` feeds the StopTraining action. */
-  public ruleParameters(jobNamePrefix: string): { [key: string]: string } {
+  /**
+   * `RuleParameters` as sent to the API; the StopTraining action stops jobs named `<jobNamePrefix>-…`.
+   * @internal
+   */
+  public _ruleParameters(jobNamePrefix: string): { [key: string]: string } {
     const base: { [key: string]: string } =
       this.kind === DebuggerRuleKind.PROFILER && this.ruleName !== 'ProfilerReport'
         ? { ...debuggerBuiltinRules().profilerRules[this.ruleName].sdkSerializedRuleParameters }
         : { rule_to_invoke: this.ruleName };
     const params: { [key: string]: string } = { ...base, ...(this.options.parameters ?? {}), rule_to_invoke: this.ruleName };
-    if (this.stopsTraining) params.action_json = stopTrainingActionJson(jobNamePrefix);
+    if (this.stopsTraining) params.action_json = stopTrainingActionJson(`${jobNamePrefix}-`);
     return params;
   }
 }

@@ -43,7 +43,10 @@ export interface InputChannelOptions {
   readonly distribution?: DataDistribution;
 }
 
-/** A channel as rendered into the `InputDataConfig` of a CreateTrainingJob request. */
+/**
+ * A channel as rendered into the `InputDataConfig` of a CreateTrainingJob request.
+ * @internal
+ */
 export interface RenderedChannel {
   readonly ChannelName: string;
   readonly DataSource: { readonly S3DataSource: { readonly S3DataType: string; readonly S3Uri: string; readonly S3DataDistributionType: string } };
@@ -79,8 +82,11 @@ export class InputChannel {
     return this.options.inputMode ?? InputMode.FAST_FILE;
   }
 
-  /** Grant the role read access and render the channel. */
-  public bind(role: iam.IGrantable): RenderedChannel {
+  /**
+   * Grant the role read access and render the channel.
+   * @internal
+   */
+  public _bind(role: iam.IGrantable): RenderedChannel {
     this.grant?.(role);
     return {
       ChannelName: this.name,
@@ -136,8 +142,11 @@ export class InitialModel {
     private readonly grant?: (role: iam.IGrantable) => void,
   ) {}
 
-  /** Grant the role read access and render the `model` channel. */
-  public bind(role: iam.IGrantable): RenderedChannel {
+  /**
+   * Grant the role read access and render the `model` channel.
+   * @internal
+   */
+  public _bind(role: iam.IGrantable): RenderedChannel {
     this.grant?.(role);
     return {
       ChannelName: InitialModel.CHANNEL_NAME,

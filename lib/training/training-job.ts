@@ -20,6 +20,8 @@ import { renderCreateTrainingJobRequest, TrainingJobSpec } from './request';
 const MAX_RUNTIME_LIMIT = Duration.days(28);
 /** Job-name prefixes leave room for `-` and a 36-character UUID within the 63-character limit. */
 const MAX_PREFIX_LENGTH = 26;
+/** SageMaker tag values (API model TagValue): at most 256 of these characters. */
+const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
 /** Families SageMaker Training Compiler supports (SDK-v2 training_compiler/config.py). */
 const TRAINING_COMPILER_FAMILIES = ['p3', 'p3dn', 'g4dn', 'p4d', 'g5'];
 
@@ -93,7 +95,8 @@ export interface SustainableTrainingJobProps {
    */
   readonly checkpointing?: boolean;
   /**
-   * Retries after an internal error or interruption (1–30); MaxRuntime and MaxWait cover all attempts together.
+   * Retries after an InternalServerError (1–30; spot interruptions are resumed by managed spot itself); MaxRuntime
+   * and MaxWait cover all attempts together.
    * @default 2
    */
   readonly retryAttempts?: number;
@@ -271,7 +274,7 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
     this.spot = props.spot ?? true;
     this.maxRuntime = props.maxRuntime ?? Duration.hours(8);
     const maxRuntimeS = this.maxRuntime.toSeconds();
-    if (maxRuntimeS < 1 || maxRuntimeS > MAX_RUNTIME_LIMIT.toSeconds()) {
+    if (!Token.isUnresolved(maxRuntimeS) && (maxRuntimeS < 1 || maxRuntimeS > MAX_RUNTIME_LIMIT.toSeconds())) {
       refuse('SML-MAXRUN', {
         prop: 'maxRuntime',
         value: this.maxRuntime,
@@ -293,7 +296,7 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
     } else {
       applied('SML-SPOT');
       this.maxWait = props.maxWait ?? Duration.seconds(maxRuntimeS * 2);
-      if (this.maxWait.toSeconds() < maxRuntimeS) {
+      if (!Token.isUnresolved(this.maxWait.toSeconds()) && !Token.isUnresolved(maxRuntimeS) && this.maxWait.toSeconds() < maxRuntimeS) {
         refuse('SML-MAXRUN', {
           prop: 'maxWait',
           value: this.maxWait,
@@ -303,7 +306,7 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
       }
     }
     const retryAttempts = props.retryAttempts ?? 2;
-    if (!Number.isInteger(retryAttempts) || retryAttempts < 1 || retryAttempts > 30) {
+    if (!Token.isUnresolved(retryAttempts) && (!Number.isInteger(retryAttempts) || retryAttempts < 1 || retryAttempts > 30)) {
       refuse('SML-MAXRUN', {
         prop: 'retryAttempts',
         value: retryAttempts,
@@ -436,14 +439,14 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
     this.grantPrincipal = this.role.grantPrincipal;
     const image = props.image.bind(this, this.role);
     const channels = [
-      ...inputs.map((c) => c.bind(this.role)),
-      ...(props.initialModel ? [props.initialModel.bind(this.role)] : []),
+      ...inputs.map((c) => c._bind(this.role)),
+      ...(props.initialModel ? [props.initialModel._bind(this.role)] : []),
     ];
     this.grantBucket(checkpointing);
     if (this.debuggerRules.some((r) => r.stopsTraining)) {
       this.role.addToPrincipalPolicy(new iam.PolicyStatement({
         actions: ['sagemaker:StopTrainingJob'],
-        resources: [Stack.of(this).formatArn({ service: 'sagemaker', resource: 'training-job', resourceName: `${this.jobNamePrefix.toLowerCase()}*` })],
+        resources: [Stack.of(this).formatArn({ service: 'sagemaker', resource: 'training-job', resourceName: `${this.jobNamePrefix.toLowerCase()}-*` })],
       }));
     }
 
@@ -452,9 +455,15 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
     if (guard) {
       tags.push({ Key: GuardTags.GUARD, Value: GUARD_ENABLED });
       if (this.objective) {
-        tags.push({ Key: GuardTags.OBJECTIVE_METRIC, Value: this.objective.metricName });
-        tags.push({ Key: GuardTags.OBJECTIVE_DIRECTION, Value: this.objective.direction });
-        if (this.objective.trainingMetric) tags.push({ Key: GuardTags.TRAIN_METRIC, Value: this.objective.trainingMetric.name });
+        const names = [this.objective.metricName, ...(this.objective.trainingMetric ? [this.objective.trainingMetric.name] : [])];
+        const untaggable = names.filter((n) => !TAG_VALUE.test(n));
+        if (untaggable.length > 0) {
+          warn(this, 'SML-GUARD', `metric name(s) ${untaggable.map((n) => `'${n}'`).join(', ')} cannot be tag values (letters, digits, spaces and _ . : / = + - @ only, ≤ 256): TrainingJobGuard will not watch this job's objective for stalls or overfitting`);
+        } else {
+          tags.push({ Key: GuardTags.OBJECTIVE_METRIC, Value: this.objective.metricName });
+          tags.push({ Key: GuardTags.OBJECTIVE_DIRECTION, Value: this.objective.direction });
+          if (this.objective.trainingMetric) tags.push({ Key: GuardTags.TRAIN_METRIC, Value: this.objective.trainingMetric.name });
+        }
       }
     }
     for (const [Key, Value] of Object.entries(props.tags ?? {})) tags.push({ Key, Value });
@@ -484,9 +493,9 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
       networkIsolation,
       interContainerEncryption,
       debugOutputUri: debugUri,
-      debugHookCollections: dedupeCollections(debugRules.flatMap((r) => r.defaultCollections())),
-      debugRules: debugRules.map((r) => ({ name: r.name, parameters: r.ruleParameters(this.jobNamePrefix) })),
-      profilerRules: profilerRules.map((r) => ({ name: r.name, parameters: r.ruleParameters(this.jobNamePrefix) })),
+      debugHookCollections: dedupeCollections(debugRules.flatMap((r) => r._defaultCollections())),
+      debugRules: debugRules.map((r) => ({ name: r.name, parameters: r._ruleParameters(this.jobNamePrefix) })),
+      profilerRules: profilerRules.map((r) => ({ name: r.name, parameters: r._ruleParameters(this.jobNamePrefix) })),
       ruleEvaluatorImage: this.debuggerRules.length > 0 ? ruleEvaluatorImage(this) : undefined,
       tensorBoard: props.tensorBoard ?? false,
     };
@@ -637,7 +646,14 @@ function defaultPrefix(scope: Construct): string {
 }
 
 function checkPrefix(prefix: string): void {
-  if (Token.isUnresolved(prefix)) return;
+  if (Token.isUnresolved(prefix)) {
+    refuse('SML-MANAGED', {
+      prop: 'jobNamePrefix',
+      value: prefix,
+      problem: 'must be known at synth time: it names every run and scopes the IAM permissions of the orchestrators',
+      fix: 'pass a literal string such as churn-xgb',
+    });
+  }
   if (!/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/.test(prefix) || prefix.length > MAX_PREFIX_LENGTH) {
     refuse('SML-MANAGED', {
       prop: 'jobNamePrefix',
