@@ -3,7 +3,7 @@
  * overrides from the job's tags (GuardTags).
  */
 import { GUARD_ENABLED, GuardTags } from '../../lib/idle/guard-tags';
-import { GUARD_ENV } from '../../lib/idle/guard-env';
+import { GUARD_DEFAULTS, GUARD_ENV } from '../../lib/idle/guard-env';
 
 /** The checks the guard can apply. */
 export type Check = 'idle' | 'stall' | 'overfit' | 'rules';
@@ -17,8 +17,6 @@ export const ENV = GUARD_ENV;
 
 /** SageMaker's namespace for training-job instance and algorithm metrics. */
 export const TRAINING_JOBS_NAMESPACE = '/aws/sagemaker/TrainingJobs';
-/** Default namespace of the guard's own metrics (EMF). */
-export const DEFAULT_GUARD_NAMESPACE = 'cdk-sustainable-ml/TrainingJobGuard';
 
 /** Settings for one invocation. */
 export interface GuardConfig {
@@ -49,18 +47,6 @@ export interface GuardConfig {
   readonly functionName: string;
 }
 
-export const DEFAULTS = {
-  idleThresholdPercent: 5,
-  idleWindowMinutes: 30,
-  stallPoints: 10,
-  overfitPoints: 5,
-  minImprovementPercent: 0.1,
-  overfitMinChangePercent: 1,
-  lookbackMinutes: 180,
-  neuronMetricName: 'NeuronCoreUtilization',
-  ignoredRules: ['ProfilerReport'],
-};
-
 function num(env: NodeJS.ProcessEnv, key: string, fallback: number, ok: (n: number) => boolean): number {
   const raw = env[key];
   if (raw === undefined || raw === '') return fallback;
@@ -80,35 +66,38 @@ export function parseChecks(raw: string, problems: string[] = []): Set<Check> {
   return out;
 }
 
-/** The settings from the environment; throws on a malformed value (a deployment error, not a job's). */
+/**
+ * The settings from the environment; a variable that is not set takes its default from GUARD_DEFAULTS (the same
+ * values the construct writes). Throws on a malformed value (a deployment error, not a job's).
+ */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): GuardConfig {
-  const discovery = (env[ENV.DISCOVERY] ?? 'search').toLowerCase();
+  const discovery = (env[ENV.DISCOVERY] ?? GUARD_DEFAULTS.discovery).toLowerCase();
   if (discovery !== 'search' && discovery !== 'list') throw new Error(`${ENV.DISCOVERY}=${discovery} is not valid`);
   const problems: string[] = [];
   const checks = env[ENV.CHECKS] === undefined ? new Set(ALL_CHECKS) : parseChecks(env[ENV.CHECKS]!, problems);
   if (problems.length) throw new Error(`${ENV.CHECKS}: ${problems.join(', ')}`);
-  const idleWindowMinutes = num(env, ENV.IDLE_WINDOW_MINUTES, DEFAULTS.idleWindowMinutes, (n) => n >= 1);
+  const idleWindowMinutes = num(env, ENV.IDLE_WINDOW_MINUTES, GUARD_DEFAULTS.idleWindowMinutes, (n) => n >= 1);
   return {
     dryRun: ['true', '1', 'yes'].includes((env[ENV.DRY_RUN] ?? '').toLowerCase()),
     checks,
-    idleThresholdPercent: num(env, ENV.IDLE_THRESHOLD_PERCENT, DEFAULTS.idleThresholdPercent, (n) => n >= 0 && n <= 100),
+    idleThresholdPercent: num(env, ENV.IDLE_THRESHOLD_PERCENT, GUARD_DEFAULTS.idleThresholdPercent, (n) => n >= 0 && n <= 100),
     idleWindowMinutes,
-    stallPoints: num(env, ENV.STALL_POINTS, DEFAULTS.stallPoints, (n) => Number.isInteger(n) && n >= 2),
-    overfitPoints: num(env, ENV.OVERFIT_POINTS, DEFAULTS.overfitPoints, (n) => Number.isInteger(n) && n >= 3),
-    minImprovement: num(env, ENV.MIN_IMPROVEMENT_PERCENT, DEFAULTS.minImprovementPercent, (n) => n >= 0) / 100,
-    overfitMinChange: num(env, ENV.OVERFIT_MIN_CHANGE_PERCENT, DEFAULTS.overfitMinChangePercent, (n) => n >= 0) / 100,
+    stallPoints: num(env, ENV.STALL_POINTS, GUARD_DEFAULTS.stallPoints, (n) => Number.isInteger(n) && n >= 2),
+    overfitPoints: num(env, ENV.OVERFIT_POINTS, GUARD_DEFAULTS.overfitPoints, (n) => Number.isInteger(n) && n >= 3),
+    minImprovement: num(env, ENV.MIN_IMPROVEMENT_PERCENT, GUARD_DEFAULTS.minImprovementPercent, (n) => n >= 0) / 100,
+    overfitMinChange: num(env, ENV.OVERFIT_MIN_CHANGE_PERCENT, GUARD_DEFAULTS.overfitMinChangePercent, (n) => n >= 0) / 100,
     lookbackMinutes: Math.max(
-      num(env, ENV.LOOKBACK_MINUTES, DEFAULTS.lookbackMinutes, (n) => n >= 1),
+      num(env, ENV.LOOKBACK_MINUTES, GUARD_DEFAULTS.lookbackMinutes, (n) => n >= 1),
       idleWindowMinutes,
     ),
     periodSeconds: 60,
     minCoverage: 0.8,
     discovery,
-    neuronMetricName: env[ENV.NEURON_METRIC] || DEFAULTS.neuronMetricName,
+    neuronMetricName: env[ENV.NEURON_METRIC] || GUARD_DEFAULTS.neuronMetricName,
     ignoredRules: env[ENV.IGNORED_RULES] === undefined
-      ? DEFAULTS.ignoredRules
+      ? GUARD_DEFAULTS.ignoredRules
       : env[ENV.IGNORED_RULES]!.split(',').map((s) => s.trim()).filter(Boolean),
-    metricNamespace: env[ENV.METRIC_NAMESPACE] || DEFAULT_GUARD_NAMESPACE,
+    metricNamespace: env[ENV.METRIC_NAMESPACE] || GUARD_DEFAULTS.metricNamespace,
     functionName: env.AWS_LAMBDA_FUNCTION_NAME ?? 'local',
   };
 }

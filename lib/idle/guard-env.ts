@@ -18,3 +18,34 @@ export const GUARD_ENV = {
   IGNORED_RULES: 'GUARD_IGNORED_RULES',
   METRIC_NAMESPACE: 'GUARD_METRIC_NAMESPACE',
 } as const;
+
+/**
+ * The guard's defaults (SML-GUARD): the one home of each value. The construct (lib/idle/training-job-guard.ts)
+ * writes them into the function's environment when a prop is not given, and the handler
+ * (lambda/training-job-guard/config.ts) falls back to them when a variable is missing. Dependency-free, so
+ * esbuild bundles it into the handler.
+ */
+export const GUARD_DEFAULTS = Object.freeze({
+  /** Utilisation per accelerator (or per vCPU), in percent, under which a host counts as idle. */
+  idleThresholdPercent: 5,
+  /** How long a job must idle before it is stopped, in minutes. */
+  idleWindowMinutes: 30,
+  /** Objective points without improvement after which a job is stalled. */
+  stallPoints: 10,
+  /** Recent points over which overfitting is judged. */
+  overfitPoints: 5,
+  /** Smallest relative change of the objective, in percent, that counts as an improvement. */
+  minImprovementPercent: 0.1,
+  /** Smallest relative worsening of the validation metric, in percent, that counts as overfitting. */
+  overfitMinChangePercent: 1,
+  /** How far back metrics are read, in minutes (3 hours). */
+  lookbackMinutes: 180,
+  /** The Trainium (Neuron) utilisation metric read in `/aws/sagemaker/TrainingJobs`. */
+  neuronMetricName: 'NeuronCoreUtilization',
+  /** Rule configuration names (prefixes) whose findings never stop a job. */
+  ignoredRules: Object.freeze(['ProfilerReport']) as readonly string[],
+  /** How the sweep finds guarded jobs (`JobDiscovery.SEARCH`). */
+  discovery: 'search',
+  /** CloudWatch namespace of the guard's own metrics (EMF). */
+  metricNamespace: 'cdk-sustainable-ml/TrainingJobGuard',
+});

@@ -11,6 +11,14 @@ const ASSETS = path.join(__dirname, 'assets');
 /** The heredoc delimiter around the embedded checker in the on-start script. */
 const CHECKER_EOF = 'SML_IDLE_CHECK_EOF';
 const NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
+/**
+ * Where a notebook instance serves Jupyter: HTTPS on port 8443 with a self-signed certificate. SageMaker starts it
+ * as ec2-user with token authentication off (its log says "All authentication is disabled"); users reach it only
+ * through the presigned URL's proxy.
+ */
+const INSTANCE_JUPYTER_URL = 'https://localhost:8443';
+/** The runtime dir of that server (ec2-user's), where it writes `nbserver-<pid>.json` / `jpserver-<pid>.json`. */
+const INSTANCE_JUPYTER_RUNTIME_DIR = '/home/ec2-user/.local/share/jupyter/runtime';
 const ENDPOINT_PATTERN = /^https?:\/\/[A-Za-z0-9.\-]+(:\d+)?(\/[A-Za-z0-9.\-_/]*)?$/;
 
 /** Properties of a NotebookIdleShutdown. */
@@ -89,6 +97,14 @@ export interface NotebookIdleShutdownProps {
  * Jupyter cannot be read, and requests the stop only once per start. The on-start script fails (and the
  * instance does not start) if the checker cannot be installed, so an instance never runs unwatched.
  *
+ * What the instance's Jupyter server needs: to answer on `https://localhost:8443` (certificate not verified) and
+ * to let the checker read the API. SageMaker runs it with token authentication off (seen on notebook-al2 with
+ * Jupyter Notebook 6.5), so the checker calls it without a token, as the AWS sample `autostop.py` does. If the server has a token (set by another lifecycle
+ * script, say), the checker reads it on every run from the server's own runtime file (`nbserver-<pid>.json` or
+ * `jpserver-<pid>.json` of a live process listening on port 8443, in `/home/ec2-user/.local/share/jupyter/runtime`).
+ * A server protected by a password only, or whose runtime file is elsewhere, cannot be read: the checker then
+ * never stops the instance and logs `decision=keep reason=jupyter-unreadable`.
+ *
  * The instance's role needs `sagemaker:StopNotebookInstance` on the instance (`grantStopInstance`). Without
  * direct internet access the instance reaches the SageMaker API only through a VPC interface endpoint
  * `com.amazonaws.<region>.sagemaker.api` in its subnet (`ec2.InterfaceVpcEndpointAwsService.SAGEMAKER_API`)
@@ -98,8 +114,11 @@ export class NotebookIdleShutdown extends Construct {
   /** Maximum length of each lifecycle script, counted on its base64 `Content`. */
   public static readonly MAX_SCRIPT_LENGTH = 16384;
 
-  /** The IAM actions the instance's role needs for the checker (and to describe itself). */
-  public static readonly REQUIRED_ACTIONS = ['sagemaker:StopNotebookInstance', 'sagemaker:DescribeNotebookInstance'];
+  /**
+   * The IAM actions the instance's role needs for the checker: it calls `StopNotebookInstance` and nothing else
+   * (Jupyter tells it about activity; the instance name comes from the instance's metadata file).
+   */
+  public static readonly REQUIRED_ACTIONS = ['sagemaker:StopNotebookInstance'];
 
   /** The lifecycle configuration name, for `CfnNotebookInstance.lifecycleConfigName`. */
   public readonly lifecycleConfigName: string;
@@ -171,8 +190,8 @@ export class NotebookIdleShutdown extends Construct {
   }
 
   /**
-   * Allow `grantee` (the notebook instance's role) to stop and describe the notebook instance with this ARN,
-   * and nothing else. `notebookInstanceArn` is typically `CfnNotebookInstance.ref` (its ARN).
+   * Allow `grantee` (the notebook instance's role) to stop the notebook instance with this ARN, and nothing else.
+   * `notebookInstanceArn` is typically `CfnNotebookInstance.ref` (its ARN).
    */
   public grantStopInstance(grantee: iam.IGrantable, notebookInstanceArn: string): iam.Grant {
     return iam.Grant.addToPrincipal({
@@ -220,6 +239,8 @@ function renderOnStartScript(s: ScriptSettings): string {
     __INTERVAL_MINUTES__: String(s.intervalMinutes),
     __IGNORE_CONNECTIONS__: String(s.ignoreConnections),
     __ENDPOINT_URL__: s.endpointUrl,
+    __JUPYTER_URL__: INSTANCE_JUPYTER_URL,
+    __JUPYTER_RUNTIME_DIR__: INSTANCE_JUPYTER_RUNTIME_DIR,
   };
   let script = template;
   for (const [k, v] of Object.entries(values)) {

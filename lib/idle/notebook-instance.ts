@@ -4,14 +4,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
+import { previousGenerationFamilies } from '../data';
 import { refuse, warn } from '../private/messages';
 import { NotebookIdleShutdown } from './notebook-idle-shutdown';
 
 const RULE = 'SML-IDLE-NOTEBOOK';
 const INSTANCE_PATTERN = /^ml\.([a-z0-9-]+)\.([a-z0-9]+)$/;
 const NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
-/** Previous-generation families SageMaker still offers for notebook instances. */
-const PREVIOUS_GENERATION = new Set(['t2', 'm4', 'c4', 'p2']);
 /** Small sizes: larger ones warn (SML-START-SMALL). */
 const SMALL_SIZES = new Set(['medium', 'large', 'xlarge']);
 /** SageMaker's log group for notebook instances (lifecycle scripts and jupyter.log). */
@@ -60,7 +59,7 @@ export interface SustainableNotebookInstanceProps {
   readonly encryptionKey?: kms.IKey;
 
   /**
-   * Execution role of the instance. The construct adds permission to stop and describe this instance only, to use
+   * Execution role of the instance. The construct adds permission to stop this instance only, to use
    * the volume key and to write the instance's logs; add what notebooks need with `role.addToPrincipalPolicy`.
    *
    * @default - a new role (assumed by sagemaker.amazonaws.com) with only those permissions
@@ -294,7 +293,8 @@ export class SustainableNotebookInstance extends Construct implements ec2.IConne
       });
     }
     const [, family, size] = m;
-    if (PREVIOUS_GENERATION.has(family)) {
+    // the library's one table of previous-generation families (lib/data/instance-generations.json)
+    if (previousGenerationFamilies().includes(family)) {
       warn(this, 'SML-SILICON', `instanceType '${instanceType}' is a previous-generation type; use ml.t3 or ml.m5/ml.m6i/ml.m7i`);
     }
     if (/^(p|g|inf|trn)\d/.test(family) || !SMALL_SIZES.has(size)) {

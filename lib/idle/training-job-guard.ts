@@ -9,7 +9,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { isKnown, refuse, warn } from '../private/messages';
-import { GUARD_ENV } from './guard-env';
+import { DEFAULT_LOG_RETENTION } from '../storage/log-defaults';
+import { GUARD_DEFAULTS, GUARD_ENV } from './guard-env';
 import { GUARD_ENABLED, GuardTags } from './guard-tags';
 
 /** How the guard finds the running training jobs it watches. */
@@ -144,7 +145,7 @@ export interface TrainingJobGuardProps {
 
   /**
    * Retention of the log group the guard creates (ignored when `logGroup` is given).
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default logs.RetentionDays.ONE_MONTH (DEFAULT_LOG_RETENTION, SML-LOGS)
    */
   readonly logRetention?: logs.RetentionDays;
 
@@ -155,7 +156,10 @@ export interface TrainingJobGuardProps {
   readonly role?: iam.IRole;
 }
 
-/** Environment variables read by the handler (lambda/training-job-guard/config.ts). */
+/**
+ * Environment variables read by the handler (lambda/training-job-guard/config.ts). Defaults come from
+ * GUARD_DEFAULTS, which the handler reads too.
+ */
 const ENV = GUARD_ENV;
 
 /** The pre-built handler bundle (`npm run build:lambda`), from lib/idle/*.ts and from compiled lib/idle/*.js. */
@@ -173,8 +177,8 @@ const ASSET_DIR = path.join(__dirname, '..', '..', 'assets', 'training-job-guard
  * an Embedded Metric Format document (metrics `JobsStopped`, `InstanceHoursSaved`, `AcceleratorHoursSaved`).
  */
 export class TrainingJobGuard extends Construct {
-  /** CloudWatch namespace of the guard's metrics. */
-  public static readonly METRIC_NAMESPACE = 'cdk-sustainable-ml/TrainingJobGuard';
+  /** CloudWatch namespace of the guard's metrics (`cdk-sustainable-ml/TrainingJobGuard`). */
+  public static readonly METRIC_NAMESPACE: string = GUARD_DEFAULTS.metricNamespace;
 
   /** The guard function. */
   public readonly function: lambda.Function;
@@ -190,9 +194,9 @@ export class TrainingJobGuard extends Construct {
   constructor(scope: Construct, id: string, props: TrainingJobGuardProps = {}) {
     super(scope, id);
     const schedule = props.schedule ?? Duration.minutes(5);
-    const idleWindow = props.idleWindow ?? Duration.minutes(30);
-    const lookback = props.metricLookback ?? Duration.hours(3);
-    const discovery = props.discovery ?? JobDiscovery.SEARCH;
+    const idleWindow = props.idleWindow ?? Duration.minutes(GUARD_DEFAULTS.idleWindowMinutes);
+    const lookback = props.metricLookback ?? Duration.minutes(GUARD_DEFAULTS.lookbackMinutes);
+    const discovery = props.discovery ?? (GUARD_DEFAULTS.discovery as JobDiscovery);
     validate(props, idleWindow, lookback);
 
     const checks = [
@@ -214,7 +218,7 @@ export class TrainingJobGuard extends Construct {
     }
 
     this.logGroup = props.logGroup ?? new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      retention: props.logRetention ?? DEFAULT_LOG_RETENTION,
     });
     this.role = props.role ?? new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -267,16 +271,16 @@ export class TrainingJobGuard extends Construct {
       environment: {
         [ENV.DRY_RUN]: props.dryRun ? 'true' : 'false',
         [ENV.CHECKS]: enabled.length ? enabled.join(',') : 'none',
-        [ENV.IDLE_THRESHOLD_PERCENT]: String(props.idleThresholdPercent ?? 5),
+        [ENV.IDLE_THRESHOLD_PERCENT]: String(props.idleThresholdPercent ?? GUARD_DEFAULTS.idleThresholdPercent),
         [ENV.IDLE_WINDOW_MINUTES]: String(idleWindow.toMinutes()),
-        [ENV.STALL_POINTS]: String(props.stallPoints ?? 10),
-        [ENV.OVERFIT_POINTS]: String(props.overfitPoints ?? 5),
-        [ENV.MIN_IMPROVEMENT_PERCENT]: String(props.minImprovementPercent ?? 0.1),
-        [ENV.OVERFIT_MIN_CHANGE_PERCENT]: String(props.overfitMinChangePercent ?? 1),
+        [ENV.STALL_POINTS]: String(props.stallPoints ?? GUARD_DEFAULTS.stallPoints),
+        [ENV.OVERFIT_POINTS]: String(props.overfitPoints ?? GUARD_DEFAULTS.overfitPoints),
+        [ENV.MIN_IMPROVEMENT_PERCENT]: String(props.minImprovementPercent ?? GUARD_DEFAULTS.minImprovementPercent),
+        [ENV.OVERFIT_MIN_CHANGE_PERCENT]: String(props.overfitMinChangePercent ?? GUARD_DEFAULTS.overfitMinChangePercent),
         [ENV.LOOKBACK_MINUTES]: String(lookback.toMinutes()),
         [ENV.DISCOVERY]: discovery,
-        [ENV.NEURON_METRIC]: props.neuronUtilizationMetricName ?? 'NeuronCoreUtilization',
-        [ENV.IGNORED_RULES]: (props.ignoredRules ?? ['ProfilerReport']).join(','),
+        [ENV.NEURON_METRIC]: props.neuronUtilizationMetricName ?? GUARD_DEFAULTS.neuronMetricName,
+        [ENV.IGNORED_RULES]: (props.ignoredRules ?? GUARD_DEFAULTS.ignoredRules).join(','),
         [ENV.METRIC_NAMESPACE]: TrainingJobGuard.METRIC_NAMESPACE,
       },
     });

@@ -4,6 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeWildcards } from '../private/acknowledge';
 import { refuse } from '../private/messages';
+import { DEFAULT_LOG_RETENTION } from './log-defaults';
 
 /** A log group SageMaker creates itself (with no expiry) on first use. */
 export class SageMakerLogGroup {
@@ -41,7 +42,7 @@ export class SageMakerLogGroup {
 export interface SageMakerLogRetentionProps {
   /**
    * Retention of every group (SML-LOGS). Never-expire is refused.
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default logs.RetentionDays.ONE_MONTH (DEFAULT_LOG_RETENTION)
    */
   readonly retention?: logs.RetentionDays;
   /**
@@ -65,7 +66,7 @@ export class SageMakerLogRetention extends Construct {
 
   constructor(scope: Construct, id: string, props: SageMakerLogRetentionProps = {}) {
     super(scope, id);
-    this.retention = props.retention ?? logs.RetentionDays.ONE_MONTH;
+    this.retention = props.retention ?? DEFAULT_LOG_RETENTION;
     if (this.retention === logs.RetentionDays.INFINITE) {
       refuse('SML-LOGS', {
         prop: 'retention',
@@ -87,9 +88,19 @@ export class SageMakerLogRetention extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Sets retention on the log groups SageMaker creates',
     });
+    // Retention rights on the named groups only, none on /aws/lambda/* (they would let the role remove retention from
+    // any Lambda log group). logs.LogRetention adds PutRetentionPolicy and DeleteRetentionPolicy on * itself, which
+    // covers the one-day retention its provider sets on its own log group.
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy'],
-      resources: [...this.logGroupNames.map(groupArn), groupArn('/aws/lambda/*')],
+      resources: this.logGroupNames.map(groupArn),
+    }));
+    // The provider function's own logs in /aws/lambda/<name generated at deploy time>. CreateLogGroup stays: on
+    // Create the provider calls CreateLogGroup on its own group (only ResourceAlreadyExists is tolerated, so a denial
+    // fails the deployment), and Lambda needs it to deliver the function's logs.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogGroup'],
+      resources: [groupArn('/aws/lambda/*')],
     }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -105,7 +116,7 @@ export class SageMakerLogRetention extends Construct {
       },
       {
         finding: /^Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:\/aws\/lambda\/\*(:log-stream:\*)?$/,
-        reason: 'The LogRetention provider function sets a one-day retention on, and logs to, its own /aws/lambda/<generated name> group, whose name is generated at deploy time.',
+        reason: 'The LogRetention provider function creates and writes its own log group /aws/lambda/<generated name> (CreateLogGroup, CreateLogStream, PutLogEvents only; no retention rights there), a name generated at deploy time.',
       },
     ]);
   }

@@ -1,7 +1,9 @@
 /**
  * The idle checker that NotebookIdleShutdown synthesizes, run for real: Debian's Jupyter server on 127.0.0.1 with
  * a token, real kernels and terminals, a loopback fake of the SageMaker API, and a temp metadata file. The script
- * under test is the one extracted from the synthesized template's base64 `Content`, not the asset file.
+ * under test is the one extracted from the synthesized template's base64 `Content`, not the asset file. The token
+ * reaches the checker either as `--token` or, as on an instance, from the server's own runtime file
+ * (`jpserver-<pid>.json`) found through `--runtime-dir`.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -48,12 +50,17 @@ interface CheckResult {
 }
 
 /** Run the synthesized checker once; returns its (single) log line. */
-async function check(args: string[] = [], options: { threshold?: number; now?: number; jupyterUrl?: string; token?: string } = {}): Promise<CheckResult> {
+async function check(
+  args: string[] = [],
+  options: { threshold?: number; now?: number; jupyterUrl?: string; token?: string | null; runtimeDirs?: string[] } = {},
+): Promise<CheckResult> {
+  const token = options.token === undefined ? jupyter.token : options.token;
   const argv = [
     checkerPath,
     '--threshold-seconds', String(options.threshold ?? 2),
     '--jupyter-url', options.jupyterUrl ?? jupyter.url,
-    '--token', options.token ?? jupyter.token,
+    ...(token !== null ? ['--token', token] : []),
+    ...(options.runtimeDirs ?? []).flatMap((d) => ['--runtime-dir', d]),
     '--state-dir', stateDir,
     '--metadata-file', metadataFile,
     '--endpoint-url', sagemaker.url,
@@ -232,13 +239,26 @@ describe('synthesized idle checker against a real Jupyter server: terminals, clo
     expect(stops()).toBe(0);
   });
 
-  test('Jupyter refusing the token: no stop (fails safe)', async () => {
+  test('Jupyter refusing the token: no stop (fails safe); a --token given wins over the runtime file', async () => {
     await init(nowSeconds() - 7200);
-    const refused = await check([], { token: 'wrong-token' });
+    const refused = await check([], { token: 'wrong-token', runtimeDirs: [jupyter.runtimeDir] });
     expect(refused.decision).toBe('keep');
-    expect(refused.fields.reason).toBe('jupyter-unreadable');
+    expect(refused.fields).toMatchObject({ reason: 'jupyter-unreadable', auth: 'argument' });
     expect(refused.fields.error).toMatch(/HTTPError.*403/);
     expect(stops()).toBe(0);
+  });
+
+  test('the checker has no defaults of its own: threshold, Jupyter URL, state dir and metadata file are required', async () => {
+    const full: Record<string, string> = {
+      '--threshold-seconds': '2', '--jupyter-url': jupyter.url, '--state-dir': stateDir, '--metadata-file': metadataFile,
+    };
+    for (const missing of Object.keys(full)) {
+      const argv = [checkerPath, ...Object.entries(full).filter(([k]) => k !== missing).flat(), '--token', jupyter.token, '--endpoint-url', sagemaker.url];
+      await expect(run(SYSTEM_PYTHON, argv, { env: checkerEnv() })).rejects.toMatchObject({
+        code: 2, stdout: '', stderr: expect.stringContaining(`the following arguments are required: ${missing}`),
+      });
+    }
+    expect(sagemaker.calls).toHaveLength(0);
   });
 
   test('a failed StopNotebookInstance leaves no marker: the next run tries again', async () => {
@@ -261,6 +281,72 @@ describe('synthesized idle checker against a real Jupyter server: terminals, clo
     expect(result.decision).toBe('error');
     expect(result.fields.reason).toBe('no-instance-name');
     expect(sagemaker.calls).toHaveLength(0);
+  });
+});
+
+describe('synthesized idle checker against a real Jupyter server: the token comes from the server', () => {
+  /** The server's runtime file, as jupyter_server writes it: jpserver-<pid>.json with port, url and token. */
+  function runtimeFile(server: JupyterServer): string {
+    const files = fs.readdirSync(server.runtimeDir).filter((n) => /^jpserver-\d+\.json$/.test(n));
+    expect(files).toHaveLength(1);
+    return path.join(server.runtimeDir, files[0]);
+  }
+
+  test('no --token: the checker reads it from the running server\'s jpserver-<pid>.json in --runtime-dir', async () => {
+    const info = JSON.parse(fs.readFileSync(runtimeFile(jupyter), 'utf8'));
+    expect(info).toMatchObject({ port: jupyter.port, token: jupyter.token, url: `${jupyter.url}/` }); // the server has a token
+    await jupyter.createTerminal();
+    await init(nowSeconds() - 7200);
+    const active = await check([], { token: null, runtimeDirs: [jupyter.runtimeDir], threshold: 600 });
+    expect(active.fields).toMatchObject({ decision: 'keep', reason: 'recent-activity', kernels: '0', terminals: '1' });
+    const idle = await check([], { token: null, runtimeDirs: [jupyter.runtimeDir], threshold: 600, now: nowSeconds() + 700 });
+    expect(idle.decision).toBe('stop');
+    expect(stops()).toBe(1);
+  });
+
+  test('no --token and no runtime file: the checker calls without a token; a server with one refuses (no stop)', async () => {
+    await init(nowSeconds() - 7200);
+    const refused = await check([], { token: null });
+    expect(refused.fields).toMatchObject({ decision: 'keep', reason: 'jupyter-unreadable', auth: 'none' });
+    expect(refused.fields.error).toMatch(/HTTPError.*403/);
+    expect(stops()).toBe(0);
+  });
+
+  test('runtime files of dead servers or of other ports are ignored; the live server\'s file is used', async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'runtime-'));
+    const own = runtimeFile(jupyter);
+    const real = JSON.parse(fs.readFileSync(own, 'utf8'));
+    const stale = path.join(dir, 'jpserver-99999999.json');
+    fs.writeFileSync(stale, JSON.stringify({ ...real, pid: 99999999, token: 'stale-token' })); // same port, process gone
+    const otherPort = jupyter.port + 1;
+    fs.writeFileSync(path.join(dir, `nbserver-${process.pid}.json`), JSON.stringify({ // a live process, another port
+      ...real, pid: process.pid, port: otherPort, url: `http://127.0.0.1:${otherPort}/`, token: 'other-token',
+    }));
+    await init(nowSeconds() - 7200);
+    const ignored = await check([], { token: null, runtimeDirs: [dir] });
+    expect(ignored.fields).toMatchObject({ decision: 'keep', reason: 'jupyter-unreadable', auth: 'none' });
+    fs.copyFileSync(own, path.join(dir, path.basename(own)));
+    const later = new Date(Date.now() + 60_000);
+    fs.utimesSync(stale, later, later); // the stale file is the newest: age alone would pick it
+    const found = await check([], { token: null, runtimeDirs: [dir], now: nowSeconds() + 3600 });
+    expect(found.decision).toBe('stop');
+    expect(stops()).toBe(1);
+  });
+
+  test('a server without a token, as SageMaker runs it: the runtime file says so and the checker calls without one', async () => {
+    const open = await JupyterServer.start({ token: '' });
+    try {
+      expect(JSON.parse(fs.readFileSync(runtimeFile(open), 'utf8'))).toMatchObject({ port: open.port, token: '' });
+      const t0 = nowSeconds();
+      await init(t0);
+      const read = await check([], { token: null, runtimeDirs: [open.runtimeDir], jupyterUrl: open.url, threshold: 600 });
+      expect(read.fields).toMatchObject({ decision: 'keep', reason: 'recent-activity', kernels: '0', terminals: '0' });
+      const idle = await check([], { token: null, runtimeDirs: [open.runtimeDir], jupyterUrl: open.url, threshold: 600, now: t0 + 700 });
+      expect(idle.decision).toBe('stop');
+      expect(stops()).toBe(1);
+    } finally {
+      await open.stop();
+    }
   });
 });
 
@@ -292,7 +378,8 @@ describe('synthesized on-start script', () => {
     const root = tempRoot();
     const started = Date.now();
     await run('/bin/bash', [path.join(root, 'on-start.sh')], {
-      env: rootEnv(root, { SML_IDLE_SCHEDULER: 'cron', SML_IDLE_JUPYTER_URL: jupyter.url, SML_IDLE_JUPYTER_TOKEN: jupyter.token }),
+      // no token is passed: the checker finds it in the server's runtime dir, as on an instance
+      env: rootEnv(root, { SML_IDLE_SCHEDULER: 'cron', SML_IDLE_JUPYTER_URL: jupyter.url, SML_IDLE_JUPYTER_RUNTIME_DIR: jupyter.runtimeDir }),
     });
     const elapsed = Date.now() - started;
     expect(elapsed).toBeLessThan(15_000); // the limit is 5 minutes; measured ~1 s
@@ -302,7 +389,8 @@ describe('synthesized on-start script', () => {
     const cron = fs.readFileSync(path.join(root, 'etc/cron.d/sml-idle-shutdown'), 'utf8').split('\n');
     expect(cron[0]).toBe('SHELL=/bin/bash');
     expect(cron[2]).toBe(`*/5 * * * * root ${SYSTEM_PYTHON} ${dir}/idle_check.py --threshold-seconds 3600 --jupyter-url ${jupyter.url} `
-      + `--state-dir ${dir}/state --metadata-file ${metadataFile} --ignore-connections --token ${jupyter.token} >> ${root}/var/log/jupyter.log 2>&1`);
+      + `--runtime-dir ${jupyter.runtimeDir} --state-dir ${dir}/state --metadata-file ${metadataFile} --ignore-connections >> ${root}/var/log/jupyter.log 2>&1`);
+    expect(cron[2]).not.toContain(jupyter.token);
     const log = fs.readFileSync(path.join(root, 'var/log/jupyter.log'), 'utf8');
     expect(log).toMatch(/sml-idle-check decision=init start=\d+ threshold=3600/);
     expect(log).toMatch(/sml-idle-install cron '\*\/5 \* \* \* \*' threshold=3600s python=\/usr\/bin\/python3/);
@@ -334,7 +422,7 @@ describe('synthesized on-start script', () => {
         SML_IDLE_INTERVAL_SECONDS: '1',
         SML_IDLE_THRESHOLD_SECONDS: '1',
         SML_IDLE_JUPYTER_URL: jupyter.url,
-        SML_IDLE_JUPYTER_TOKEN: jupyter.token,
+        SML_IDLE_JUPYTER_RUNTIME_DIR: jupyter.runtimeDir,
         SML_IDLE_ENDPOINT_URL: sagemaker.url,
       }),
     });

@@ -56,6 +56,20 @@ describe('NotebookIdleShutdown', () => {
     expect(setting(script, 'JUPYTER_URL')).toBe('https://localhost:8443');
   });
 
+  test('no token is baked in: the checker looks for the server\'s own in ec2-user\'s Jupyter runtime dir', () => {
+    const { script } = synth();
+    expect(setting(script, 'JUPYTER_RUNTIME_DIR')).toBe('/home/ec2-user/.local/share/jupyter/runtime');
+    const shell = script.replace(extractIdleChecker(script), '');
+    expect(shell).toContain('--runtime-dir "$JUPYTER_RUNTIME_DIR"');
+    expect(shell).not.toMatch(/--token|TOKEN/);
+  });
+
+  test('every placeholder of the on-start template is filled', () => {
+    const { script } = synth();
+    const shell = script.replace(extractIdleChecker(script), '');
+    expect(shell.match(/__[A-Z_]+__/g)).toBeNull();
+  });
+
   test('the on-start script embeds the checker verbatim and extractably', () => {
     const { script } = synth();
     const checker = extractIdleChecker(script);
@@ -130,15 +144,25 @@ describe('NotebookIdleShutdown', () => {
       .toBe('#!/bin/bash\n# onCreateCommands\necho created\ntouch /tmp/x\n');
   });
 
-  test('grantStopInstance allows stop and describe on that instance only', () => {
+  test('grantStopInstance allows StopNotebookInstance on that instance only (the checker calls nothing else)', () => {
     const stack = newTestStack();
     const lc = new NotebookIdleShutdown(stack, 'Idle');
     const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
     const nb = new sagemaker.CfnNotebookInstance(stack, 'Nb', { instanceType: 'ml.t3.medium', roleArn: role.roleArn, lifecycleConfigName: lc.lifecycleConfigName });
     lc.grantStopInstance(role, nb.ref);
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: [{ Action: ['sagemaker:DescribeNotebookInstance', 'sagemaker:StopNotebookInstance'], Effect: 'Allow', Resource: { Ref: stack.resolve(nb.logicalId) } }] },
+      PolicyDocument: { Statement: [{ Action: 'sagemaker:StopNotebookInstance', Effect: 'Allow', Resource: { Ref: stack.resolve(nb.logicalId) } }] },
     });
+    expect(NotebookIdleShutdown.REQUIRED_ACTIONS).toEqual(['sagemaker:StopNotebookInstance']);
+  });
+
+  test('REQUIRED_ACTIONS are exactly the SageMaker operations the checker calls', () => {
+    const source = idleCheckerSource();
+    // boto3 operations take PascalCase keyword arguments: `.stop_notebook_instance(NotebookInstanceName=name)`
+    const calls = [...source.matchAll(/\.([a-z]+(?:_[a-z]+)+)\(\s*[A-Z]\w*=/g)]
+      .map((m) => `sagemaker:${m[1].split('_').map((w) => w[0].toUpperCase() + w.slice(1)).join('')}`);
+    expect([...new Set(calls)].sort()).toEqual([...NotebookIdleShutdown.REQUIRED_ACTIONS].sort());
+    expect(source).not.toMatch(/describe_notebook_instance|DescribeNotebookInstance/);
   });
 
   describe('refusals', () => {

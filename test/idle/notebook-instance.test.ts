@@ -5,8 +5,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { previousGenerationFamilies } from '../../lib/data';
 import { NotebookIdleShutdown } from '../../lib/idle/notebook-idle-shutdown';
 import { SustainableNotebookInstance, SustainableNotebookInstanceProps } from '../../lib/idle/notebook-instance';
+import { TrainingInstance } from '../../lib/training/instance';
 import { newTestStack } from '../support/app';
 
 function setup(props: Partial<SustainableNotebookInstanceProps> = {}, appOptions: { validate?: boolean } = {}) {
@@ -109,14 +111,14 @@ describe('SustainableNotebookInstance defaults', () => {
     });
   });
 
-  test('the role can stop and describe only this instance', () => {
+  test('the role can stop only this instance (the checker calls nothing else)', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^NotebookRole') }],
       PolicyDocument: {
         Statement: Match.arrayWith([{
           Sid: 'StopOnlyThisInstance',
           Effect: 'Allow',
-          Action: ['sagemaker:DescribeNotebookInstance', 'sagemaker:StopNotebookInstance'],
+          Action: 'sagemaker:StopNotebookInstance',
           Resource: { Ref: nbLogicalId },
         }]),
       },
@@ -269,8 +271,24 @@ describe('SustainableNotebookInstance options', () => {
   });
 
   test('warns (SML-SILICON) for a previous-generation instance type', () => {
-    const { stack } = setup({ instanceType: 'ml.t2.medium' });
-    expect(warnings(stack)).toEqual([expect.stringMatching(/^SML-SILICON: instanceType 'ml.t2.medium' is a previous-generation type/)]);
+    const { stack } = setup({ instanceType: 'ml.m4.xlarge' });
+    expect(warnings(stack)).toEqual([expect.stringMatching(/^SML-SILICON: instanceType 'ml.m4.xlarge' is a previous-generation type/)]);
+  });
+
+  test('previous generation means the library\'s table (lib/data), the same one TrainingInstance reads', () => {
+    const silicon = (instanceType: string): string[] => warnings(setup({ instanceType }).stack).filter((w) => w.startsWith('SML-SILICON'));
+    const families = previousGenerationFamilies();
+    expect(families.length).toBeGreaterThan(0);
+    for (const family of families) {
+      expect(silicon(`ml.${family}.xlarge`)).toEqual([expect.stringMatching(new RegExp(`^SML-SILICON: instanceType 'ml\\.${family}\\.xlarge' is a previous-generation type`))]);
+    }
+    for (const current of ['ml.t3.medium', 'ml.m5.xlarge', 'ml.m7i.large', 'ml.g5.xlarge']) {
+      expect(families).not.toContain(current.split('.')[1]);
+      expect(silicon(current)).toEqual([]);
+    }
+    // the notebook's warning agrees with the training-instance metadata for every family both know
+    expect(TrainingInstance.of('ml.p3.2xlarge').previousGeneration).toBe(true);
+    expect(silicon('ml.p3.2xlarge')).toHaveLength(1);
   });
 
   test('warns (SML-START-SMALL) for an accelerated or large instance type', () => {

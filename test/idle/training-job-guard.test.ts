@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -5,8 +6,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { configFromEnv } from '../../lambda/training-job-guard/config';
+import { GUARD_DEFAULTS } from '../../lib/idle/guard-env';
 import { GuardTags } from '../../lib/idle/guard-tags';
 import { JobDiscovery, TrainingJobGuard, TrainingJobGuardProps } from '../../lib/idle/training-job-guard';
+import { DEFAULT_LOG_RETENTION } from '../../lib/storage/log-defaults';
 import { newTestStack } from '../support/app';
 
 function synth(props: TrainingJobGuardProps = {}, stack: Stack = newTestStack()) {
@@ -68,6 +71,33 @@ describe('defaults', () => {
 
   test('log group with bounded retention (SML-LOGS)', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    expect(DEFAULT_LOG_RETENTION).toBe(logs.RetentionDays.ONE_MONTH);
+  });
+
+  test('one home per default: the construct writes GUARD_DEFAULTS (lib/idle/guard-env.ts), the handler falls back to it', () => {
+    const env = functionEnv(template);
+    expect(env).toMatchObject({
+      GUARD_IDLE_THRESHOLD_PERCENT: String(GUARD_DEFAULTS.idleThresholdPercent),
+      GUARD_IDLE_WINDOW_MINUTES: String(GUARD_DEFAULTS.idleWindowMinutes),
+      GUARD_STALL_POINTS: String(GUARD_DEFAULTS.stallPoints),
+      GUARD_OVERFIT_POINTS: String(GUARD_DEFAULTS.overfitPoints),
+      GUARD_MIN_IMPROVEMENT_PERCENT: String(GUARD_DEFAULTS.minImprovementPercent),
+      GUARD_OVERFIT_MIN_CHANGE_PERCENT: String(GUARD_DEFAULTS.overfitMinChangePercent),
+      GUARD_LOOKBACK_MINUTES: String(GUARD_DEFAULTS.lookbackMinutes),
+      GUARD_DISCOVERY: GUARD_DEFAULTS.discovery,
+      GUARD_NEURON_METRIC: GUARD_DEFAULTS.neuronMetricName,
+      GUARD_IGNORED_RULES: GUARD_DEFAULTS.ignoredRules.join(','),
+      GUARD_METRIC_NAMESPACE: GUARD_DEFAULTS.metricNamespace,
+    });
+    expect(TrainingJobGuard.METRIC_NAMESPACE).toBe(GUARD_DEFAULTS.metricNamespace);
+    expect(Object.isFrozen(GUARD_DEFAULTS) && Object.isFrozen(GUARD_DEFAULTS.ignoredRules)).toBe(true);
+    // neither side writes these values itself any more (comments and JSDoc aside)
+    for (const file of ['../../lib/idle/training-job-guard.ts', '../../lambda/training-job-guard/config.ts']) {
+      const code = fs.readFileSync(path.join(__dirname, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+      for (const literal of ["'NeuronCoreUtilization'", "'ProfilerReport'", "'cdk-sustainable-ml/TrainingJobGuard'", 'ONE_MONTH', "?? 'search'"]) {
+        expect({ file, literal, found: code.includes(literal) }).toEqual({ file, literal, found: false });
+      }
+    }
   });
 
   test('sweeps every 5 minutes, without retrying a missed sweep', () => {

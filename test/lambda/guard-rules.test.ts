@@ -1,6 +1,7 @@
 /**
  * The guard's pure parts: settings from env and tags, the idle / stall / overfit checks, the savings estimate.
  */
+import { GUARD_DEFAULTS } from '../../lib/idle/guard-env';
 import { GuardTags } from '../../lib/idle/guard-tags';
 import { estimateSavings } from '../../lambda/training-job-guard/actions';
 import { configFromEnv, ENV, jobSettings } from '../../lambda/training-job-guard/config';
@@ -39,8 +40,14 @@ describe('settings', () => {
       dryRun: false, idleThresholdPercent: 5, idleWindowMinutes: 30, stallPoints: 10, overfitPoints: 5,
       minImprovement: 0.001, overfitMinChange: 0.01, lookbackMinutes: 180, discovery: 'search',
       neuronMetricName: 'NeuronCoreUtilization', ignoredRules: ['ProfilerReport'],
+      metricNamespace: 'cdk-sustainable-ml/TrainingJobGuard',
     });
     expect([...config.checks]).toEqual(['idle', 'stall', 'overfit', 'rules']);
+    // read from the one home the construct reads too
+    expect(config).toMatchObject({
+      idleThresholdPercent: GUARD_DEFAULTS.idleThresholdPercent, lookbackMinutes: GUARD_DEFAULTS.lookbackMinutes,
+      discovery: GUARD_DEFAULTS.discovery, ignoredRules: GUARD_DEFAULTS.ignoredRules, metricNamespace: GUARD_DEFAULTS.metricNamespace,
+    });
   });
 
   test('environment overrides every default', () => {

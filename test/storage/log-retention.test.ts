@@ -2,6 +2,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { SageMakerLogGroup, SageMakerLogRetention } from '../../lib';
+import { DEFAULT_LOG_RETENTION } from '../../lib/storage/log-defaults';
 import { newTestStack } from '../support/app';
 
 describe('SageMakerLogRetention', () => {
@@ -29,6 +30,27 @@ describe('SageMakerLogRetention', () => {
     // The only '*' is the one logs.LogRetention adds itself, for the retention actions only.
     const statements = (Object.values(t.findResources('AWS::IAM::Policy'))[0] as any).Properties.PolicyDocument.Statement;
     for (const st of statements.filter((x: any) => x.Resource === '*')) expect(st.Action).toEqual(['logs:DeleteRetentionPolicy', 'logs:PutRetentionPolicy']);
+  });
+
+  test('no retention rights on /aws/lambda/*: only the provider\'s own log group and streams there', () => {
+    const statements: any[] = (Object.values(t.findResources('AWS::IAM::Policy'))[0] as any).Properties.PolicyDocument.Statement;
+    const resources = (st: any): string[] => [st.Resource].flat().map((r: any) => JSON.stringify(r));
+    const retention = ['logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy'];
+    const onLambda = statements.filter((st) => resources(st).some((r) => r.includes('/aws/lambda/')));
+    expect(onLambda.map((st) => st.Action)).toEqual(['logs:CreateLogGroup', ['logs:CreateLogStream', 'logs:PutLogEvents']]);
+    for (const st of onLambda) expect([st.Action].flat().some((a: string) => retention.includes(a))).toBe(false);
+    // the retention actions name the SageMaker groups one by one (or are the '*' LogRetention adds itself)
+    const named = statements.find((st) => [st.Action].flat().includes('logs:PutRetentionPolicy') && st.Resource !== '*');
+    expect(named.Action).toEqual(['logs:CreateLogGroup', 'logs:DeleteRetentionPolicy', 'logs:PutRetentionPolicy']);
+    expect(named.Resource.map((r: any) => JSON.stringify(r).match(/log-group:([^"]+)/)![1]).sort()).toEqual([
+      '/aws/sagemaker/NotebookInstances', '/aws/sagemaker/ProcessingJobs', '/aws/sagemaker/TrainingJobs',
+      '/aws/sagemaker/TransformJobs', '/aws/sagemaker/studio',
+    ]);
+  });
+
+  test('the default retention is the library\'s one home for it (DEFAULT_LOG_RETENTION, SML-LOGS)', () => {
+    expect(DEFAULT_LOG_RETENTION).toBe(logs.RetentionDays.ONE_MONTH);
+    expect(new SageMakerLogRetention(newTestStack(), 'D').retention).toBe(DEFAULT_LOG_RETENTION);
   });
 
   test('passes cdk-nag AwsSolutions', () => {

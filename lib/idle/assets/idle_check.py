@@ -1,6 +1,7 @@
 # cdk-sustainable-ml idle checker (SML-IDLE-NOTEBOOK): stops this notebook instance when Jupyter has been
 # idle for --threshold-seconds. Standard library + boto3, Python >= 3.7, no downloads, one log line per run.
-import argparse, calendar, fcntl, json, os, re, ssl, sys, time, urllib.error, urllib.request
+# Settings come from the on-start script (NotebookIdleShutdown): none is defaulted here.
+import argparse, calendar, fcntl, glob, json, os, re, ssl, sys, time, urllib.error, urllib.parse, urllib.request
 
 
 def log(decision, **kv):
@@ -30,6 +31,22 @@ def save(path, value):
     with open(path + '.tmp', 'w') as f:
         json.dump(value, f)
     os.replace(path + '.tmp', path)
+
+
+def server_token(a):  # token of the live Jupyter on --jupyter-url's port, from its runtime file; '' if none
+    port, found = urllib.parse.urlsplit(a.jupyter_url).port, []
+    for f in [f for d in a.runtime_dir or [] for n in ('jp', 'nb') for f in glob.glob('%s/%sserver-*.json' % (d, n))]:
+        i = load(f)
+        try:
+            if i['port'] == port and int(i['pid']) > 0:
+                try:
+                    os.kill(int(i['pid']), 0)
+                except PermissionError:  # alive, another user's
+                    pass
+                found.append((os.path.getmtime(f), i.get('token') or ''))
+        except Exception:  # not a server file, or its server is gone
+            pass
+    return max(found)[1] if found else ''
 
 
 def jupyter(a, path):
@@ -85,13 +102,14 @@ def stop(a, name, region):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument('--threshold-seconds', type=float, default=3600)
-    p.add_argument('--jupyter-url', default='https://localhost:8443')
-    p.add_argument('--token', default=os.environ.get('JUPYTER_TOKEN', ''))
+    p.add_argument('--threshold-seconds', type=float, required=True)
+    p.add_argument('--jupyter-url', required=True)
+    p.add_argument('--token', default='')  # else the server's own, read from --runtime-dir; else none
+    p.add_argument('--runtime-dir', action='append')  # Jupyter runtime dir(s) with jpserver-/nbserver-<pid>.json
     p.add_argument('--verify-tls', action='store_true')
     p.add_argument('--ignore-connections', action='store_true')
-    p.add_argument('--state-dir', default='/opt/sml-idle/state')
-    p.add_argument('--metadata-file', default='/opt/ml/metadata/resource-metadata.json')
+    p.add_argument('--state-dir', required=True)
+    p.add_argument('--metadata-file', required=True)
     p.add_argument('--endpoint-url', default='')
     p.add_argument('--region', default='')
     p.add_argument('--now', type=float)  # epoch seconds instead of the clock (tests)
@@ -115,11 +133,15 @@ def main():
     state = load(state_file)
     if not isinstance(state, dict) or not isinstance(state.get('start'), (int, float)):
         state = {'start': now, 'last_activity': now}  # first seen now
+    auth = 'argument' if a.token else 'none'
+    if not a.token:
+        a.token = server_token(a)
+        auth = 'runtime-file' if a.token else auth
     try:
         reasons, latest, kernels, terminals = activity(a, state)
     except Exception as e:  # fail safe: never stop when Jupyter cannot be read
         save(state_file, state)
-        return log('keep', reason='jupyter-unreadable', error='%s:%s' % (type(e).__name__, e))
+        return log('keep', reason='jupyter-unreadable', auth=auth, error='%s:%s' % (type(e).__name__, e))
     state['last_activity'] = max(state.get('last_activity', 0), min(latest, now))
     save(state_file, state)
     info = dict(kernels=kernels, terminals=terminals, idle_for=int(now - latest), threshold=int(a.threshold_seconds))

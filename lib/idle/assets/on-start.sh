@@ -7,7 +7,8 @@ THRESHOLD_SECONDS="${SML_IDLE_THRESHOLD_SECONDS:-__THRESHOLD_SECONDS__}"
 INTERVAL_MINUTES="${SML_IDLE_INTERVAL_MINUTES:-__INTERVAL_MINUTES__}"
 IGNORE_CONNECTIONS="${SML_IDLE_IGNORE_CONNECTIONS:-__IGNORE_CONNECTIONS__}"
 ENDPOINT_URL="${SML_IDLE_ENDPOINT_URL:-__ENDPOINT_URL__}"
-JUPYTER_URL="${SML_IDLE_JUPYTER_URL:-https://localhost:8443}"
+JUPYTER_URL="${SML_IDLE_JUPYTER_URL:-__JUPYTER_URL__}"
+JUPYTER_RUNTIME_DIR="${SML_IDLE_JUPYTER_RUNTIME_DIR:-__JUPYTER_RUNTIME_DIR__}"
 DIR="${SML_IDLE_DIR:-/opt/sml-idle}"
 CRON_DIR="${SML_IDLE_CRON_DIR:-/etc/cron.d}"
 LOG="${SML_IDLE_LOG:-/var/log/jupyter.log}"
@@ -23,11 +24,10 @@ for p in ${SML_IDLE_PYTHON:-} /home/ec2-user/anaconda3/envs/JupyterSystemEnv/bin
   if [ -x "$p" ] && "$p" -c 'import boto3' >/dev/null 2>&1; then PY="$p"; break; fi
 done
 [ -n "$PY" ] || fail "no Python with boto3"
-ARGS=(--threshold-seconds "$THRESHOLD_SECONDS" --jupyter-url "$JUPYTER_URL" --state-dir "$DIR/state" --metadata-file "$METADATA")
+ARGS=(--threshold-seconds "$THRESHOLD_SECONDS" --jupyter-url "$JUPYTER_URL" --runtime-dir "$JUPYTER_RUNTIME_DIR" --state-dir "$DIR/state" --metadata-file "$METADATA")
 [ "$IGNORE_CONNECTIONS" = true ] && ARGS+=(--ignore-connections)
 [ "${SML_IDLE_VERIFY_TLS:-false}" = true ] && ARGS+=(--verify-tls)
 [ -n "$ENDPOINT_URL" ] && ARGS+=(--endpoint-url "$ENDPOINT_URL")
-[ -n "${SML_IDLE_JUPYTER_TOKEN:-}" ] && ARGS+=(--token "$SML_IDLE_JUPYTER_TOKEN")
 "$PY" "$DIR/idle_check.py" "${ARGS[@]}" --init >> "$LOG" 2>&1 || fail "checker does not run"
 CMD="$(printf '%q ' "$PY" "$DIR/idle_check.py" "${ARGS[@]}")>> $(printf '%q' "$LOG") 2>&1"
 MODE="${SML_IDLE_SCHEDULER:-auto}"
