@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { IConstruct } from 'constructs';
 import { refuse, warn } from '../private/messages';
@@ -98,8 +99,19 @@ export function finalMetricSelector(metricName: string, root = '$'): string {
 /** Where DescribeHyperParameterTuningJob reports the best job's objective value. */
 export const BEST_OBJECTIVE_PATH = 'BestTrainingJob.FinalHyperParameterTuningJobObjectiveMetric.Value';
 
-/** Metric names go inside quoted JSONPath / pipeline-property strings: refuse the characters that would break them. */
+/**
+ * Metric names go inside quoted JSONPath / pipeline-property strings and intrinsic-function templates: refuse a
+ * name unknown at synth time (a token, which escaping would break) and the characters that would break them.
+ */
 export function checkMetricNameForPaths(metricName: string): void {
+  if (Token.isUnresolved(metricName)) {
+    refuse('SML-ACCEPT', {
+      prop: 'objective.metricName',
+      value: metricName,
+      problem: 'must be known at synth time: the gate writes it into JSONPath filters, pipeline property references and its failure message',
+      fix: 'name the metric with a literal string (e.g. validation:auc)',
+    });
+  }
   if (/['\\\]\[]/.test(metricName)) {
     refuse('SML-ACCEPT', {
       prop: 'objective.metricName',

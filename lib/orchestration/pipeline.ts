@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
@@ -70,6 +71,8 @@ export interface TrainingPipelineProps {
 export const INSTANCE_TYPE_PARAMETER = 'InstanceType';
 /** The prefix of the pipeline parameters for the input channels' S3 URIs (`InputDataUri-<channel>`). */
 export const INPUT_URI_PARAMETER_PREFIX = 'InputDataUri-';
+/** The longest pipeline parameter name (`^[A-Za-z0-9\-_]{1,64}$`). */
+const MAX_PARAMETER_NAME_LENGTH = 64;
 
 interface PipelineParameter {
   Name: string;
@@ -87,7 +90,9 @@ interface PipelineParameter {
  * Parameters teams vary per run: `InputDataUri-<channel>` for every input channel (the job role can read only the
  * prefixes its channels were granted, so a per-run URI must lie within them) and `InstanceType`
  * (`BaselineInstanceType`, `BaselineInputDataUri-<channel>` for a baseline whose inputs differ); their defaults
- * are the definitions'.
+ * are the definitions'. Characters of a channel name that a parameter name cannot hold (`.`) become `-`, and a name
+ * longer than the 64 characters a parameter name may have keeps its first 55 characters, then `-` and the first 8
+ * hex digits of the SHA-256 of the full name (deterministic, so the name is the same at every synth).
  */
 export class TrainingPipeline extends Construct {
   /** The pipeline resource. */
@@ -194,9 +199,13 @@ export class TrainingPipeline extends Construct {
     this.pipeline.node.addDependency(this.role);
   }
 
-  /** The pipeline's ARN. */
+  /**
+   * The pipeline's ARN. SageMaker writes the name in lowercase in ARNs; a name that is a token is used as it is
+   * (give such a name in lowercase).
+   */
   public get pipelineArn(): string {
-    return Stack.of(this).formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: this.pipelineName.toLowerCase() });
+    const name = Token.isUnresolved(this.pipelineName) ? this.pipelineName : this.pipelineName.toLowerCase();
+    return Stack.of(this).formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: name });
   }
 
   /** Let `grantee` start executions of this pipeline. */
@@ -246,6 +255,14 @@ export class TrainingPipeline extends Construct {
     if (req.InputDataConfig) {
       out.InputDataConfig = (req.InputDataConfig as any[]).map((c) => {
         if (c.ChannelName === InitialModel.CHANNEL_NAME) return c;
+        if (Token.isUnresolved(c.ChannelName)) {
+          refuse('SML-MANAGED', {
+            prop: `${job.node.path} inputs[].name`,
+            value: c.ChannelName,
+            problem: 'must be known at synth time in a pipeline, which names a parameter after each input channel',
+            fix: 'name the channel with a literal string (e.g. train)',
+          });
+        }
         const pname = `${INPUT_URI_PARAMETER_PREFIX}${String(c.ChannelName).replace(/[^A-Za-z0-9_-]/g, '-')}`;
         const uri = c.DataSource.S3DataSource.S3Uri;
         return { ...c, DataSource: { ...c.DataSource, S3DataSource: { ...c.DataSource.S3DataSource, S3Uri: this.parameter(pname, uri, namePrefix) } } };
@@ -260,12 +277,13 @@ export class TrainingPipeline extends Construct {
    */
   private parameter(name: string, defaultValue: unknown, alternativePrefix = ''): { Get: string } {
     const stack = Stack.of(this);
-    const existing = this.parameters.get(name);
+    const valid = parameterName(name);
+    const existing = this.parameters.get(valid);
     if (existing && JSON.stringify(stack.resolve(existing.DefaultValue)) !== JSON.stringify(stack.resolve(defaultValue))) {
       return this.parameter(`${alternativePrefix || 'Other'}${name}`, defaultValue, alternativePrefix);
     }
-    if (!existing) this.parameters.set(name, { Name: name, Type: 'String', DefaultValue: defaultValue });
-    return { Get: `Parameters.${name}` };
+    if (!existing) this.parameters.set(valid, { Name: valid, Type: 'String', DefaultValue: defaultValue });
+    return { Get: `Parameters.${valid}` };
   }
 
   private grant(tuning: SustainableTuningJob | undefined, baseline: SustainableTrainingJob | undefined): void {
@@ -300,6 +318,16 @@ export class TrainingPipeline extends Construct {
       { finding: /^Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:hyper-parameter-tuning-job\/\*$/, reason: 'SageMaker Pipelines assigns the names of the tuning jobs of Tuning steps (≤ 32 characters) with no documented prefix.' },
     ]);
   }
+}
+
+/**
+ * A pipeline parameter name within the 64-character limit: longer names keep their first 55 characters, then `-`
+ * and 8 hex digits of the full name's SHA-256, so distinct long names stay distinct and every synth gives the same.
+ */
+export function parameterName(name: string): string {
+  if (name.length <= MAX_PARAMETER_NAME_LENGTH) return name;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
+  return `${name.slice(0, MAX_PARAMETER_NAME_LENGTH - hash.length - 1)}-${hash}`;
 }
 
 function finalMetric(step: string, metricName: string): string {

@@ -5,11 +5,18 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { acknowledgeWildcards } from '../private/acknowledge';
 import { refuse } from '../private/messages';
+import { DEFAULT_LOG_RETENTION } from '../storage/log-defaults';
 import { SustainableTrainingJob } from '../training/training-job';
 import { stepFunctionsNaming } from '../training/private/naming';
 import { SustainableTuningJob } from '../tuning/tuning-job';
 import { WarmStartParent } from '../tuning/warm-start';
 import { AcceptanceGate, BEST_OBJECTIVE_PATH, escapeIntrinsic, finalMetricSelector, resolveGatedJob } from './acceptance';
+
+/**
+ * How many of the newest completed tuning jobs whose name contains a warm-start prefix are listed (the API's
+ * maximum page); the walk stops at the first run of the prefix.
+ */
+const WARM_START_CANDIDATES = 100;
 
 /** Properties of a `TrainingWorkflow`. */
 export interface TrainingWorkflowProps {
@@ -26,7 +33,9 @@ export interface TrainingWorkflowProps {
   /**
    * A cheap job that runs first (SML-BASELINE): when it meets the objective's target, the expensive training or
    * tuning job does not run. It must report the same objective metric. The execution output records both jobs'
-   * objectives and billable seconds.
+   * objectives and resources: a training job's billable and training seconds; for a tuning job, the wall-clock
+   * runtime of the whole search, its training jobs by status, and the best training job's billable and training
+   * seconds.
    * @default - no baseline
    */
   readonly baseline?: SustainableTrainingJob;
@@ -37,7 +46,7 @@ export interface TrainingWorkflowProps {
   readonly acceptanceGate?: boolean;
   /**
    * Retention of the state machine's execution log (SML-LOGS).
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default logs.RetentionDays.ONE_MONTH (the library's DEFAULT_LOG_RETENTION)
    */
   readonly logRetention?: logs.RetentionDays;
   /**
@@ -82,6 +91,11 @@ function trainingResultSelector(job: SustainableTrainingJob, withObjective: bool
  * Names: a training job is `<prefix>-<uuid>` (≤ 63). A tuning job is `<prefix ≤ 15>-<16 hex>` (≤ 32): the first
  * three groups of one `States.UUID()` (8 + 4 + 4 hex, 60 random bits; the fourth hex of the third group is the
  * UUID version), so a prefix reaches a 50 % chance of one collision only after about 10⁹ runs.
+ *
+ * Warm-start parents looked up at run time: ListHyperParameterTuningJobs matches names by substring only
+ * (`NameContains`), so the newest completed jobs whose name contains `<prefix>-` are listed and walked newest
+ * first until one is named `<prefix>-<id without hyphens>`, which only this prefix's runs are (a run of `xgb` is
+ * `xgb-<16 hex>`; `churn-xgb-…` and `xgb-nightly-…` are not). When no listed job matches, the run starts cold.
  */
 export class TrainingWorkflow extends Construct {
   /** The state machine. */
@@ -123,7 +137,7 @@ export class TrainingWorkflow extends Construct {
 
     this.logGroup = props.logGroup ?? new logs.LogGroup(this, 'Logs', {
       logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-${id}-${this.node.addr.slice(0, 8)}`,
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      retention: props.logRetention ?? DEFAULT_LOG_RETENTION,
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
@@ -246,7 +260,7 @@ export class TrainingWorkflow extends Construct {
           Resource: `arn:${stack.partition}:states:::sagemaker:createHyperParameterTuningJob.sync`,
           Parameters: tuning._renderWith(naming, (p) => {
             if (p.name !== undefined) return { HyperParameterTuningJobName: p.name };
-            return cold ? undefined : { 'HyperParameterTuningJobName.$': `${slot(p)}.names[0]` };
+            return cold ? undefined : { 'HyperParameterTuningJobName.$': `${slot(p)}.cursor.name` };
           }),
           ResultPath: '$.tuning',
         },
@@ -262,30 +276,99 @@ export class TrainingWorkflow extends Construct {
         'bestTrainingJobName.$': '$.tuning.BestTrainingJob.TrainingJobName',
         'objective.$': `States.Array($.tuning.${BEST_OBJECTIVE_PATH})`,
         'trainingJobs.$': '$.tuning.TrainingJobStatusCounters',
+        'runtimeSeconds.$': '$.tuning.ConsumedResources.RuntimeInSeconds',
+        'bestBillableSeconds.$': '$.bestTrainingJob.BillableTimeInSeconds',
+        'bestTrainingSeconds.$': '$.bestTrainingJob.TrainingTimeInSeconds',
       },
     };
-    const gate = this.gateStates(`$.tuning.${BEST_OBJECTIVE_PATH}`, 'tuning', record, done);
+    const gate = this.gateStates(`$.tuning.${BEST_OBJECTIVE_PATH}`, 'tuning', record, done, (accept) => this.measureTuning(accept));
     const tune = tuneTask('Tune', false);
     if (runTime.length === 0) return tune;
 
     // Parents looked up at run time: the newest completed run of each prefix; a cold start when one is missing.
     const cold = tuneTask('Tune cold', true);
-    const lookups = runTime.map((p, i) => new sfn.CustomState(this, `Find warm-start parent ${i + 1}`, {
+    let first: sfn.State = tune;
+    for (let i = runTime.length - 1; i >= 0; i--) {
+      first = this.findParentStates(i + 1, tuning._parentPrefix(runTime[i]), slot(runTime[i]), first, cold);
+    }
+    return first;
+  }
+
+  /**
+   * One run-time warm-start parent: list the newest completed tuning jobs whose name contains `<prefix>-` (a
+   * substring match), then walk them newest first until one is named `<prefix>-<id without hyphens>` (`found`
+   * reads it at `<slot>.cursor.name`); none: `notFound`. Returns the first state.
+   */
+  private findParentStates(n: number, prefix: string, slot: string, found: sfn.State, notFound: sfn.State): sfn.State {
+    const find = new sfn.CustomState(this, `Find warm-start parent ${n}`, {
       stateJson: {
         Type: 'Task',
-        Comment: `SML-HPO-WARMSTART: the latest completed tuning job named ${tuning._parentPrefix(p)}-*`,
-        Resource: `arn:${stack.partition}:states:::aws-sdk:sagemaker:listHyperParameterTuningJobs`,
-        Parameters: { NameContains: `${tuning._parentPrefix(p)}-`, StatusEquals: 'Completed', SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: 1 },
-        ResultSelector: { 'names.$': '$.HyperParameterTuningJobSummaries[*].HyperParameterTuningJobName' },
-        ResultPath: slot(p),
+        Comment: `SML-HPO-WARMSTART: the newest completed tuning jobs whose name contains ${prefix}- (a substring match; the runs of ${prefix} are picked out below)`,
+        Resource: `arn:${Stack.of(this).partition}:states:::aws-sdk:sagemaker:listHyperParameterTuningJobs`,
+        Parameters: { NameContains: `${prefix}-`, StatusEquals: 'Completed', SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: WARM_START_CANDIDATES },
+        ResultSelector: {
+          'names.$': '$.HyperParameterTuningJobSummaries[*].HyperParameterTuningJobName',
+          'count.$': 'States.ArrayLength($.HyperParameterTuningJobSummaries)',
+          'cursor': { next: 0 },
+        },
+        ResultPath: slot,
       },
-    }));
-    const found = runTime.map((p) => sfn.Condition.isPresent(`${slot(p)}.names[0]`));
-    const choice = new sfn.Choice(this, 'Warm-start parents found?')
-      .when(found.length === 1 ? found[0] : sfn.Condition.and(...found), tune)
-      .otherwise(cold);
-    lookups.forEach((l, i) => l.next(i + 1 < lookups.length ? lookups[i + 1] : choice));
-    return lookups[0];
+    });
+    const left = new sfn.Choice(this, `Candidates left for parent ${n}?`);
+    const take = new sfn.Pass(this, `Take candidate for parent ${n}`, {
+      parameters: {
+        'name.$': `States.ArrayGetItem(${slot}.names, ${slot}.cursor.next)`,
+        'next.$': `States.MathAdd(${slot}.cursor.next, 1)`,
+      },
+      resultPath: `${slot}.cursor`,
+    });
+    const name = `${slot}.cursor.name`;
+    const isRun = new sfn.Choice(this, `Parent ${n} is a run of ${prefix}?`, {
+      comment: `Runs of ${prefix} are named ${prefix}-<16 hex>: no hyphen after the prefix's own, unlike another prefix that contains this one`,
+    })
+      .when(sfn.Condition.and(sfn.Condition.stringMatches(name, `${prefix}-*`), sfn.Condition.not(sfn.Condition.stringMatches(name, `${prefix}-*-*`))), found)
+      .otherwise(left);
+    left.when(sfn.Condition.numberLessThanJsonPath(`${slot}.cursor.next`, `${slot}.count`), take).otherwise(notFound);
+    take.next(isRun);
+    find.next(left);
+    return find;
+  }
+
+  /**
+   * Between an accepted tuning run and its record: the search's wall-clock runtime (ConsumedResources, optional in
+   * the API) and the best training job's billable and training seconds (DescribeTrainingJob: BestTrainingJob
+   * carries only start and end times). A value SageMaker does not report is recorded as null; a failed describe
+   * never fails the accepted run.
+   */
+  private measureTuning(accept: sfn.State): sfn.State {
+    const describe = new sfn.CustomState(this, 'Describe best training job', {
+      stateJson: {
+        Type: 'Task',
+        Comment: 'SML-BASELINE: the best training job\'s billable seconds, for the record of the gain against the resources',
+        Resource: `arn:${Stack.of(this).partition}:states:::aws-sdk:sagemaker:describeTrainingJob`,
+        Parameters: { 'TrainingJobName.$': '$.tuning.BestTrainingJob.TrainingJobName' },
+        ResultPath: '$.bestTrainingJob',
+      },
+    });
+    describe.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2 });
+    const timesUnknown = new sfn.Pass(this, 'Best job times unknown', {
+      result: sfn.Result.fromObject({ BillableTimeInSeconds: null, TrainingTimeInSeconds: null }),
+      resultPath: '$.bestTrainingJob',
+    });
+    timesUnknown.next(accept);
+    describe.addCatch(timesUnknown, { errors: ['States.ALL'], resultPath: '$.bestTrainingJob' });
+    const times = '$.bestTrainingJob';
+    describe.next(new sfn.Choice(this, 'Best job times reported?')
+      .when(sfn.Condition.and(sfn.Condition.isPresent(`${times}.BillableTimeInSeconds`), sfn.Condition.isPresent(`${times}.TrainingTimeInSeconds`)), accept)
+      .otherwise(timesUnknown));
+    const runtimeUnknown = new sfn.Pass(this, 'Search runtime unknown', {
+      result: sfn.Result.fromObject({ RuntimeInSeconds: null }),
+      resultPath: '$.tuning.ConsumedResources',
+    });
+    runtimeUnknown.next(describe);
+    return new sfn.Choice(this, 'Search runtime reported?')
+      .when(sfn.Condition.isPresent('$.tuning.ConsumedResources.RuntimeInSeconds'), describe)
+      .otherwise(runtimeUnknown);
   }
 
   /**
@@ -293,7 +376,9 @@ export class TrainingWorkflow extends Construct {
    * output is the record of both jobs) or `Explain miss` → `Objective missed` (fail with the values in the cause).
    * Without a gate, the job goes straight to Done, as before.
    */
-  private gateStates(valuePath: string, kind: string, record: { [key: string]: any }, done: sfn.Succeed): sfn.State {
+  private gateStates(
+    valuePath: string, kind: string, record: { [key: string]: any }, done: sfn.Succeed, beforeAccept?: (accept: sfn.State) => sfn.State,
+  ): sfn.State {
     const gate = this.gate;
     if (!gate) return done;
     const accept = new sfn.Pass(this, 'Accept', {
@@ -320,7 +405,7 @@ export class TrainingWorkflow extends Construct {
       cause: `SML-ACCEPT: the ${kind} job reported no numeric value for '${gate.metricName}', so it cannot be accepted; check the objective's regex against the job's log`,
     });
     const meets = new sfn.Choice(this, 'Meets target?', { comment: `${gate.metricName} ${gate.stepFunctionsOperator} ${gate.target}` })
-      .when(gate.meetsCondition(valuePath), accept)
+      .when(gate.meetsCondition(valuePath), beforeAccept ? beforeAccept(accept) : accept)
       .otherwise(explain);
     return new sfn.Choice(this, 'Objective reported?')
       .when(gate.reportedCondition(valuePath), meets)
@@ -370,6 +455,14 @@ export class TrainingWorkflow extends Construct {
       actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
       resources: [stack.formatArn({ service: 'events', resource: 'rule', resourceName: 'StepFunctionsGetEventsForSageMakerTuningJobsRule', arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
     }));
+    if (this.gate) {
+      // The best training job's billable seconds for the record: the tuning job names its training jobs
+      // <tuning job name>-<NNN>-<8 hex>, so they share the tuning prefix.
+      role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['sagemaker:DescribeTrainingJob'],
+        resources: [stack.formatArn({ service: 'sagemaker', resource: 'training-job', resourceName: `${prefix}-*` })],
+      }));
+    }
     if (tuning.warmStart?.resolvedAtRunTime) {
       role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sagemaker:ListHyperParameterTuningJobs'], resources: ['*'] }));
     }

@@ -12,6 +12,11 @@ import { ParentResolver } from './private/parents';
 import { HyperparameterRange, RangeKind, renderParameterRanges } from './ranges';
 import { WarmStart, WarmStartParent, WarmStartType } from './warm-start';
 
+/**
+ * The tuning-job name prefixes taken in each stack (lowercase, as in ARNs): each identifies one definition's runs.
+ */
+const prefixesInUse = new WeakMap<Stack, Map<string, SustainableTuningJob>>();
+
 /** Tuning job names are at most 32 characters: a prefix of ≤ 15, a hyphen and a 16-character run id. */
 export const MAX_TUNING_PREFIX_LENGTH = 15;
 /** Ranges beyond this many warn (SML-HPO-SPACE): every dimension multiplies the search. */
@@ -89,7 +94,8 @@ export interface SustainableTuningJobProps {
    */
   readonly allowGridSearch?: boolean;
   /**
-   * The most training jobs one tuning run launches. With Grid it is the number of combinations.
+   * The most training jobs one tuning run launches: how much of the space one run may search, and the worst case
+   * of a run (SML-HPO-SPACE). With Grid it is the number of combinations.
    * @default 10
    */
   readonly maxTrainingJobs?: number;
@@ -136,13 +142,16 @@ export interface SustainableTuningJobProps {
    */
   readonly warmStart?: WarmStart;
   /**
-   * Random seed, for reproducible searches (fewer re-runs to explain a result).
+   * Random seed of the search strategy, for reproducible searches (fewer re-runs to explain a result)
+   * (SML-HPO-STRATEGY).
    * @default - none
    */
   readonly randomSeed?: number;
   /**
-   * Tuning-job name prefix (≤ 15 letters, digits and inner hyphens); each run appends `-` and a 16-character id,
-   * within the 32-character limit of tuning job names.
+   * Tuning-job name prefix (≤ 15 letters, digits and inner hyphens, known at synth time); each run appends `-` and a
+   * 16-character id, within the 32-character limit of tuning job names. The prefix identifies the definition's
+   * runs (warm start from the previous run, permissions), so two tuning definitions in one stack must not share it
+   * (SML-MANAGED).
    * @default - the training job's prefix, cut to 15 characters
    */
   readonly jobNamePrefix?: string;
@@ -223,12 +232,30 @@ export class SustainableTuningJob extends Construct {
 
     // --- name ---------------------------------------------------------------------------------------------------
     this.jobNamePrefix = props.jobNamePrefix ?? defaultPrefix(job.jobNamePrefix, this);
-    if (!Token.isUnresolved(this.jobNamePrefix) && (!/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/.test(this.jobNamePrefix) || this.jobNamePrefix.length > MAX_TUNING_PREFIX_LENGTH)) {
+    if (Token.isUnresolved(this.jobNamePrefix)) {
+      refuse('SML-MANAGED', {
+        prop: 'jobNamePrefix',
+        value: this.jobNamePrefix,
+        problem: 'must be known at synth time: the orchestrators lowercase it for IAM ARNs and match run names against it when they look up the previous run',
+        fix: 'give a literal prefix such as churn-hpo',
+      });
+    }
+    if (!/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/.test(this.jobNamePrefix) || this.jobNamePrefix.length > MAX_TUNING_PREFIX_LENGTH) {
       refuse('SML-MANAGED', {
         prop: 'jobNamePrefix',
         value: this.jobNamePrefix,
         problem: `must be 1–${MAX_TUNING_PREFIX_LENGTH} letters, digits and inner hyphens, so that each run's name (<prefix>-<16-character id>) fits the 32-character limit of tuning job names`,
         fix: 'use a short name such as churn-hpo',
+      });
+    }
+    const stack = Stack.of(this);
+    const sibling = prefixesInUse.get(stack)?.get(this.jobNamePrefix.toLowerCase());
+    if (sibling) {
+      refuse('SML-MANAGED', {
+        prop: 'jobNamePrefix',
+        value: this.jobNamePrefix,
+        problem: `${props.jobNamePrefix === undefined ? '(derived from the training job\'s prefix) ' : ''}is already the prefix of ${sibling.node.path} in this stack, so the two definitions' runs could not be told apart: a warm start from the previous run could pick the other definition's run, and each workflow's permissions would cover both`,
+        fix: 'give each tuning definition its own jobNamePrefix (≤ 15 characters), e.g. churn-hpo-a and churn-hpo-b',
       });
     }
 
@@ -242,7 +269,9 @@ export class SustainableTuningJob extends Construct {
       });
     }
     if (spec.tensorBoard) {
-      refuse('SML-MEASURE', {
+      // TensorBoard output is scratch output under the bucket's debug/ prefix (SML-ARTIFACTS); the tuning API has no
+      // place for it, so it would be silently dropped.
+      refuse('SML-ARTIFACTS', {
         prop: 'trainingJob.tensorBoard',
         value: true,
         problem: 'the training jobs of a tuning job cannot write TensorBoard output (HyperParameterTrainingJobDefinition has no TensorBoardOutputConfig)',
@@ -432,6 +461,10 @@ export class SustainableTuningJob extends Construct {
       applied('SML-HPO-WARMSTART');
       applied('SML-REUSE');
     }
+
+    // Registered last, so that a refused definition does not block its prefix.
+    if (!prefixesInUse.has(stack)) prefixesInUse.set(stack, new Map());
+    prefixesInUse.get(stack)!.set(this.jobNamePrefix.toLowerCase(), this);
   }
 
   /** The objective's metric name. */

@@ -35,9 +35,9 @@ export class WarmStartParent {
   }
 
   /**
-   * The latest completed run of another tuning definition, found at run time by TrainingWorkflow
-   * (ListHyperParameterTuningJobs, name prefix, status Completed, newest first). When none has completed yet, the
-   * run starts cold.
+   * The latest completed run of another tuning definition, found at run time by TrainingWorkflow: the newest
+   * completed tuning job named `<its prefix>-<run id>` (ListHyperParameterTuningJobs matches names by substring,
+   * so jobs of other prefixes that contain this one are skipped). When none has completed yet, the run starts cold.
    */
   public static latestRunOf(tuningJob: SustainableTuningJob): WarmStartParent {
     return new WarmStartParent(undefined, tuningJob, false);

@@ -1,10 +1,11 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Lazy, Stack } from 'aws-cdk-lib';
 import {
   AcceptanceGate, HyperparameterRange, Objective, SustainableTrainingJob, SustainableTuningJob, TrainingImage, TrainingWorkflow,
 } from '../../lib';
 import { newTestStack } from '../support/app';
 import { expectValidAsl, stateMachineDefinitions } from '../support/asl';
-import { evalRule, runAsl } from '../support/asl-run';
+import { expectValidRequest } from '../support/api-model';
+import { evalRule, runAsl, TaskError } from '../support/asl-run';
 import { describeTrainingJob, describeTuningJob, expectValidResponse } from '../support/responses';
 
 const IMAGE = TrainingImage.fromUri('123456789012.dkr.ecr.us-west-2.amazonaws.com/train:1');
@@ -31,9 +32,18 @@ function trained(metrics: { [name: string]: number }, billable = 1200): any {
 }
 
 /** A DescribeHyperParameterTuningJob sample, checked against its response shape. */
-function tuned(best: number | undefined): any {
-  const r = describeTuningJob('churn-hpo-0f8fad5bd9cb469f', 'validation:auc', best);
+function tuned(best: number | undefined, runtime: number | null = 15000): any {
+  const r = describeTuningJob('churn-hpo-0f8fad5bd9cb469f', 'validation:auc', best, 4, runtime);
   expectValidResponse('DescribeHyperParameterTuningJob', r);
+  return r;
+}
+
+const BEST_JOB = 'churn-hpo-0f8fad5bd9cb469f-003-0a1b2c3d';
+
+/** The DescribeTrainingJob sample of the search's best training job, checked against its response shape. */
+function bestJob(billable = 700, training = 1400): any {
+  const r = describeTrainingJob(BEST_JOB, { 'validation:auc': 0.91 }, billable, training);
+  expectValidResponse('DescribeTrainingJob', r);
   return r;
 }
 
@@ -58,6 +68,11 @@ describe('AcceptanceGate', () => {
 
   test('fails when the objective has no target', () => {
     expect(() => AcceptanceGate.forObjective(Objective.maximize('validation:auc', 'auc=([0-9.]+)'))).toThrow(/^SML-ACCEPT: objective.target 'validation:auc': an acceptance gate needs a target/);
+  });
+
+  test('fails when the metric name is a token, which the gate cannot write into its paths and messages', () => {
+    const name = Lazy.string({ produce: () => 'validation:auc' });
+    expect(() => AcceptanceGate.forObjective(Objective.maximize(name, 'auc=([0-9.]+)', { target: 0.8 }))).toThrow(/^SML-ACCEPT: objective.metricName '\$\{Token\[[^\]]+\]\}': must be known at synth time/);
   });
 });
 
@@ -115,17 +130,24 @@ describe('the gate after a tuning job, on sample DescribeHyperParameterTuningJob
     const tuningJob = new SustainableTuningJob(stack, 'Tune', { trainingJob, jobNamePrefix: 'churn-hpo', ranges: [HyperparameterRange.continuous('eta', 0.01, 0.3)] });
     new TrainingWorkflow(stack, 'Flow', { tuningJob });
   });
-  const run = (describe: any) => runAsl(definition, { uuids: ['0f8fad5b-d9cb-469f-a165-70867728950e'], tasks: { Tune: describe } });
+  const run = (describe: any, best: unknown = bestJob()) => runAsl(definition, {
+    uuids: ['0f8fad5b-d9cb-469f-a165-70867728950e'],
+    tasks: { 'Tune': describe, 'Describe best training job': best },
+  });
 
   test('the best training job\'s objective is compared with the target', () => {
     expect(definition.States['Meets target?'].Choices[0]).toEqual({
-      Variable: '$.tuning.BestTrainingJob.FinalHyperParameterTuningJobObjectiveMetric.Value', NumericGreaterThanEquals: 0.85, Next: 'Accept',
+      Variable: '$.tuning.BestTrainingJob.FinalHyperParameterTuningJobObjectiveMetric.Value', NumericGreaterThanEquals: 0.85, Next: 'Search runtime reported?',
     });
   });
 
-  test('a best job above the target is accepted; the output records the search', () => {
+  test('a best job above the target is accepted; the output records the search and its resources', () => {
     const r = run(tuned(0.91));
     expect(r.status).toBe('SUCCEEDED');
+    expect(r.path).toEqual([
+      'Name run', 'Name tuning run', 'Tune', 'Objective reported?', 'Meets target?', 'Search runtime reported?', 'Describe best training job',
+      'Best job times reported?', 'Accept', 'Done',
+    ]);
     expect(r.output).toEqual({
       acceptedBy: 'tuning',
       metric: 'validation:auc',
@@ -133,11 +155,46 @@ describe('the gate after a tuning job, on sample DescribeHyperParameterTuningJob
       target: 0.85,
       tuning: {
         jobName: 'churn-hpo-0f8fad5bd9cb469f',
-        bestTrainingJobName: 'churn-hpo-0f8fad5bd9cb469f-003-0a1b2c3d',
+        bestTrainingJobName: BEST_JOB,
         objective: [0.91],
         trainingJobs: { Completed: 4, InProgress: 0, RetryableError: 0, NonRetryableError: 0, Stopped: 1 },
+        runtimeSeconds: 15000,
+        bestBillableSeconds: 700,
+        bestTrainingSeconds: 1400,
       },
     });
+  });
+
+  test('the best job is described by its name (aws-sdk DescribeTrainingJob, retried), a request valid against the official model', () => {
+    const describe = definition.States['Describe best training job'];
+    expect(describe.Resource).toBe('arn:aws:states:::aws-sdk:sagemaker:describeTrainingJob');
+    expect(describe.Retry).toEqual([{ ErrorEquals: ['States.ALL'], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2 }]);
+    const r = run(tuned(0.91));
+    expect(r.taskParameters['Describe best training job']).toEqual({ TrainingJobName: BEST_JOB });
+    expectValidRequest('sagemaker', 'DescribeTrainingJob', r.taskParameters['Describe best training job']);
+  });
+
+  test('a search whose runtime SageMaker does not report records null, and still records the best job', () => {
+    const r = run(tuned(0.91, null));
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.path).toContain('Search runtime unknown');
+    expect(r.output.tuning).toMatchObject({ runtimeSeconds: null, bestBillableSeconds: 700, bestTrainingSeconds: 1400 });
+  });
+
+  test('a best job that cannot be described leaves its seconds null and does not fail the accepted run', () => {
+    const r = run(tuned(0.91), new TaskError('SageMaker.SageMakerException', 'Rate exceeded'));
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.path).toEqual(expect.arrayContaining(['Describe best training job', 'Best job times unknown', 'Accept']));
+    expect(r.output.tuning).toMatchObject({ runtimeSeconds: 15000, bestBillableSeconds: null, bestTrainingSeconds: null });
+  });
+
+  test('a best job described without billable time (not in the response) records null rather than failing on the missing path', () => {
+    const { BillableTimeInSeconds: _b, TrainingTimeInSeconds: _t, ...partial } = bestJob();
+    expectValidResponse('DescribeTrainingJob', partial);
+    const r = run(tuned(0.91), partial);
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.path).toContain('Best job times unknown');
+    expect(r.output.tuning).toMatchObject({ bestBillableSeconds: null, bestTrainingSeconds: null });
   });
 
   test('a best job below the target fails the execution', () => {
@@ -197,9 +254,25 @@ describe('SML-BASELINE: a cheap model first', () => {
     });
     const met = runAsl(d, { tasks: { Baseline: base(0.9) } });
     expect(met.path).not.toContain('Tune');
-    const r = runAsl(d, { tasks: { Baseline: base(0.8), Tune: tuned(0.88) } });
-    expect(r.path).toEqual(['Name run', 'Baseline', 'Baseline meets target?', 'Name tuning run', 'Tune', 'Objective reported?', 'Meets target?', 'Accept', 'Done']);
-    expect(r.output).toMatchObject({ acceptedBy: 'tuning', tuning: { objective: [0.88] }, baseline: { objective: [0.8], billableSeconds: 300 } });
+    const r = runAsl(d, { tasks: { 'Baseline': base(0.8), 'Tune': tuned(0.88), 'Describe best training job': bestJob(900, 1800) } });
+    expect(r.path).toEqual([
+      'Name run', 'Baseline', 'Baseline meets target?', 'Name tuning run', 'Tune', 'Objective reported?', 'Meets target?',
+      'Search runtime reported?', 'Describe best training job', 'Best job times reported?', 'Accept', 'Done',
+    ]);
+    // Both objectives and both sides' resources: the gain against the extra resources (issue 3).
+    expect(r.output).toEqual({
+      acceptedBy: 'tuning', metric: 'validation:auc', direction: 'Maximize', target: 0.85,
+      tuning: {
+        jobName: expect.stringMatching(/^churn-hpo-[0-9a-f]{16}$/),
+        bestTrainingJobName: BEST_JOB,
+        objective: [0.88],
+        trainingJobs: { Completed: 4, InProgress: 0, RetryableError: 0, NonRetryableError: 0, Stopped: 1 },
+        runtimeSeconds: 15000,
+        bestBillableSeconds: 900,
+        bestTrainingSeconds: 1800,
+      },
+      baseline: { jobName: 'churn-linear-1', objective: [0.8], billableSeconds: 300, trainingSeconds: 400 },
+    });
     expectValidAsl(d);
   });
 });

@@ -1,4 +1,5 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { createHash } from 'crypto';
+import { Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
@@ -9,6 +10,7 @@ import {
 import type { TrainingPipelineProps } from '../../lib';
 import { newTestStack } from '../support/app';
 import { concretize } from '../support/api-model';
+import { parameterName } from '../../lib/orchestration/pipeline';
 import { allSteps, expectValidPipelineDefinition, pipelineDefinitions } from '../support/pipelines';
 
 const IMAGE = TrainingImage.fromUri('123456789012.dkr.ecr.us-west-2.amazonaws.com/train:1');
@@ -120,6 +122,16 @@ describe('TrainingPipeline with a training job', () => {
     expect(policy).not.toMatch(/"sagemaker:\*"|"Resource":"\*"/);
   });
 
+  test('a pipeline name that is a token goes into the ARN intact (not lowercased into a broken token)', () => {
+    const s = newTestStack();
+    const user = new iam.Role(s, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
+    const artifacts = new MlArtifactsBucket(s, 'Artifacts');
+    const trainingJob = new SustainableTrainingJob(s, 'Job', { image: IMAGE, artifactsBucket: artifacts, objective: OBJECTIVE });
+    new TrainingPipeline(s, 'Pipe', { trainingJob, pipelineName: Lazy.string({ produce: () => 'churn-nightly' }) }).grantStartPipelineExecution(user);
+    const policy = JSON.stringify(Template.fromStack(s).findResources('AWS::IAM::Policy'));
+    expect(policy).toContain(':pipeline/churn-nightly');
+  });
+
   test('grantStartPipelineExecution grants StartPipelineExecution on this pipeline only', () => {
     const s = newTestStack();
     const user = new iam.Role(s, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
@@ -216,6 +228,76 @@ describe('TrainingPipeline with a baseline', () => {
     const definition = withBaseline('datasets/churn/sample/');
     expect(definition.Parameters.map((p: any) => p.Name)).toEqual(['InstanceType', 'InputDataUri-train', 'BaselineInstanceType', 'BaselineInputDataUri-train']);
     expectValidPipelineDefinition(definition);
+  });
+});
+
+describe('TrainingPipeline parameter names (^[A-Za-z0-9\\-_]{1,64}$)', () => {
+  // Channel names may be 64 characters ([A-Za-z0-9.\-_]), so InputDataUri-<channel> may be 77 and
+  // BaselineInputDataUri-<channel> 85.
+  const long = (c: string) => `${'features-of-every-customer-of-the-last-two-years'}.${c}`.padEnd(64, 'x');
+
+  function withLongChannels() {
+    const stack = newTestStack();
+    const artifacts = new MlArtifactsBucket(stack, 'Artifacts');
+    const trainingJob = new SustainableTrainingJob(stack, 'Job', {
+      image: IMAGE, jobNamePrefix: 'churn-xgb', artifactsBucket: artifacts, objective: OBJECTIVE,
+      inputs: [InputChannel.fromBucket(long('train'), artifacts.bucket, 'datasets/churn/train/'), InputChannel.fromBucket(long('valid'), artifacts.bucket, 'datasets/churn/valid/')],
+    });
+    const baseline = new SustainableTrainingJob(stack, 'Baseline', {
+      image: TrainingImage.fromUri('123456789012.dkr.ecr.us-west-2.amazonaws.com/linear:1'), jobNamePrefix: 'churn-linear', artifactsBucket: artifacts,
+      objective: Objective.maximize('validation:auc', 'auc=([0-9\\.]+)'), maxRuntime: Duration.hours(1),
+      inputs: [InputChannel.fromBucket(long('train'), artifacts.bucket, 'datasets/churn/sample/')],
+    });
+    new TrainingPipeline(stack, 'Pipe', { trainingJob, baseline });
+    const [definition] = Object.values(pipelineDefinitions(stack));
+    return definition;
+  }
+
+  test('names within 64 characters are kept as they are', () => {
+    expect(parameterName('InputDataUri-train')).toBe('InputDataUri-train');
+    const exactly64 = `InputDataUri-${'a'.repeat(51)}`;
+    expect(parameterName(exactly64)).toBe(exactly64);
+  });
+
+  test('longer names keep 55 characters and end with 8 hex of their SHA-256: valid, distinct, the same at every synth', () => {
+    const full = `InputDataUri-${long('train')}`;
+    const a = parameterName(full);
+    const b = parameterName(`InputDataUri-${long('valid')}`);
+    expect(a).toBe(`${full.slice(0, 55)}-${createHash('sha256').update(full).digest('hex').slice(0, 8)}`);
+    expect(a).toBe('InputDataUri-features-of-every-customer-of-the-last-two-d2809380');
+    expect(a).toHaveLength(64);
+    expect(b).toHaveLength(64);
+    expect(a).not.toBe(b);
+    expect(parameterName(`InputDataUri-${long('train')}`)).toBe(a);
+  });
+
+  test('long channel names give valid, distinct parameters for the job and the baseline, each step reading its own', () => {
+    const definition = withLongChannels();
+    expect(expectValidPipelineDefinition(definition)).toBe(2); // checks every name against ^[A-Za-z0-9\-_]{1,64}$ and every Get
+    const names = definition.Parameters.map((p: any) => p.Name);
+    expect(names).toHaveLength(5);
+    expect(new Set(names).size).toBe(5);
+    for (const n of names) expect(n).toMatch(/^[A-Za-z0-9\-_]{1,64}$/);
+    expect(names).toEqual([
+      'InstanceType',
+      parameterName(`InputDataUri-${long('train').replace(/\./g, '-')}`),
+      parameterName(`InputDataUri-${long('valid').replace(/\./g, '-')}`),
+      'BaselineInstanceType',
+      parameterName(`BaselineInputDataUri-${long('train').replace(/\./g, '-')}`),
+    ]);
+    expect(names[4]).toMatch(/^BaselineInputDataUri-features-of-every-customer-of-the--[0-9a-f]{8}$/);
+    expect(step(definition, 'Baseline').Arguments.InputDataConfig[0].DataSource.S3DataSource.S3Uri).toEqual({ Get: `Parameters.${names[4]}` });
+    expect(step(definition, 'Train').Arguments.InputDataConfig.map((c: any) => c.DataSource.S3DataSource.S3Uri)).toEqual([{ Get: `Parameters.${names[1]}` }, { Get: `Parameters.${names[2]}` }]);
+  });
+
+  test('fails when an input channel name is a token (a parameter is named after it)', () => {
+    const stack = newTestStack();
+    const artifacts = new MlArtifactsBucket(stack, 'Artifacts');
+    const trainingJob = new SustainableTrainingJob(stack, 'Job', {
+      image: IMAGE, artifactsBucket: artifacts, objective: OBJECTIVE,
+      inputs: [InputChannel.fromBucket(Lazy.string({ produce: () => 'train' }), artifacts.bucket, 'datasets/churn/train/')],
+    });
+    expect(() => new TrainingPipeline(stack, 'Pipe', { trainingJob })).toThrow(/^SML-MANAGED: TestStack\/Job inputs\[\]\.name '\$\{Token\[[^\]]+\]\}': must be known at synth time in a pipeline/);
   });
 });
 

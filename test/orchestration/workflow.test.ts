@@ -3,13 +3,13 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import {
   HyperparameterRange, Objective, SustainableTrainingJob, SustainableTrainingJobProps, SustainableTuningJob, SustainableTuningJobProps,
-  TrainingImage, TrainingInstance, TrainingWorkflow, WarmStart, WarmStartType,
+  TrainingImage, TrainingInstance, TrainingWorkflow, WarmStart, WarmStartParent, WarmStartType,
 } from '../../lib';
 import type { TrainingWorkflowProps } from '../../lib';
 import { newTestStack } from '../support/app';
 import { concretize, expectValidRequest } from '../support/api-model';
 import { expectValidAsl, stateMachineDefinitions } from '../support/asl';
-import { runAsl, TaskError } from '../support/asl-run';
+import { evalRule, runAsl, stringMatches, TaskError } from '../support/asl-run';
 import { expectValidCreateTrainingJob } from '../support/requests';
 import { describeTrainingJob, describeTuningJob, expectValidResponse } from '../support/responses';
 
@@ -46,7 +46,8 @@ describe('TrainingWorkflow', () => {
     expect(train.Parameters.CheckpointConfig['S3Uri.$']).toMatch(/^States\.Format\('s3:\/\/.+\/checkpoints\/churn\/\{\}\/', \$\.run\.jobName\)$/);
     const literal = stack.resolve(trainingJob.renderRequest());
     for (const key of ['AlgorithmSpecification', 'ResourceConfig', 'StoppingCondition', 'EnableManagedSpotTraining', 'RetryStrategy', 'Tags']) {
-      expect(train.Parameters[key]).toEqual(JSON.parse(JSON.stringify(require('../support/api-model').concretize(literal[key]))));
+      expect(literal).toHaveProperty([key]); // a key missing from both sides would compare equal
+      expect(train.Parameters[key]).toEqual(JSON.parse(JSON.stringify(concretize(literal[key]))));
     }
     // With the name and the per-run path filled in as SageMaker would see them, the request is valid.
     const { 'TrainingJobName.$': _n, ...rest } = train.Parameters;
@@ -100,6 +101,31 @@ const OBJECTIVE = Objective.maximize('validation:auc', 'validation-auc=([0-9\\.]
 const UUID = '0f8fad5b-d9cb-469f-a165-70867728950e';
 const BASE_UUID = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
 
+/** The task results of an accepted tuning run: the search and its best training job. */
+function tuningTasks(name = 'x'): { [state: string]: unknown } {
+  return {
+    'Tune': describeTuningJob(name, 'validation:auc', 0.9),
+    'Describe best training job': describeTrainingJob(`${name}-003-0a1b2c3d`, { 'validation:auc': 0.9 }, 700, 1400),
+  };
+}
+
+/** A ListHyperParameterTuningJobs response listing completed tuning jobs by name, newest first; checked against its shape. */
+function listed(...names: string[]): any {
+  const response = {
+    HyperParameterTuningJobSummaries: names.map((n) => ({
+      HyperParameterTuningJobName: n,
+      HyperParameterTuningJobArn: `arn:aws:sagemaker:us-west-2:123456789012:hyper-parameter-tuning-job/${n}`,
+      HyperParameterTuningJobStatus: 'Completed',
+      Strategy: 'Bayesian',
+      CreationTime: '2026-11-01T00:00:00Z',
+      TrainingJobStatusCounters: {},
+      ObjectiveStatusCounters: {},
+    })),
+  };
+  expectValidResponse('ListHyperParameterTuningJobs', response);
+  return response;
+}
+
 function tunedSetup(tuningProps: Partial<SustainableTuningJobProps> = {}, flowProps: Partial<TrainingWorkflowProps> = {}, jobProps: Partial<SustainableTrainingJobProps> = {}) {
   const stack = newTestStack();
   const trainingJob = new SustainableTrainingJob(stack, 'Job', { image: IMAGE, jobNamePrefix: 'churn-xgb', objective: OBJECTIVE, ...jobProps });
@@ -126,7 +152,8 @@ describe('TrainingWorkflow with a tuning job', () => {
   test('each execution names its tuning job <prefix>-<16 hex> (32 characters at most), and the request SageMaker receives is valid', () => {
     expect(definition.States['Name run'].Parameters).toEqual({ 'uuid.$': "States.StringSplit(States.UUID(), '-')" });
     expect(definition.States['Name tuning run'].Parameters['jobName.$']).toBe("States.Format('churn-hpo-{}{}{}', $.run.uuid[0], $.run.uuid[1], $.run.uuid[2])");
-    const run = runAsl(definition, { uuids: [UUID], tasks: { Tune: describeTuningJob('x', 'validation:auc', 0.9) } });
+    const run = runAsl(definition, { uuids: [UUID], tasks: tuningTasks() });
+    expect(run.status).toBe('SUCCEEDED');
     const request = run.taskParameters.Tune;
     expect(request.HyperParameterTuningJobName).toBe('churn-hpo-0f8fad5bd9cb469f');
     expect(request.HyperParameterTuningJobName.length).toBeLessThanOrEqual(32);
@@ -136,7 +163,7 @@ describe('TrainingWorkflow with a tuning job', () => {
 
   test('the worst-case name with a 15-character prefix is exactly 32 characters', () => {
     const { definition: d } = tunedSetup({ jobNamePrefix: 'churn-xgb-night' });
-    const run = runAsl(d, { uuids: [UUID], tasks: { Tune: describeTuningJob('x', 'validation:auc', 0.9) } });
+    const run = runAsl(d, { uuids: [UUID], tasks: tuningTasks() });
     expect(run.taskParameters.Tune.HyperParameterTuningJobName).toBe('churn-xgb-night-0f8fad5bd9cb469f');
     expect(run.taskParameters.Tune.HyperParameterTuningJobName).toHaveLength(32);
     expectValidRequest('sagemaker', 'CreateHyperParameterTuningJob', run.taskParameters.Tune);
@@ -145,6 +172,7 @@ describe('TrainingWorkflow with a tuning job', () => {
   test('the task parameters are the tuning job\'s own rendered request', () => {
     const literal = tuningJob.renderRequest();
     for (const key of ['HyperParameterTuningJobConfig', 'Tags']) {
+      expect(literal).toHaveProperty([key]); // a key missing from both sides would compare equal
       expect(tune.Parameters[key]).toEqual(JSON.parse(JSON.stringify(concretize(Stack.of(tuningJob).resolve(literal[key])))));
     }
   });
@@ -156,6 +184,15 @@ describe('TrainingWorkflow with a tuning job', () => {
   test('least-privilege role: tuning actions on the tuning-job prefix, the tuning events rule, PassRole only to SageMaker', () => {
     const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
     expect(policies).toContain('hyper-parameter-tuning-job/churn-hpo-*');
+    // The record's DescribeTrainingJob of the best job: the tuning job's training jobs are <tuning job name>-NNN-<8 hex>.
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Action: 'sagemaker:DescribeTrainingJob',
+          Resource: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':training-job/churn-hpo-\\*$')])] },
+        })]),
+      },
+    });
     expect(policies).toContain('rule/StepFunctionsGetEventsForSageMakerTuningJobsRule');
     expect(policies).toContain('sagemaker:CreateHyperParameterTuningJob');
     expect(policies).toContain('sagemaker:StopHyperParameterTuningJob');
@@ -177,40 +214,159 @@ describe('TrainingWorkflow with a tuning job', () => {
     const { definition: d } = tunedSetup({ warmStart: WarmStart.fromParentNames(['churn-hpo-2026-10'], WarmStartType.TRANSFER_LEARNING) });
     expectValidAsl(d);
     expect(d.States.Tune.Parameters.WarmStartConfig).toEqual({ ParentHyperParameterTuningJobs: [{ HyperParameterTuningJobName: 'churn-hpo-2026-10' }], WarmStartType: 'TransferLearning' });
-    expect(d.States['Find warm-start parent 1']).toBeUndefined();
+    expect(d.States['Name tuning run'].Next).toBe('Tune');
+    expect(Object.keys(d.States).filter((n) => /warm-start|parent/i.test(n))).toEqual([]);
+  });
+
+  test('without a target there is no record, so no describe of the best job and no permission for it', () => {
+    const { definition: d, template: t } = tunedSetup({}, {}, { objective: Objective.maximize('validation:auc', 'auc=([0-9\\.]+)') });
+    expectValidAsl(d);
+    expect(d.States.Tune.Next).toBe('Done');
+    expect(d.States['Describe best training job']).toBeUndefined();
+    expect(JSON.stringify(t.findResources('AWS::IAM::Policy'))).not.toContain('sagemaker:DescribeTrainingJob');
   });
 
   describe('SML-HPO-WARMSTART: the previous run, looked up at run time', () => {
     const { definition: d, template: t } = tunedSetup({ warmStart: WarmStart.fromPreviousRun() });
-    const found = { HyperParameterTuningJobSummaries: [{ HyperParameterTuningJobName: 'churn-hpo-1a2b3c4d5e6f7a8b', HyperParameterTuningJobArn: 'arn:aws:sagemaker:us-west-2:123456789012:hyper-parameter-tuning-job/churn-hpo-1a2b3c4d5e6f7a8b', HyperParameterTuningJobStatus: 'Completed', Strategy: 'Bayesian', CreationTime: '2026-11-01T00:00:00Z', TrainingJobStatusCounters: {}, ObjectiveStatusCounters: {} }] };
+    const run = (list: unknown) => runAsl(d, { uuids: [UUID], tasks: { 'Find warm-start parent 1': list, ...tuningTasks(), 'Tune cold': describeTuningJob('x', 'validation:auc', 0.9) } });
 
-    test('the definition is valid ASL and the sample list responses are valid', () => {
+    test('the definition is valid ASL', () => {
       expectValidAsl(d);
-      expectValidResponse('ListHyperParameterTuningJobs', found);
-      expectValidResponse('ListHyperParameterTuningJobs', { HyperParameterTuningJobSummaries: [] });
     });
 
-    test('the lookup lists the newest completed tuning job of the prefix (aws-sdk integration)', () => {
+    test('the lookup lists the newest completed tuning jobs whose name contains the prefix (aws-sdk integration; the API\'s largest page)', () => {
       const find = d.States['Find warm-start parent 1'];
       expect(find.Resource).toBe('arn:aws:states:::aws-sdk:sagemaker:listHyperParameterTuningJobs');
-      expect(find.Parameters).toEqual({ NameContains: 'churn-hpo-', StatusEquals: 'Completed', SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: 1 });
+      expect(find.Parameters).toEqual({ NameContains: 'churn-hpo-', StatusEquals: 'Completed', SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: 100 });
+      expectValidRequest('sagemaker', 'ListHyperParameterTuningJobs', find.Parameters);
+      expect(find.ResultSelector).toEqual({
+        'names.$': '$.HyperParameterTuningJobSummaries[*].HyperParameterTuningJobName',
+        'count.$': 'States.ArrayLength($.HyperParameterTuningJobSummaries)',
+        'cursor': { next: 0 },
+      });
       expect(JSON.stringify(t.findResources('AWS::IAM::Policy'))).toContain('sagemaker:ListHyperParameterTuningJobs');
     });
 
+    test('a listed name is taken only when it is <prefix>-<id without hyphens>, checked with StringMatches', () => {
+      expect(d.States['Parent 1 is a run of churn-hpo?'].Choices[0]).toEqual({
+        And: [
+          { Variable: '$.warmStart.p0.cursor.name', StringMatches: 'churn-hpo-*' },
+          { Not: { Variable: '$.warmStart.p0.cursor.name', StringMatches: 'churn-hpo-*-*' } },
+        ],
+        Next: 'Tune',
+      });
+      expect(d.States['Parent 1 is a run of churn-hpo?'].Default).toBe('Candidates left for parent 1?');
+      expect(d.States['Candidates left for parent 1?'].Default).toBe('Tune cold');
+    });
+
     test('with a completed parent the run warm-starts from it', () => {
-      const run = runAsl(d, { uuids: [UUID], tasks: { 'Find warm-start parent 1': found, 'Tune': describeTuningJob('x', 'validation:auc', 0.9) } });
-      expect(run.path).toContain('Tune');
-      expect(run.taskParameters.Tune.WarmStartConfig).toEqual({ ParentHyperParameterTuningJobs: [{ HyperParameterTuningJobName: 'churn-hpo-1a2b3c4d5e6f7a8b' }], WarmStartType: 'IdenticalDataAndAlgorithm' });
-      expectValidRequest('sagemaker', 'CreateHyperParameterTuningJob', run.taskParameters.Tune);
+      const r = run(listed('churn-hpo-1a2b3c4d5e6f7a8b'));
+      expect(r.status).toBe('SUCCEEDED');
+      expect(r.path).toEqual(expect.arrayContaining(['Find warm-start parent 1', 'Take candidate for parent 1', 'Parent 1 is a run of churn-hpo?', 'Tune']));
+      expect(r.path).not.toContain('Tune cold');
+      expect(r.taskParameters.Tune.WarmStartConfig).toEqual({ ParentHyperParameterTuningJobs: [{ HyperParameterTuningJobName: 'churn-hpo-1a2b3c4d5e6f7a8b' }], WarmStartType: 'IdenticalDataAndAlgorithm' });
+      expectValidRequest('sagemaker', 'CreateHyperParameterTuningJob', r.taskParameters.Tune);
     });
 
     test('the first run, with no completed parent, starts cold', () => {
-      const run = runAsl(d, { uuids: [UUID], tasks: { 'Find warm-start parent 1': { HyperParameterTuningJobSummaries: [] }, 'Tune cold': describeTuningJob('x', 'validation:auc', 0.9) } });
-      expect(run.path).toContain('Tune cold');
-      expect(run.status).toBe('SUCCEEDED');
-      expect(run.taskParameters['Tune cold'].WarmStartConfig).toBeUndefined();
-      expectValidRequest('sagemaker', 'CreateHyperParameterTuningJob', run.taskParameters['Tune cold']);
+      const r = run(listed());
+      expect(r.path).toContain('Tune cold');
+      expect(r.path).not.toContain('Take candidate for parent 1');
+      expect(r.status).toBe('SUCCEEDED');
+      expect(r.taskParameters['Tune cold'].WarmStartConfig).toBeUndefined();
+      expectValidRequest('sagemaker', 'CreateHyperParameterTuningJob', r.taskParameters['Tune cold']);
     });
+
+    test('newer jobs of other prefixes that contain this one (a substring match) are skipped: the newest run of the prefix is the parent', () => {
+      // churn-hpo-nightly-… and x-churn-hpo-… contain 'churn-hpo-' but are runs of other prefixes.
+      const r = run(listed('x-churn-hpo-1a2b3c4d5e6f7a8b', 'churn-hpo-nightly-1a2b3c4d5e6f', 'churn-hpo-00aa11bb22cc33dd', 'churn-hpo-99aa11bb22cc33dd'));
+      expect(r.status).toBe('SUCCEEDED');
+      expect(r.path.filter((n) => n === 'Take candidate for parent 1')).toHaveLength(3);
+      expect(r.taskParameters.Tune.WarmStartConfig.ParentHyperParameterTuningJobs).toEqual([{ HyperParameterTuningJobName: 'churn-hpo-00aa11bb22cc33dd' }]);
+    });
+
+    test('when only other prefixes\' jobs are listed, the run starts cold rather than warm-starting from a stranger', () => {
+      const r = run(listed('x-churn-hpo-1a2b3c4d5e6f7a8b', 'churn-hpo-nightly-1a2b3c4d5e6f'));
+      expect(r.status).toBe('SUCCEEDED');
+      expect(r.path).toContain('Tune cold');
+      expect(r.path).not.toContain('Tune');
+      expect(r.taskParameters['Tune cold'].WarmStartConfig).toBeUndefined();
+    });
+  });
+
+  describe('SML-HPO-WARMSTART: a short prefix contained in others (xgb, the reviewer\'s case)', () => {
+    const stack = newTestStack();
+    const trainingJob = new SustainableTrainingJob(stack, 'Job', { image: IMAGE, jobNamePrefix: 'churn-xgb', objective: OBJECTIVE });
+    const other = new SustainableTuningJob(stack, 'Other', { trainingJob, jobNamePrefix: 'xgb', ranges: [HyperparameterRange.continuous('eta', 0.001, 0.5)] });
+    const tuningJob = new SustainableTuningJob(stack, 'Tune', {
+      trainingJob,
+      jobNamePrefix: 'churn-hpo',
+      ranges: [HyperparameterRange.continuous('eta', 0.001, 0.5)],
+      warmStart: WarmStart.fromParents([WarmStartParent.previousRun(), WarmStartParent.latestRunOf(other)], WarmStartType.TRANSFER_LEARNING),
+    });
+    new TrainingWorkflow(stack, 'Flow', { tuningJob });
+    const [d] = Object.values(stateMachineDefinitions(stack));
+    const run = (own: unknown, xgb: unknown) => runAsl(d, {
+      uuids: [UUID],
+      tasks: { 'Find warm-start parent 1': own, 'Find warm-start parent 2': xgb, ...tuningTasks(), 'Tune cold': describeTuningJob('x', 'validation:auc', 0.9) },
+    });
+
+    test('the definition is valid ASL; each parent has its own lookup and check', () => {
+      expectValidAsl(d);
+      expect(d.States['Find warm-start parent 2'].Parameters.NameContains).toBe('xgb-');
+      expect(d.States['Parent 1 is a run of churn-hpo?'].Choices[0].Next).toBe('Find warm-start parent 2');
+      expect(d.States['Parent 2 is a run of xgb?'].Choices[0].Next).toBe('Tune');
+    });
+
+    test('churn-xgb-… (newest) is not a run of xgb; the older xgb-… is; both parents go into the request', () => {
+      const r = run(listed('churn-hpo-1a2b3c4d5e6f7a8b'), listed('churn-xgb-0123456789abcdef', 'xgb-fedcba9876543210'));
+      expect(r.status).toBe('SUCCEEDED');
+      expect(r.taskParameters.Tune.WarmStartConfig).toEqual({
+        ParentHyperParameterTuningJobs: [{ HyperParameterTuningJobName: 'churn-hpo-1a2b3c4d5e6f7a8b' }, { HyperParameterTuningJobName: 'xgb-fedcba9876543210' }],
+        WarmStartType: 'TransferLearning',
+      });
+      expectValidRequest('sagemaker', 'CreateHyperParameterTuningJob', r.taskParameters.Tune);
+    });
+
+    test('when one parent has no run yet, the run starts cold (as before: all parents or none)', () => {
+      const r = run(listed('churn-hpo-1a2b3c4d5e6f7a8b'), listed('churn-xgb-0123456789abcdef'));
+      expect(r.path).toContain('Tune cold');
+      expect(r.taskParameters['Tune cold'].WarmStartConfig).toBeUndefined();
+      const first = run(listed(), listed('xgb-fedcba9876543210'));
+      expect(first.path).not.toContain('Find warm-start parent 2');
+      expect(first.path).toContain('Tune cold');
+    });
+  });
+});
+
+describe('the ASL test interpreter itself', () => {
+  test('StringMatches: * is any run of characters; \\* is a literal star', () => {
+    expect(stringMatches('xgb-0123', 'xgb-*')).toBe(true);
+    expect(stringMatches('xgb-', 'xgb-*')).toBe(true);
+    expect(stringMatches('churn-xgb-0123', 'xgb-*')).toBe(false);
+    expect(stringMatches('xgb-a-b', 'xgb-*-*')).toBe(true);
+    expect(stringMatches('xgb-ab', 'xgb-*-*')).toBe(false);
+    expect(stringMatches('a*b', 'a\\*b')).toBe(true);
+    expect(stringMatches('axb', 'a\\*b')).toBe(false);
+    expect(stringMatches('a.b', 'a.b')).toBe(true);
+    expect(stringMatches('axb', 'a.b')).toBe(false);
+  });
+
+  test('*Path comparisons read the second value from the input', () => {
+    expect(evalRule({ Variable: '$.i', NumericLessThanPath: '$.n' }, { i: 2, n: 3 })).toBe(true);
+    expect(evalRule({ Variable: '$.i', NumericLessThanPath: '$.n' }, { i: 3, n: 3 })).toBe(false);
+  });
+
+  test('States.Runtime (a definite path that matches nothing) is not caught by States.ALL, as in Step Functions', () => {
+    const definition = {
+      StartAt: 'T',
+      States: {
+        T: { Type: 'Task', Resource: 'x', ResultSelector: { 'v.$': '$.missing' }, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }], End: true },
+        Caught: { Type: 'Succeed' },
+      },
+    };
+    expect(runAsl(definition, { tasks: { T: {} } })).toMatchObject({ status: 'FAILED', error: 'States.Runtime', path: ['T'] });
+    expect(runAsl(definition, { tasks: { T: new TaskError('SageMaker.X', 'boom') } })).toMatchObject({ status: 'SUCCEEDED', path: ['T', 'Caught'] });
   });
 });
 

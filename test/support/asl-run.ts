@@ -2,13 +2,16 @@
  * A tiny interpreter for the subset of the Amazon States Language (JSONPath mode) the library's workflows use, so
  * that the acceptance gate and the baseline logic can be unit-tested on sample Describe* outputs:
  *
- * - states: Pass (Parameters, ResultPath, OutputPath), Task (Parameters, ResultSelector, ResultPath, Catch; the
- *   result comes from the test), Choice (And/Or/Not, IsPresent, IsNumeric, IsString, Numeric*, String*,
- *   BooleanEquals; `And` short-circuits, as the documented IsPresent guard relies on), Succeed, Fail (Cause,
- *   CausePath, Error);
+ * - states: Pass (Parameters or Result, ResultPath, OutputPath), Task (Parameters, ResultSelector, ResultPath,
+ *   Catch; the result comes from the test; Retry is not simulated), Choice (And/Or/Not, IsPresent, IsNumeric,
+ *   IsString, Numeric*, String* including StringMatches, the *Path comparisons, BooleanEquals; `And`
+ *   short-circuits, as the documented IsPresent guard relies on), Succeed, Fail (Cause, CausePath, Error);
+ * - errors: a Catch takes the task's error; States.Runtime (e.g. a definite path that matches nothing) ends the
+ *   execution whatever the Catch says, as in Step Functions (States.ALL does not catch it);
  * - paths: `$`, `.name`, `['name']`, `[n]`, `[*]` and the filter `[?(@.Key == 'value')]`; definite paths that
  *   match nothing raise States.Runtime, indefinite ones yield `[]`;
- * - intrinsics: States.Format, States.UUID, States.StringSplit, States.Array, States.ArrayGetItem, States.ArrayLength.
+ * - intrinsics: States.Format, States.UUID, States.StringSplit, States.Array, States.ArrayGetItem,
+ *   States.ArrayLength, States.MathAdd.
  */
 import { randomUUID } from 'crypto';
 
@@ -102,7 +105,9 @@ export function runAsl(definition: any, options: RunOptions = {}): RunResult {
       }
     } catch (e) {
       if (!(e instanceof RuntimeError)) throw e;
-      const c = (state.Catch as any[] | undefined)?.find((x) => x.ErrorEquals.includes('States.ALL') || x.ErrorEquals.includes(e.error));
+      const c = e.error === 'States.Runtime'
+        ? undefined
+        : (state.Catch as any[] | undefined)?.find((x) => x.ErrorEquals.includes('States.ALL') || x.ErrorEquals.includes(e.error));
       if (!c) return { status: 'FAILED', error: e.error, cause: e.message, path, taskParameters };
       data = applyResultPath(input, c.ResultPath, { Error: e.error, Cause: e.message });
       name = c.Next;
@@ -341,7 +346,13 @@ function callIntrinsic(name: string, args: any[], ctx: Ctx): any {
       return arr[args[1]];
     }
     case 'ArrayLength':
-      return (args[0] as any[]).length;
+      if (!Array.isArray(args[0])) throw new RuntimeError('States.IntrinsicFailure', 'States.ArrayLength takes an array');
+      return args[0].length;
+    case 'MathAdd': {
+      const [a, b] = args;
+      if (!Number.isInteger(a) || !Number.isInteger(b)) throw new RuntimeError('States.IntrinsicFailure', 'States.MathAdd takes integers');
+      return a + b;
+    }
     default:
       throw new Error(`intrinsic States.${name} is not supported by the test interpreter`);
   }
@@ -368,9 +379,30 @@ export function evalRule(rule: any, input: any): boolean {
     NumericLessThan: (x, y) => typeof x === 'number' && x < y,
     NumericLessThanEquals: (x, y) => typeof x === 'number' && x <= y,
     StringEquals: (x, y) => typeof x === 'string' && x === y,
+    StringLessThan: (x, y) => typeof x === 'string' && x < y,
+    StringGreaterThan: (x, y) => typeof x === 'string' && x > y,
+    StringMatches: (x, y) => typeof x === 'string' && stringMatches(x, y),
     BooleanEquals: (x, y) => typeof x === 'boolean' && x === y,
   };
   const op = Object.keys(rule).find((k) => k in ops);
-  if (!op) throw new Error(`unsupported choice rule ${JSON.stringify(rule)}`);
-  return ops[op](value, rule[op]);
+  if (op) return ops[op](value, rule[op]);
+  // NumericLessThanPath etc.: the same comparison with the value at a second path.
+  const pathOp = Object.keys(rule).find((k) => k.endsWith('Path') && k.slice(0, -4) in ops && k !== 'StringMatchesPath');
+  if (!pathOp) throw new Error(`unsupported choice rule ${JSON.stringify(rule)}`);
+  return ops[pathOp.slice(0, -4)](value, evalPath(input, rule[pathOp]));
+}
+
+/**
+ * StringMatches: `*` matches any run of characters (none included); `\*` and `\\` are a literal star and
+ * backslash; everything else matches itself.
+ */
+export function stringMatches(value: string, pattern: string): boolean {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i];
+    if (ch === '\\' && (pattern[i + 1] === '*' || pattern[i + 1] === '\\')) re += `\\${pattern[++i]}`;
+    else if (ch === '*') re += '[\\s\\S]*';
+    else re += ch.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`).test(value);
 }

@@ -35,8 +35,12 @@ export function describeTrainingJob(name: string, metrics: { [name: string]: num
   };
 }
 
-/** A DescribeHyperParameterTuningJob response of a completed search whose best job reached `best` (none: undefined). */
-export function describeTuningJob(name: string, metricName: string, best: number | undefined, completed = 4): any {
+/**
+ * A DescribeHyperParameterTuningJob response of a completed search whose best job reached `best` (none: undefined)
+ * and whose wall-clock runtime (`ConsumedResources.RuntimeInSeconds`) is `runtime` (null: not reported). Its best
+ * training job is `<name>-003-0a1b2c3d`.
+ */
+export function describeTuningJob(name: string, metricName: string, best: number | undefined, completed = 4, runtime: number | null = 15000): any {
   return {
     HyperParameterTuningJobName: name,
     HyperParameterTuningJobArn: `arn:aws:sagemaker:us-west-2:123456789012:hyper-parameter-tuning-job/${name}`,
@@ -63,5 +67,6 @@ export function describeTuningJob(name: string, metricName: string, best: number
       }
       : {}),
     TuningJobCompletionDetails: { NumberOfTrainingJobsObjectiveNotImproving: 1 },
+    ...(runtime !== null ? { ConsumedResources: { RuntimeInSeconds: runtime } } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import {
@@ -78,6 +78,7 @@ describe('SustainableTuningJob defaults (each asserted on the rendered CreateHyp
   test('spot, checkpoints, time limits, retries, network and static hyperparameters carry into the training job definition, from the one renderer', () => {
     const training = expectValidCreateTrainingJob(trainingJob, trainingJob.renderRequest());
     for (const key of ['AlgorithmSpecification', 'RoleArn', 'OutputDataConfig', 'ResourceConfig', 'StoppingCondition', 'EnableManagedSpotTraining', 'RetryStrategy', 'EnableNetworkIsolation', 'EnableInterContainerTrafficEncryption']) {
+      expect(training).toHaveProperty([key]); // a key missing from both sides would compare equal
       expect(definition[key]).toEqual(training[key]);
     }
     expect(definition.EnableManagedSpotTraining).toBe(true);
@@ -333,7 +334,7 @@ describe('SustainableTuningJob refusals', () => {
     expect(fails({}, { spot: false, debuggerRules: [DebuggerRule.builtIn('LossNotDecreasing')] })).toThrow(/^SML-GUARD: trainingJob.debuggerRules \["LossNotDecreasing"\]: Debugger rules cannot be attached to the training jobs of a tuning job/);
   });
   test('fails when the training job writes TensorBoard output, which the tuning API cannot carry', () => {
-    expect(fails({}, { tensorBoard: true })).toThrow(/^SML-MEASURE: trainingJob.tensorBoard true: the training jobs of a tuning job cannot write TensorBoard output/);
+    expect(fails({}, { tensorBoard: true })).toThrow(/^SML-ARTIFACTS: trainingJob.tensorBoard true: the training jobs of a tuning job cannot write TensorBoard output/);
   });
   test('fails when the training job has more than the 48 environment variables a tuning definition takes', () => {
     const environment = Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`V${i}`, 'x']));
@@ -342,6 +343,30 @@ describe('SustainableTuningJob refusals', () => {
   test('fails when the tuning-job name prefix would not leave room for the run id within 32 characters', () => {
     expect(fails({ jobNamePrefix: 'churn-xgb-tuning' })).toThrow(/^SML-MANAGED: jobNamePrefix 'churn-xgb-tuning': must be 1–15 letters, digits and inner hyphens/);
     expect(fails({ jobNamePrefix: 'churn_hpo' })).toThrow(/^SML-MANAGED: jobNamePrefix 'churn_hpo'/);
+  });
+  test('fails when the tuning-job name prefix is a token (it is lowercased for ARNs and matched against run names)', () => {
+    expect(fails({ jobNamePrefix: Lazy.string({ produce: () => 'churn-hpo' }) })).toThrow(/^SML-MANAGED: jobNamePrefix '\$\{Token\[[^\]]+\]\}': must be known at synth time/);
+  });
+  test('fails when two tuning definitions in one stack share a prefix', () => {
+    const stack = newTestStack();
+    const { trainingJob } = make({ jobNamePrefix: 'churn-hpo' }, {}, stack);
+    const job2 = new SustainableTrainingJob(stack, 'Job2', { image: IMAGE, jobNamePrefix: 'churn-lgbm', objective: OBJECTIVE });
+    expect(() => new SustainableTuningJob(stack, 'Tune2', { trainingJob: job2, jobNamePrefix: 'Churn-HPO', ranges: RANGES }))
+      .toThrow(/^SML-MANAGED: jobNamePrefix 'Churn-HPO': is already the prefix of TestStack\/Tune in this stack, so the two definitions' runs could not be told apart.*Fix: give each tuning definition its own jobNamePrefix/);
+    // The refused definition does not take the prefix; a distinct one is accepted.
+    expect(() => new SustainableTuningJob(stack, 'Tune3', { trainingJob, jobNamePrefix: 'churn-hpo-b', ranges: RANGES })).not.toThrow();
+  });
+  test('fails when two tuning definitions over one training job both derive their prefix from it', () => {
+    const stack = newTestStack();
+    const { trainingJob, tuningJob } = make({}, {}, stack);
+    expect(tuningJob.jobNamePrefix).toBe('churn-xgb');
+    expect(() => new SustainableTuningJob(stack, 'Tune2', { trainingJob, ranges: [HyperparameterRange.continuous('alpha', 0.01, 1)] }))
+      .toThrow(/^SML-MANAGED: jobNamePrefix 'churn-xgb': \(derived from the training job's prefix\) is already the prefix of TestStack\/Tune in this stack/);
+  });
+  test('the same prefix in two stacks is each stack\'s own', () => {
+    const app = new App();
+    const [a, b] = ['A', 'B'].map((id) => make({ jobNamePrefix: 'churn-hpo' }, {}, new Stack(app, id)).tuningJob);
+    expect([a.jobNamePrefix, b.jobNamePrefix]).toEqual(['churn-hpo', 'churn-hpo']);
   });
   test('fails when the random seed is negative', () => {
     expect(fails({ randomSeed: -1 })).toThrow(/^SML-HPO-STRATEGY: randomSeed -1: must be a whole number ≥ 0/);
