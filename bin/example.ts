@@ -1,7 +1,7 @@
 /**
  * The example app's stacks, shared by `bin/app.ts` (cdk synth) and the tests (test/app.test.ts).
  */
-import { App, Aspects, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { App, Aspects, Duration, Environment, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -107,10 +107,10 @@ export class SustainableMlWorkspaceStack extends Stack {
   }
 }
 
-/** Add the example stacks to an app. */
-export function buildExampleApp(app: App): Stack[] {
+/** Add the example stacks to an app (environment-agnostic unless `env` is given). */
+export function buildExampleApp(app: App, env?: Environment): Stack[] {
   return [
-    new SustainableMlExampleStack(app, 'SustainableMlExample'),
-    new SustainableMlWorkspaceStack(app, 'SustainableMlWorkspace'),
+    new SustainableMlExampleStack(app, 'SustainableMlExample', { env }),
+    new SustainableMlWorkspaceStack(app, 'SustainableMlWorkspace', { env }),
   ];
 }

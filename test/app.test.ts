@@ -29,6 +29,14 @@ describe('example app', () => {
     expect(open).toEqual([]);
   });
 
+  test('with a concrete environment, and checked before synthesis, the app still has zero unacknowledged findings', () => {
+    const other = buildExampleApp(newTestApp(), { account: '111111111111', region: 'eu-west-1' });
+    for (const stack of other) {
+      const report = new AwsSolutionsChecks().validateScope(stack);
+      expect(report.violations.map((v: any) => `${stack.stackName} ${v.ruleName}`)).toEqual([]);
+    }
+  });
+
   test('every acknowledgement carries a reason', () => {
     const acks = app.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).map((m) => ({ path: c.node.path, data: m.data })));
     expect(acks.length).toBeGreaterThan(5);

@@ -1,10 +1,11 @@
-import { ArnFormat, Duration, Size, SizeRoundingBehavior, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Size, SizeRoundingBehavior, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { previousGenerationFamilies } from '../data';
+import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
 import { refuse, warn } from '../private/messages';
 import { NotebookIdleShutdown } from './notebook-idle-shutdown';
 
@@ -273,12 +274,10 @@ export class SustainableNotebookInstance extends Construct implements ec2.IConne
     });
     // cdk-nag AwsSolutions-IAM5 findings are per resource string; acknowledge exactly these two.
     const reason = `SageMaker writes this instance's logs (lifecycle scripts, jupyter.log with the idle checker's decisions) to ${LOG_GROUP}, streams <instance name>/<log>; the wildcards cover that log group and this instance's streams only.`;
-    for (const r of [logGroupResource, logStreamResource]) {
-      Validations.of(policy.node.defaultChild!).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${flattenReference(stack.resolve(r))}]`,
-        reason,
-      });
-    }
+    acknowledgeWildcards(policy, [
+      { finding: new RegExp(`^Resource::${nagArn('logs', 'log-group:/aws/sagemaker/NotebookInstances:\\*')}$`), reason },
+      { finding: new RegExp(`^Resource::${nagArn('logs', 'log-group:/aws/sagemaker/NotebookInstances:log-stream:[^*]+/\\*')}$`), reason },
+    ]);
   }
 
   private checkInstanceType(instanceType: string): void {
@@ -317,13 +316,3 @@ function volumeSizeGb(size: Size | undefined): number {
   return gb;
 }
 
-/** A resolved CloudFormation value as cdk-nag prints it in finding ids (`<Ref>`, `<Logical.Attr>`). */
-function flattenReference(node: any): string {
-  if (node === undefined) return '';
-  if (typeof node === 'string') return node.replace(/\$\{/g, '<').replace(/\}/g, '>');
-  if (node['Fn::Join']) return (node['Fn::Join'][1] as any[]).map(flattenReference).join(node['Fn::Join'][0]);
-  if (node['Fn::Sub']) return flattenReference(node['Fn::Sub']);
-  if (node['Fn::GetAtt']) return `<${flattenReference(node['Fn::GetAtt'][0])}.${flattenReference(node['Fn::GetAtt'][1])}>`;
-  if (node.Ref) return `<${flattenReference(node.Ref)}>`;
-  return JSON.stringify(node);
-}

@@ -1,6 +1,6 @@
 import { existsSync } from 'fs';
 import * as path from 'path';
-import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -8,6 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
 import { isKnown, refuse, warn } from '../private/messages';
 import { DEFAULT_LOG_RETENTION } from '../storage/log-defaults';
 import { GUARD_DEFAULTS, GUARD_ENV } from './guard-env';
@@ -312,18 +313,18 @@ export class TrainingJobGuard extends Construct {
       });
     }
 
-    Validations.of(this).acknowledge(
+    acknowledgeWildcards(this, [
       {
-        id: 'AwsSolutions-IAM5[Resource::*]',
+        finding: /^Resource::\*$/,
         reason: 'sagemaker:Search / sagemaker:ListTrainingJobs and cloudwatch:GetMetricData do not support resource-level permissions; '
           + 'every other action is scoped to training jobs or to the guard\'s own log group.',
       },
       {
-        id: `AwsSolutions-IAM5[Resource::${nagArn(Stack.of(this))}]`,
+        finding: new RegExp(`^Resource::${nagArn('sagemaker', 'training-job/\\*')}$`),
         reason: 'The guard watches training jobs that do not exist at deploy time; it describes and stops only jobs tagged '
           + `${GuardTags.GUARD}=${GUARD_ENABLED} (checked by the handler before every stop).`,
       },
-    );
+    ]);
   }
 
   /** Training jobs stopped by the guard (Sum). */
@@ -361,12 +362,6 @@ export class TrainingJobGuard extends Construct {
   }
 }
 
-/** The training-job ARN pattern as cdk-nag prints it (tokens as `<AWS::…>`), for the acknowledgement id. */
-function nagArn(stack: Stack): string {
-  const part = (v: string, token: string): string => (Token.isUnresolved(v) ? `<${token}>` : v);
-  return `arn:${part(stack.partition, 'AWS::Partition')}:sagemaker:${part(stack.region, 'AWS::Region')}:`
-    + `${part(stack.account, 'AWS::AccountId')}:training-job/*`;
-}
 
 function validate(props: TrainingJobGuardProps, idleWindow: Duration, lookback: Duration): void {
   const between = (prop: string, value: number | undefined, min: number, max: number, integer: boolean, fix: string): void => {

@@ -3,7 +3,7 @@ import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
-import { acknowledgeWildcards } from '../private/acknowledge';
+import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
 import { refuse, warn } from '../private/messages';
 import { InitialModel } from '../training/inputs';
 import { pipelineNaming } from '../training/private/naming';
@@ -314,8 +314,8 @@ export class TrainingPipeline extends Construct {
       }));
     }
     acknowledgeWildcards(this, [
-      { finding: /^Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:training-job\/pipelines-\*$/, reason: 'SageMaker Pipelines names the jobs of Training steps pipelines-<execution id>-<step>-<random>; pipelines-* is the tightest ARN a policy can name.' },
-      { finding: /^Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:hyper-parameter-tuning-job\/\*$/, reason: 'SageMaker Pipelines assigns the names of the tuning jobs of Tuning steps (≤ 32 characters) with no documented prefix.' },
+      { finding: new RegExp(`^Resource::${nagArn('sagemaker', 'training-job/pipelines-\\*')}$`), reason: 'SageMaker Pipelines names the jobs of Training steps pipelines-<execution id>-<step>-<random>; pipelines-* is the tightest ARN a policy can name.' },
+      { finding: new RegExp(`^Resource::${nagArn('sagemaker', 'hyper-parameter-tuning-job/\\*')}$`), reason: 'SageMaker Pipelines assigns the names of the tuning jobs of Tuning steps (≤ 32 characters) with no documented prefix.' },
     ]);
   }
 }

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { acknowledgeWildcards } from '../private/acknowledge';
+import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
 import { refuse } from '../private/messages';
 import { DEFAULT_LOG_RETENTION } from '../storage/log-defaults';
 import { SustainableTrainingJob } from '../training/training-job';
@@ -219,8 +219,8 @@ export class TrainingWorkflow extends Construct {
       reason: 'X-Ray tracing adds nothing to a workflow that waits on one SageMaker job; execution history and the ALL-level log show every step.',
     });
     acknowledgeWildcards(this, [
-      { finding: /^Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:training-job\/[a-z0-9-]+-\*$/, reason: 'Each execution names its training job <prefix>-<uuid>, so the SageMaker permissions cover that prefix only.' },
-      { finding: /^Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:hyper-parameter-tuning-job\/[a-z0-9-]+-\*$/, reason: 'Each execution names its tuning job <prefix>-<16 hex>, so the SageMaker permissions cover that prefix only.' },
+      { finding: new RegExp(`^Resource::${nagArn('sagemaker', 'training-job/[a-z0-9-]+-\\*')}$`), reason: 'Each execution names its training job <prefix>-<uuid>, so the SageMaker permissions cover that prefix only.' },
+      { finding: new RegExp(`^Resource::${nagArn('sagemaker', 'hyper-parameter-tuning-job/[a-z0-9-]+-\\*')}$`), reason: 'Each execution names its tuning job <prefix>-<16 hex>, so the SageMaker permissions cover that prefix only.' },
       { finding: /^Resource::\*$/, reason: 'The CloudWatch Logs delivery actions Step Functions needs for execution logging, and ListHyperParameterTuningJobs (warm-start lookup), support no resource-level permissions.' },
     ]);
   }

@@ -2,6 +2,9 @@ import { Aspects, IAspect, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 
+/** The acknowledgements already recorded per policy (the policies are visited more than once). */
+const acknowledged = new WeakMap<IConstruct, Set<string>>();
+
 /** One expected wildcard in a policy and why it is there. */
 export interface ExpectedWildcard {
   /** Matches the finding text after `AwsSolutions-IAM5[`, e.g. /^Resource::<.*\.Arn>\/models\/\*$/. */
@@ -14,18 +17,27 @@ export interface ExpectedWildcard {
  * Acknowledge the cdk-nag `AwsSolutions-IAM5` findings of the IAM policies under `scope` that match an expected
  * wildcard, each with its reason. Findings that match none stay unacknowledged, so an unexpected wildcard still
  * shows. Finding ids follow cdk-nag's form (`Action::x:*`, `Resource::<Logical.Arn>/prefix/*`).
+ *
+ * The policies are read twice: now (so `validateScope()` on a stack that was never synthesized sees the
+ * acknowledgements) and again at synthesis through an Aspect (for statements added later).
  */
 export function acknowledgeWildcards(scope: IConstruct, expected: ExpectedWildcard[]): void {
-  const aspect: IAspect = {
-    visit(node: IConstruct) {
-      if (!(node instanceof iam.CfnPolicy)) return;
-      const doc = Stack.of(node).resolve(node.policyDocument) as { Statement?: any[] };
-      for (const finding of wildcardFindings(doc)) {
-        const match = expected.find((e) => e.finding.test(finding));
-        if (match) Validations.of(node).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason: match.reason });
+  const visit = (node: IConstruct) => {
+    if (!(node instanceof iam.CfnPolicy)) return;
+    const done = acknowledged.get(node) ?? new Set<string>();
+    acknowledged.set(node, done);
+    const doc = Stack.of(node).resolve(node.policyDocument) as { Statement?: any[] };
+    for (const finding of wildcardFindings(doc)) {
+      const id = `AwsSolutions-IAM5[${finding}]`;
+      const match = expected.find((e) => e.finding.test(finding));
+      if (match && !done.has(id)) {
+        Validations.of(node).acknowledge({ id, reason: match.reason });
+        done.add(id);
       }
-    },
+    }
   };
+  scope.node.findAll().forEach(visit);
+  const aspect: IAspect = { visit };
   Aspects.of(scope).add(aspect);
 }
 
@@ -52,4 +64,13 @@ function flatten(node: any): string {
   if (node['Fn::ImportValue']) return flatten(node['Fn::ImportValue']);
   if (node.Ref) return `<${flatten(node.Ref)}>`;
   return JSON.stringify(node);
+}
+
+/**
+ * A regular-expression source matching an ARN as cdk-nag prints it, in environment-agnostic stacks
+ * (`arn:<AWS::Partition>:svc:<AWS::Region>:<AWS::AccountId>:…`) and in stacks with a concrete environment.
+ * `resource` is a regular-expression source for the part after the account.
+ */
+export function nagArn(service: string, resource: string): string {
+  return `arn:(<AWS::Partition>|aws[a-z-]*):${service}:(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|\\d{12}):${resource}`;
 }

@@ -2,7 +2,7 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledgeWildcards } from '../private/acknowledge';
+import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
 import { refuse } from '../private/messages';
 import { DEFAULT_LOG_RETENTION } from './log-defaults';
 
@@ -115,7 +115,7 @@ export class SageMakerLogRetention extends Construct {
         reason: 'logs.LogRetention itself adds logs:PutRetentionPolicy and logs:DeleteRetentionPolicy on * to its provider role; the statements above name the exact groups.',
       },
       {
-        finding: /^Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:\/aws\/lambda\/\*(:log-stream:\*)?$/,
+        finding: new RegExp(`^Resource::${nagArn('logs', 'log-group:/aws/lambda/\\*(:log-stream:\\*)?')}$`),
         reason: 'The LogRetention provider function creates and writes its own log group /aws/lambda/<generated name> (CreateLogGroup, CreateLogStream, PutLogEvents only; no retention rights there), a name generated at deploy time.',
       },
     ]);

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { GuardTags, GUARD_ENABLED } from '../idle/guard-tags';
-import { acknowledgeWildcards } from '../private/acknowledge';
+import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
 import { refuse, warn } from '../private/messages';
 import { ArtifactPrefix, MlArtifactsBucket } from '../storage/artifacts-bucket';
 import { DebuggerRule, DebuggerRuleKind, ruleEvaluatorImage } from './debugger';
@@ -499,6 +499,7 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
       ruleEvaluatorImage: this.debuggerRules.length > 0 ? ruleEvaluatorImage(this) : undefined,
       tensorBoard: props.tensorBoard ?? false,
     };
+    if (!props.role) this.acknowledgeRoleWildcards();
   }
 
   /** The CreateTrainingJob request (PascalCase; tokens allowed), with a literal job name. */
@@ -601,15 +602,19 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
       }));
     }
     key?.grantEncryptDecrypt(role);
-    acknowledgeWildcards(this, [
+    return role;
+  }
+
+  /** Acknowledge the wildcards the job role needs (after every grant of the constructor). */
+  private acknowledgeRoleWildcards(): void {
+    acknowledgeWildcards(this.role, [
       { finding: /^Resource::\*$/, reason: 'ecr:GetAuthorizationToken, cloudwatch:PutMetricData (conditioned on the /aws/sagemaker/TrainingJobs namespace) and the VPC network-interface actions support no resource-level permissions.' },
-      { finding: /^Resource::.*:log-group:\/aws\/sagemaker\/TrainingJobs:log-stream:\*$/, reason: 'SageMaker names one log stream per job and host at run time.' },
+      { finding: new RegExp(`^Resource::${nagArn('logs', 'log-group:/aws/sagemaker/TrainingJobs:log-stream:\\*')}$`), reason: 'SageMaker names one log stream per job and host at run time.' },
       { finding: /^Resource::<[^>]+\.Arn>\/(models|debug|checkpoints\/[a-z0-9-]+)\/\*$/, reason: 'SageMaker writes objects named at run time under the job\'s fixed bucket prefixes (models/, debug/, checkpoints/<prefix>/) and nowhere else.' },
       { finding: /^Resource::<[^>]+\.Arn>\/.+\*$/, reason: 'Read access to the objects under an input channel\'s prefix, named by the dataset.' },
       { finding: /^Action::s3:(GetObject|GetBucket|List)\*$/, reason: 'Read-only S3 action groups granted by bucket.grantRead on input prefixes only.' },
-      { finding: /^Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:training-job\/[a-z0-9-]+\*$/, reason: 'The Debugger StopTraining action may stop only this definition\'s own jobs (<prefix>*).' },
+      { finding: new RegExp(`^Resource::${nagArn('sagemaker', 'training-job/[a-z0-9-]+-\\*')}$`), reason: 'The Debugger StopTraining action may stop only this definition\'s own jobs (<prefix>*).' },
     ]);
-    return role;
   }
 
   private grantBucket(checkpointing: boolean): void {
