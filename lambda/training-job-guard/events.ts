@@ -7,7 +7,6 @@
  * tags are read with the discovery mode's own permission (Search by name, or ListTags). The job's current status is
  * read with DescribeTrainingJob before stopping.
  */
-import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { stopJob, StopOutcome } from './actions';
 import { isGuarded, isIgnoredRule, jobSettings } from './config';
 import { jobTags } from './discovery';
