@@ -84,6 +84,8 @@ describe('example app', () => {
   });
 
   test.each(stacks.map((s) => [s.stackName, s]))('%s template snapshot', (_n, stack) => {
-    expect(Template.fromStack(stack as Stack).toJSON()).toMatchSnapshot();
+    // Asset hashes (the bundled guard handler) change with every handler edit; the handler has tests of its own.
+    const json = JSON.stringify(Template.fromStack(stack as Stack).toJSON()).replace(/[0-9a-f]{64}\.zip/g, '<asset-hash>.zip');
+    expect(JSON.parse(json)).toMatchSnapshot();
   });
 });
