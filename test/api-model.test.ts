@@ -55,3 +55,13 @@ describe('API model validator', () => {
     expect(validateRequest('cloudwatch', 'GetMetricData', { MetricDataQueries: [] })).toHaveLength(2);
   });
 });
+
+describe('the newer botocore 1.43.107 subset (source of the instance table)', () => {
+  test('knows instance types the pinned model does not, and still rejects what the API rejects', () => {
+    const m8i = { ...minimal, ResourceConfig: { ...minimal.ResourceConfig, InstanceType: 'ml.m8i.large' } };
+    expect(validateRequest('sagemaker', 'CreateTrainingJob', m8i).join()).toMatch(/'ml.m8i.large' is not one of/);
+    expect(validateRequest('sagemaker-1.43.107', 'CreateTrainingJob', m8i)).toEqual([]);
+    expect(validateRequest('sagemaker-1.43.107', 'CreateTrainingJob', { ...minimal, TrainingJobName: 'bad_name' }).join()).toMatch(/pattern/);
+    expect(validateRequest('sagemaker-1.43.107', 'CreateTrainingJob', { ...minimal, Bogus: 1 }).join()).toMatch(/unknown member 'Bogus'/);
+  });
+});

@@ -29,11 +29,17 @@ interface ApiModel {
   shapes: { [name: string]: Shape };
 }
 
-export type ServiceName = 'sagemaker' | 'cloudwatch';
+/**
+ * `sagemaker` and `cloudwatch` are the full models at botocore commit 0e6e2404 (2026-08-07);
+ * `sagemaker-1.43.107` is the newer botocore 1.43.107 subset for training, tuning and pipeline operations (the
+ * version the instance table in lib/data comes from).
+ */
+export type ServiceName = 'sagemaker' | 'cloudwatch' | 'sagemaker-1.43.107';
 
 const FILES: Record<ServiceName, string> = {
-  sagemaker: 'sagemaker-2017-07-24.json',
-  cloudwatch: 'cloudwatch-2010-08-01.json',
+  'sagemaker': 'sagemaker-2017-07-24.json',
+  'cloudwatch': 'cloudwatch-2010-08-01.json',
+  'sagemaker-1.43.107': 'sagemaker-request-shapes-1.43.107.json',
 };
 
 const cache = new Map<ServiceName, ApiModel>();
@@ -44,6 +50,14 @@ export function apiModel(service: ServiceName): ApiModel {
   let m = cache.get(service);
   if (!m) {
     m = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'aws-api-models', FILES[service]), 'utf8')) as ApiModel;
+    // The subset names shapes directly (`input: "Name"`, `members: {X: "Name"}`); the full models wrap them
+    // (`{shape: "Name"}`). Normalise to the full models' form.
+    const wrap = (v: any) => (typeof v === 'string' ? { shape: v } : v);
+    for (const op of Object.values(m.operations) as any[]) op.input = wrap(op.input);
+    for (const shape of Object.values(m.shapes) as any[]) {
+      if (shape.members) for (const k of Object.keys(shape.members)) shape.members[k] = wrap(shape.members[k]);
+      for (const k of ['member', 'key', 'value']) if (shape[k] !== undefined) shape[k] = wrap(shape[k]);
+    }
     cache.set(service, m);
   }
   return m;

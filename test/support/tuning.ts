@@ -9,6 +9,7 @@ import { concretize, expectValidRequest } from './api-model';
 export function expectValidTuningRequest(scope: IConstruct, request: unknown, omit: string[] = []): any {
   const resolved = Stack.of(scope).resolve(request);
   expectValidRequest('sagemaker', 'CreateHyperParameterTuningJob', concretize(resolved), omit);
+  expectValidRequest('sagemaker-1.43.107', 'CreateHyperParameterTuningJob', concretize(resolved), omit);
   const def = resolved.TrainingJobDefinition;
   for (const m of ['ResourceConfig', 'StoppingCondition', 'AlgorithmSpecification']) {
     if (!def || !(m in def)) throw new Error(`TrainingJobDefinition lacks ${m}, which classic training jobs require`);

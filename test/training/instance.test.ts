@@ -1,4 +1,7 @@
-import { AcceleratorKind, TrainingInstance } from '../../lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { AcceleratorKind, MlArtifactsBucket, SustainableTrainingJob, TrainingImage, TrainingInstance } from '../../lib';
+import { newTestStack } from '../support/app';
+import { expectValidCreateTrainingJob } from '../support/requests';
 import { apiModel } from '../support/api-model';
 
 describe('TrainingInstance', () => {
@@ -41,5 +44,20 @@ describe('TrainingInstance', () => {
     ['ml.m5.larg', /ml\.m5\.large/],
   ])('fails when the name is %s, suggesting near matches', (name, hint) => {
     expect(() => TrainingInstance.of(name)).toThrow(hint);
+  });
+});
+
+describe('every training instance type renders a valid request', () => {
+  test('all 225 types, validated against botocore 1.43.107 (and the pinned model where it knows the type)', () => {
+    const stack = newTestStack();
+    const artifacts = new MlArtifactsBucket(stack, 'Artifacts');
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+    const image = TrainingImage.fromUri('123456789012.dkr.ecr.us-west-2.amazonaws.com/train:1');
+    const names = TrainingInstance.names();
+    expect(names).toHaveLength(225);
+    names.forEach((name, i) => {
+      const job = new SustainableTrainingJob(stack, `Job${i}`, { image, artifactsBucket: artifacts, role, instanceType: TrainingInstance.of(name), jobNamePrefix: `j${i}` });
+      expect(expectValidCreateTrainingJob(job, job.renderRequest()).ResourceConfig.InstanceType).toBe(name);
+    });
   });
 });
