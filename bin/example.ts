@@ -22,16 +22,19 @@ export class SustainableMlExampleStack extends Stack {
     // Stops guarded jobs whose accelerators idle, whose objective stalls or that overfit (SML-GUARD).
     new TrainingJobGuard(this, 'Guard');
 
+    const inputs = [
+      InputChannel.fromBucket('train', artifacts.bucket, 'datasets/churn/train/'),
+      InputChannel.fromBucket('validation', artifacts.bucket, 'datasets/churn/validation/'),
+    ];
+    const auc = { name: 'validation:auc', regex: 'validation-auc:([0-9\\.]+)' };
+
     const job = new SustainableTrainingJob(this, 'ChurnJob', {
       image: TrainingImage.fromUri('123456789012.dkr.ecr.us-west-2.amazonaws.com/churn-train:1.4.0'),
       artifactsBucket: artifacts,
       jobNamePrefix: 'churn-xgb',
-      inputs: [
-        InputChannel.fromBucket('train', artifacts.bucket, 'datasets/churn/train/'),
-        InputChannel.fromBucket('validation', artifacts.bucket, 'datasets/churn/validation/'),
-      ],
+      inputs,
       initialModel: InitialModel.fromBucket(artifacts.bucket, 'models/churn-xgb-baseline/output/model.tar.gz'),
-      objective: Objective.maximize('validation:auc', 'validation-auc:([0-9\\.]+)', { target: 0.85 }),
+      objective: Objective.maximize(auc.name, auc.regex, { target: 0.85 }),
       hyperparameters: { num_round: '200', max_depth: '5' },
     });
 
@@ -42,11 +45,8 @@ export class SustainableMlExampleStack extends Stack {
       image: TrainingImage.fromUri('123456789012.dkr.ecr.us-west-2.amazonaws.com/churn-linear:1.0.0'),
       artifactsBucket: artifacts,
       jobNamePrefix: 'churn-linear',
-      inputs: [
-        InputChannel.fromBucket('train', artifacts.bucket, 'datasets/churn/train/'),
-        InputChannel.fromBucket('validation', artifacts.bucket, 'datasets/churn/validation/'),
-      ],
-      objective: Objective.maximize('validation:auc', 'validation-auc:([0-9\\.]+)'),
+      inputs,
+      objective: Objective.maximize(auc.name, auc.regex),
       maxRuntime: Duration.hours(1),
     });
 

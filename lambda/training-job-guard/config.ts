@@ -3,7 +3,7 @@
  * overrides from the job's tags (GuardTags).
  */
 import { GUARD_ENABLED, GuardTags } from '../../lib/idle/guard-tags';
-import { GUARD_DEFAULTS, GUARD_ENV } from '../../lib/idle/guard-env';
+import { GUARD_DEFAULTS, GUARD_ENV, TRAINING_JOBS_METRIC_NAMESPACE } from '../../lib/idle/guard-env';
 
 /** The checks the guard can apply. */
 export type Check = 'idle' | 'stall' | 'overfit' | 'rules';
@@ -16,7 +16,7 @@ export type Discovery = 'search' | 'list';
 export const ENV = GUARD_ENV;
 
 /** SageMaker's namespace for training-job instance and algorithm metrics. */
-export const TRAINING_JOBS_NAMESPACE = '/aws/sagemaker/TrainingJobs';
+export const TRAINING_JOBS_NAMESPACE = TRAINING_JOBS_METRIC_NAMESPACE;
 
 /** Settings for one invocation. */
 export interface GuardConfig {

@@ -3,6 +3,9 @@
  * construct (lib/idle/training-job-guard.ts) and the bundled handler (lambda/training-job-guard/config.ts).
  * Dependency-free, so esbuild bundles it into the handler.
  */
+/** The CloudWatch namespace SageMaker publishes training-job instance and algorithm metrics to. */
+export const TRAINING_JOBS_METRIC_NAMESPACE = '/aws/sagemaker/TrainingJobs';
+
 export const GUARD_ENV = {
   DRY_RUN: 'GUARD_DRY_RUN',
   CHECKS: 'GUARD_CHECKS',

@@ -4,10 +4,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { TRAINING_JOBS_METRIC_NAMESPACE } from '../idle/guard-env';
 import { GuardTags, GUARD_ENABLED } from '../idle/guard-tags';
 import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
 import { refuse, warn } from '../private/messages';
 import { ArtifactPrefix, MlArtifactsBucket } from '../storage/artifacts-bucket';
+import { SageMakerLogGroup } from '../storage/log-retention';
 import { DebuggerRule, DebuggerRuleKind, ruleEvaluatorImage } from './debugger';
 import { TrainingImage } from './image';
 import { InitialModel, InputChannel, ITrainingJobOutput } from './inputs';
@@ -580,7 +582,7 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
       description: `Execution role of training jobs ${this.jobNamePrefix}*`,
     });
     const stack = Stack.of(this);
-    const logGroupArn = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '/aws/sagemaker/TrainingJobs', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const logGroupArn = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: SageMakerLogGroup.TRAINING_JOBS.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
       resources: [logGroupArn, `${logGroupArn}:log-stream:*`],
@@ -588,7 +590,7 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['cloudwatch:PutMetricData'],
       resources: ['*'],
-      conditions: { StringEquals: { 'cloudwatch:namespace': '/aws/sagemaker/TrainingJobs' } },
+      conditions: { StringEquals: { 'cloudwatch:namespace': TRAINING_JOBS_METRIC_NAMESPACE } },
     }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }));
     if (inVpc) {

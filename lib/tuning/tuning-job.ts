@@ -1,4 +1,4 @@
-import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { refuse, warn } from '../private/messages';
 import { ObjectiveDirection } from '../training/objective';
@@ -231,7 +231,7 @@ export class SustainableTuningJob extends Construct {
     }
 
     // --- name ---------------------------------------------------------------------------------------------------
-    this.jobNamePrefix = props.jobNamePrefix ?? defaultPrefix(job.jobNamePrefix, this);
+    this.jobNamePrefix = props.jobNamePrefix ?? defaultPrefix(job.jobNamePrefix);
     if (Token.isUnresolved(this.jobNamePrefix)) {
       refuse('SML-MANAGED', {
         prop: 'jobNamePrefix',
@@ -665,8 +665,8 @@ export class SustainableTuningJob extends Construct {
   }
 }
 
-function defaultPrefix(trainingPrefix: string, scope: Construct): string {
-  const base = Token.isUnresolved(trainingPrefix) ? Names.uniqueResourceName(scope, { maxLength: MAX_TUNING_PREFIX_LENGTH, separator: '-' }).toLowerCase() : trainingPrefix;
-  const cleaned = base.replace(/[^a-zA-Z0-9-]/g, '').slice(0, MAX_TUNING_PREFIX_LENGTH).replace(/^-+|-+$/g, '').replace(/-{2,}/g, '-');
+/** The training job's prefix (always a literal: SustainableTrainingJob refuses tokens), cut to the tuning limit. */
+function defaultPrefix(trainingPrefix: string): string {
+  const cleaned = trainingPrefix.replace(/[^a-zA-Z0-9-]/g, '').slice(0, MAX_TUNING_PREFIX_LENGTH).replace(/^-+|-+$/g, '').replace(/-{2,}/g, '-');
   return cleaned || 'tuning';
 }
