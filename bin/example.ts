@@ -9,7 +9,7 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import {
   HyperparameterRange, InitialModel, InputChannel, MlArtifactsBucket, Objective, SageMakerLogRetention, SustainableTrainingJob,
-  StudioIdleShutdown, SustainableNotebookInstance, SustainableTuningJob, TrainingImage, TrainingJobGuard,
+  StudioIdleShutdown, SustainableNotebookInstance, SustainableTuningJob, TrainingEfficiencyDashboard, TrainingImage, TrainingJobGuard,
   TrainingPipeline, TrainingWorkflow, WarmStart,
 } from '../lib';
 
@@ -20,7 +20,7 @@ export class SustainableMlExampleStack extends Stack {
     const artifacts = new MlArtifactsBucket(this, 'Artifacts');
     new SageMakerLogRetention(this, 'SageMakerLogs');
     // Stops guarded jobs whose accelerators idle, whose objective stalls or that overfit (SML-GUARD).
-    new TrainingJobGuard(this, 'Guard');
+    const guard = new TrainingJobGuard(this, 'Guard');
 
     const inputs = [
       InputChannel.fromBucket('train', artifacts.bucket, 'datasets/churn/train/'),
@@ -65,6 +65,15 @@ export class SustainableMlExampleStack extends Stack {
 
     // The same definitions as a SageMaker pipeline: baseline → condition → training → acceptance gate.
     new TrainingPipeline(this, 'ChurnPipeline', { trainingJob: job, baseline, pipelineName: 'churn-training' });
+
+    // Measure and improve (SML-MEASURE): utilisation of every training host to right-size from, the objective
+    // against its target, what the guard stopped and saved, the bucket's growth and SageMaker's log volume.
+    new TrainingEfficiencyDashboard(this, 'Efficiency', {
+      guard,
+      bucket: artifacts.bucket,
+      trainingJobs: [job, baseline],
+      tuningJobs: [tuning],
+    });
   }
 }
 

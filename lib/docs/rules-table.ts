@@ -23,7 +23,7 @@ const CARRIERS: { [id: string]: string } = {
   'SML-ARTIFACTS': 'MlArtifactsBucket, SustainableTrainingJob',
   'SML-LOGS': 'TrainingWorkflow, TrainingJobGuard, SageMakerLogRetention',
   'SML-REGION': 'RegionCarbon (planned)',
-  'SML-MEASURE': 'FootprintReport, TrainingEfficiencyDashboard (planned)',
+  'SML-MEASURE': 'TrainingEfficiencyDashboard, FootprintReport (planned)',
   'SML-BUDGET': 'carbon budget (planned)',
   'SML-CACHE': 'TrainingPipeline',
 };

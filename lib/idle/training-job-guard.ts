@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
 import { isKnown, refuse, warn } from '../private/messages';
 import { DEFAULT_LOG_RETENTION } from '../storage/log-defaults';
-import { GUARD_DEFAULTS, GUARD_ENV } from './guard-env';
+import { GUARD_DEFAULTS, GUARD_ENV, GUARD_METRICS } from './guard-env';
 import { GUARD_ENABLED, GuardTags } from './guard-tags';
 
 /** How the guard finds the running training jobs it watches. */
@@ -329,7 +329,7 @@ export class TrainingJobGuard extends Construct {
 
   /** Training jobs stopped by the guard (Sum). */
   public metricJobsStopped(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('JobsStopped', props);
+    return this.metric(GUARD_METRICS.JOBS_STOPPED, props);
   }
 
   /**
@@ -337,17 +337,17 @@ export class TrainingJobGuard extends Construct {
    * stopped job had left until its MaxRuntime, times its instances and accelerators per instance.
    */
   public metricAcceleratorHoursSaved(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('AcceleratorHoursSaved', props);
+    return this.metric(GUARD_METRICS.ACCELERATOR_HOURS_SAVED, props);
   }
 
   /** Instance-hours saved by stops (Sum), an upper bound like `metricAcceleratorHoursSaved`. */
   public metricInstanceHoursSaved(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('InstanceHoursSaved', props);
+    return this.metric(GUARD_METRICS.INSTANCE_HOURS_SAVED, props);
   }
 
   /** Jobs a dry-run guard would have stopped (Sum). */
   public metricJobsWouldStop(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('JobsWouldStop', props);
+    return this.metric(GUARD_METRICS.JOBS_WOULD_STOP, props);
   }
 
   private metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
