@@ -1,12 +1,15 @@
 /**
  * One process of the synth-overhead benchmark (started by bench/synth-overhead.ts); prints one JSON line.
  *
- * - `cold <hand|handNagClean|library> <on|off> <n>`: synthesizes an app of n workflows (one stack each) once, in this fresh
- *   process; reports the CPU time since the process started (node, tsx, module loading and the synth) and the
- *   resource types of one stack.
- * - `marginal <on|off> <small> <large> <reps>`: after one warm-up synth of each kind, `reps` times, in alternating
- *   order, synthesizes apps of `small` and `large` workflows of each kind; reports the CPU time of each synth. Both
- *   kinds run in the same process and the same minutes, so they meet the same machine load.
+ * - `cold <kind> <on|off> <n>`: synthesizes an app of n workflows (one stack each) once, in this fresh process;
+ *   reports the CPU time since the process started (node, tsx, module loading and the synth) and the resource types
+ *   of one stack.
+ * - `marginal <on|off> <small> <large> <reps>`: after one warm-up synth of each kind, `reps` rounds; in each, every
+ *   kind (in rotating order) synthesizes an app of `small` and one of `large` workflows; reports the CPU time of
+ *   each synth. All kinds run in the same process and the same seconds, so they meet the same machine load.
+ *
+ * Kinds: `hand`, `handNagClean`, `library` (bench/synth-workflows.ts), and `baseline` when BENCH_SYNTH_BASELINE
+ * names another checkout of this repository: the library workflow built from that checkout's `lib`.
  *
  * CPU time (user + system of this process), not wall time: on a shared machine wall time counts the other processes
  * too. Each app loads cdk.json's context, as `cdk synth` does; `on|off` is aws-cdk-lib's built-in CloudFormation
@@ -16,10 +19,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, AppProps, Stack } from 'aws-cdk-lib';
-import { handWrittenNagCleanWorkflow, handWrittenWorkflow, libraryWorkflow } from './synth-workflows';
+import { handWrittenNagCleanWorkflow, handWrittenWorkflow, libraryWorkflow, libraryWorkflowOf } from './synth-workflows';
 
-const BUILD = { hand: handWrittenWorkflow, handNagClean: handWrittenNagCleanWorkflow, library: libraryWorkflow };
-type Kind = keyof typeof BUILD;
+type Build = (app: App, id: string) => Stack;
+const BUILD: Record<string, Build> = { hand: handWrittenWorkflow, handNagClean: handWrittenNagCleanWorkflow, library: libraryWorkflow };
+if (process.env.BENCH_SYNTH_BASELINE) {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  BUILD.baseline = libraryWorkflowOf(require(path.resolve(process.env.BENCH_SYNTH_BASELINE, 'lib')));
+}
 const context = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8')).context;
 
 const cpuMs = (): number => {
@@ -28,7 +35,7 @@ const cpuMs = (): number => {
 };
 
 /** Build and synthesize an app of n workflows of one kind; returns the CPU milliseconds and one stack's resource types. */
-function synth(kind: Kind, n: number, validation: boolean): { ms: number; types: string[] } {
+function synth(kind: string, n: number, validation: boolean): { ms: number; types: string[] } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
   try {
     const c0 = cpuMs();
@@ -44,9 +51,9 @@ function synth(kind: Kind, n: number, validation: boolean): { ms: number; types:
   }
 }
 
-const kindOf = (s: string): Kind => {
+const kindOf = (s: string): string => {
   if (!(s in BUILD)) throw new Error(`kind must be one of ${Object.keys(BUILD).join(', ')}, got ${s}`);
-  return s as Kind;
+  return s;
 };
 const onOff = (s: string): boolean => {
   if (s !== 'on' && s !== 'off') throw new Error(`validation must be on or off, got ${s}`);
@@ -60,9 +67,10 @@ if (mode === 'cold') {
   process.stdout.write(JSON.stringify({ coldMs: cpuMs(), types }) + '\n');
 } else if (mode === 'marginal') {
   const [validation, small, large, reps] = [onOff(args[0]), Number(args[1]), Number(args[2]), Number(args[3])];
-  const kinds = Object.keys(BUILD) as Kind[];
+  const kinds = Object.keys(BUILD);
   for (const k of kinds) synth(k, small, validation); // warm-up: JIT, lazily loaded modules, the validator
-  const ms = Object.fromEntries(kinds.map((k) => [k, { small: [] as number[], large: [] as number[] }])) as Record<Kind, { small: number[]; large: number[] }>;
+  const ms: Record<string, { small: number[]; large: number[] }> = {};
+  for (const k of kinds) ms[k] = { small: [], large: [] };
   for (let r = 0; r < reps; r++) {
     // Rotate the order, so no kind always runs first or last.
     for (const k of kinds.map((_, i) => kinds[(i + r) % kinds.length])) {
@@ -72,5 +80,5 @@ if (mode === 'cold') {
   }
   process.stdout.write(JSON.stringify(ms) + '\n');
 } else {
-  throw new Error('usage: synth-child.ts cold <hand|handNagClean|library> <on|off> <n> | marginal <on|off> <small> <large> <reps>');
+  throw new Error('usage: synth-child.ts cold <kind> <on|off> <n> | marginal <on|off> <small> <large> <reps>');
 }

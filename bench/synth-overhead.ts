@@ -1,11 +1,12 @@
 /**
- * Synth overhead of the library against hand-written aws-cdk-lib (the two workflows of bench/synth-workflows.ts),
- * with aws-cdk-lib's built-in CloudFormation validation on and off, measured in CPU time by bench/synth-child.ts:
+ * Synth overhead of the library against hand-written aws-cdk-lib (the workflows of bench/synth-workflows.ts), with
+ * aws-cdk-lib's built-in CloudFormation validation on and off, measured in CPU time by bench/synth-child.ts:
  *
  * - marginal cost per workflow: (synth of `large` workflows − synth of `small`) / (large − small), warm, which
- *   leaves out the fixed costs (module loading, the validator's start-up). One process per validation mode runs the
- *   three kinds (hand-written, hand-written with the same cdk-nag acknowledgements, library) in rotating order; the
- *   median of `reps` pairs per kind;
+ *   leaves out the fixed costs (module loading, the validator's start-up). One process per validation mode runs
+ *   every kind in each of `reps` rounds, in rotating order. A round's ratio compares kinds measured seconds apart,
+ *   so machine load that drifts over minutes cancels out; the ratios reported are medians of the rounds' ratios,
+ *   with their interquartile range;
  * - cold: CPU time of a fresh process up to the end of its first synth of `coldN` workflows (what one `cdk synth` of
  *   such an app costs, start-up included); the median of `coldReps` processes per kind, interleaved.
  */
@@ -13,15 +14,27 @@ import { execFileSync } from 'child_process';
 import * as path from 'path';
 import { median } from './cold-start';
 
+export interface SynthOverheadOptions {
+  readonly reps: number;
+  readonly small: number;
+  readonly large: number;
+  readonly coldN: number;
+  readonly coldReps: number;
+}
+
+/** One kind's marginal cost per workflow and its ratio to the plain hand-written workflow. */
+export interface KindFigures {
+  /** Median over the rounds, ms of CPU per workflow. */
+  readonly marginalMs: number;
+  /** Median over the rounds of (this kind's marginal / hand-written's marginal in the same round). */
+  readonly ratio: number;
+  /** 25th and 75th percentile of those ratios. */
+  readonly ratioIqr: [number, number];
+}
+
 export interface SynthOverhead {
   readonly validation: 'on' | 'off';
-  readonly handMarginalMs: number;
-  readonly handNagCleanMarginalMs: number;
-  readonly libraryMarginalMs: number;
-  /** library / hand-written, marginal cost per workflow. */
-  readonly ratio: number;
-  /** library / hand-written with the same cdk-nag acknowledgements. */
-  readonly ratioNagClean: number;
+  readonly kinds: Record<string, KindFigures>;
   readonly handColdMs: number;
   readonly libraryColdMs: number;
 }
@@ -35,16 +48,14 @@ function child(args: (string | number)[]): any {
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
-export interface SynthOverheadOptions {
-  readonly reps: number;
-  readonly small: number;
-  readonly large: number;
-  readonly coldN: number;
-  readonly coldReps: number;
+function quantile(values: readonly number[], q: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (pos - lo);
 }
 
 export function measureSynthOverhead(o: SynthOverheadOptions): { rows: SynthOverhead[]; resourceTypes: string[] } {
-  const { reps, small, large } = o;
   const types: Record<string, string[]> = {};
   const rows = (['on', 'off'] as const).map((validation) => {
     const cold: Record<string, number[]> = { hand: [], library: [] };
@@ -55,16 +66,15 @@ export function measureSynthOverhead(o: SynthOverheadOptions): { rows: SynthOver
         types[kind] = c.types;
       }
     }
-    const m = child(['marginal', validation, small, large, reps]);
-    const marginal = (k: string) => median(m[k].large.map((l: number, i: number) => (l - m[k].small[i]) / (large - small)));
-    const handMarginalMs = marginal('hand');
-    const handNagCleanMarginalMs = marginal('handNagClean');
-    const libraryMarginalMs = marginal('library');
-    return {
-      validation, handMarginalMs, handNagCleanMarginalMs, libraryMarginalMs,
-      ratio: libraryMarginalMs / handMarginalMs, ratioNagClean: libraryMarginalMs / handNagCleanMarginalMs,
-      handColdMs: median(cold.hand), libraryColdMs: median(cold.library),
-    };
+    const m: Record<string, { small: number[]; large: number[] }> = child(['marginal', validation, o.small, o.large, o.reps]);
+    const perRound = (k: string) => m[k].large.map((l, i) => (l - m[k].small[i]) / (o.large - o.small));
+    const hand = perRound('hand');
+    const kinds: Record<string, KindFigures> = {};
+    for (const k of Object.keys(m)) {
+      const ratios = perRound(k).map((v, i) => v / hand[i]);
+      kinds[k] = { marginalMs: median(perRound(k)), ratio: median(ratios), ratioIqr: [quantile(ratios, 0.25), quantile(ratios, 0.75)] };
+    }
+    return { validation, kinds, handColdMs: median(cold.hand), libraryColdMs: median(cold.library) };
   });
   if (JSON.stringify(types.hand) !== JSON.stringify(types.library)) {
     throw new Error(`the two workflows differ in resources:\n  hand-written ${types.hand.join(', ')}\n  library      ${types.library.join(', ')}`);

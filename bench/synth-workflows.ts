@@ -17,16 +17,26 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { MlArtifactsBucket, SustainableTrainingJob, TrainingImage, TrainingWorkflow } from '../lib';
+import * as lib from '../lib';
 
 const IMAGE = '123456789012.dkr.ecr.us-east-1.amazonaws.com/train:1';
 
 export function libraryWorkflow(app: App, id: string): Stack {
-  const stack = new Stack(app, id);
-  const artifacts = new MlArtifactsBucket(stack, 'Artifacts');
-  const job = new SustainableTrainingJob(stack, 'Job', { image: TrainingImage.fromUri(IMAGE), artifactsBucket: artifacts, jobNamePrefix: 'train' });
-  new TrainingWorkflow(stack, 'Workflow', { trainingJob: job });
-  return stack;
+  return libraryWorkflowOf(lib)(app, id);
+}
+
+/**
+ * The library workflow built from a given copy of the library (its `lib/index`), so that another checkout (the
+ * baseline of a before/after comparison) runs in the same process against the same aws-cdk-lib.
+ */
+export function libraryWorkflowOf(l: Pick<typeof lib, 'MlArtifactsBucket' | 'SustainableTrainingJob' | 'TrainingImage' | 'TrainingWorkflow'>) {
+  return (app: App, id: string): Stack => {
+    const stack = new Stack(app, id);
+    const artifacts = new l.MlArtifactsBucket(stack, 'Artifacts');
+    const job = new l.SustainableTrainingJob(stack, 'Job', { image: l.TrainingImage.fromUri(IMAGE), artifactsBucket: artifacts, jobNamePrefix: 'train' });
+    new l.TrainingWorkflow(stack, 'Workflow', { trainingJob: job });
+    return stack;
+  };
 }
 
 export function handWrittenWorkflow(app: App, id: string): Stack {
