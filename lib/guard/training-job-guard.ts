@@ -227,22 +227,33 @@ export class TrainingJobGuard extends Construct {
     });
 
     const trainingJobs = Stack.of(this).formatArn({ service: 'sagemaker', resource: 'training-job', resourceName: '*' });
+    // Service Authorization Reference, "Actions, resources, and condition keys for Amazon SageMaker"
+    // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html): StopTrainingJob
+    // and DescribeTrainingJob require the `training-job*` resource type, whose condition keys are
+    // aws:ResourceTag/${TagKey} and sagemaker:ResourceTag/${TagKey}; Search and ListTrainingJobs take no resource
+    // type (Resource "*"); ListTags takes `training-job` among others.
+    const guardedOnly = { StringEquals: { [`aws:ResourceTag/${GuardTags.GUARD}`]: GUARD_ENABLED } };
     const policy = new iam.Policy(this, 'Policy', {
       statements: [
         new iam.PolicyStatement({
           sid: 'FindRunningJobs',
-          // Neither Search nor ListTrainingJobs supports resource-level permissions.
           actions: discovery === JobDiscovery.SEARCH ? ['sagemaker:Search'] : ['sagemaker:ListTrainingJobs'],
           resources: ['*'],
         }),
+        ...(discovery === JobDiscovery.LIST
+          ? [new iam.PolicyStatement({
+            sid: 'ReadTrainingJobTags',
+            // List discovery reads every running job's tags to learn whether it is guarded: not conditioned on the tag.
+            actions: ['sagemaker:ListTags'],
+            resources: [trainingJobs],
+          })]
+          : []),
         new iam.PolicyStatement({
-          sid: 'DescribeAndStopTrainingJobs',
-          actions: [
-            'sagemaker:DescribeTrainingJob',
-            'sagemaker:StopTrainingJob',
-            ...(discovery === JobDiscovery.LIST ? ['sagemaker:ListTags'] : []),
-          ],
+          sid: 'DescribeAndStopGuardedTrainingJobs',
+          // Only jobs that carry the guard tag: the role cannot stop (or read) any other job in the account.
+          actions: ['sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob'],
           resources: [trainingJobs],
+          conditions: guardedOnly,
         }),
         new iam.PolicyStatement({
           sid: 'ReadTrainingJobMetrics',
@@ -266,7 +277,7 @@ export class TrainingJobGuard extends Construct {
       handler: 'index.handler',
       code: lambda.Code.fromAsset(ASSET_DIR),
       memorySize: 256,
-      timeout: Duration.minutes(2),
+      timeout: Duration.seconds(GUARD_DEFAULTS.timeoutSeconds),
       role: this.role,
       logGroup: this.logGroup,
       environment: {
@@ -321,8 +332,9 @@ export class TrainingJobGuard extends Construct {
       },
       {
         finding: new RegExp(`^Resource::${nagArn('sagemaker', 'training-job/\\*')}$`),
-        reason: 'The guard watches training jobs that do not exist at deploy time; it describes and stops only jobs tagged '
-          + `${GuardTags.GUARD}=${GUARD_ENABLED} (checked by the handler before every stop).`,
+        reason: 'The guard watches training jobs that do not exist at deploy time: DescribeTrainingJob and StopTrainingJob '
+          + `are conditioned on aws:ResourceTag/${GuardTags.GUARD}=${GUARD_ENABLED}; with list discovery ListTags reads the `
+          + 'tags of running jobs to find the guarded ones.',
       },
     ]);
   }
