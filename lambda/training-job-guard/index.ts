@@ -5,7 +5,9 @@
  *
  * The SDK clients come from the Lambda runtime (the bundle keeps `@aws-sdk/*` external). Endpoint, region,
  * credentials and retries follow the SDK's own environment (`AWS_ENDPOINT_URL`, `AWS_REGION`,
- * `AWS_MAX_ATTEMPTS`, …), which is also how the tests point the handler at a loopback server.
+ * `AWS_MAX_ATTEMPTS`, …), which is also how the tests point the handler at a loopback server. Each request is cut
+ * off after REQUEST_TIMEOUT_MS (the SDK's default is no limit), so a hung connection cannot outlive the sweep's time
+ * budget; the sweep's budget itself comes from the Lambda context's `getRemainingTimeInMillis()`.
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
@@ -18,6 +20,14 @@ export type { Deps, SweepSummary, EventResult };
 
 let clients: { sagemaker: SageMakerClient; cloudwatch: CloudWatchClient } | undefined;
 
+/** Per-request timeout (connection + answer) of the handler's clients. */
+export const REQUEST_TIMEOUT_MS = 10_000;
+
+/** The part of the Lambda context the guard reads. */
+export interface InvocationContext {
+  getRemainingTimeInMillis?: () => number;
+}
+
 /** Route one invocation with the given dependencies (tests inject clients with tiny retry delays). */
 export async function guard(event: unknown, deps: Deps): Promise<SweepSummary | EventResult> {
   if (isStateChange(event)) return handleStateChange(event, deps);
@@ -25,7 +35,11 @@ export async function guard(event: unknown, deps: Deps): Promise<SweepSummary | 
 }
 
 /** The Lambda entry point. */
-export async function handler(event: unknown): Promise<SweepSummary | EventResult> {
-  clients ??= { sagemaker: new SageMakerClient({}), cloudwatch: new CloudWatchClient({}) };
-  return guard(event, { ...clients, config: configFromEnv(process.env), now: () => new Date() });
+export async function handler(event: unknown, context?: InvocationContext): Promise<SweepSummary | EventResult> {
+  const requestHandler = { connectionTimeout: 3_000, requestTimeout: REQUEST_TIMEOUT_MS };
+  clients ??= { sagemaker: new SageMakerClient({ requestHandler }), cloudwatch: new CloudWatchClient({ requestHandler }) };
+  const remaining = context?.getRemainingTimeInMillis?.bind(context);
+  return guard(event, {
+    ...clients, config: configFromEnv(process.env), now: () => new Date(), ...(remaining ? { remainingTimeMs: remaining } : {}),
+  });
 }
