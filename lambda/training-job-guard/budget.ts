@@ -33,11 +33,12 @@ export class TimeBudget {
 }
 
 /**
- * Run `work` over `items`, at most `limit` at once, starting an item only while `canStart()` holds. Resolves when
- * every started item has finished, with the items never started (in order).
+ * Run `work` over `items`, at most `limit` at once, starting an item only while `canStart()` holds. `work` may push
+ * items onto `items` (they run after the others). Resolves when every started item has finished, with the items never
+ * started (in order). `work` must not throw.
  */
 export async function inPool<T>(
-  items: readonly T[], limit: number, canStart: () => boolean, work: (item: T) => Promise<void>,
+  items: T[], limit: number, canStart: () => boolean, work: (item: T) => Promise<void>,
 ): Promise<T[]> {
   let next = 0;
   let open = true;

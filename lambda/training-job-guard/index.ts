@@ -34,10 +34,22 @@ export async function guard(event: unknown, deps: Deps): Promise<SweepSummary | 
   return runSweep(deps);
 }
 
+/**
+ * The clients the handler uses: configured from the SDK's environment, with a per-request timeout, and the SDK's
+ * `adaptive` retry mode unless AWS_RETRY_MODE says otherwise: on throttling it also slows the client's own send
+ * rate, so parallel stops settle at the rate the service allows instead of exhausting their retries.
+ */
+export function newClients(env: NodeJS.ProcessEnv = process.env): { sagemaker: SageMakerClient; cloudwatch: CloudWatchClient } {
+  const common = {
+    requestHandler: { connectionTimeout: 3_000, requestTimeout: REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
+    ...(env.AWS_RETRY_MODE ? {} : { retryMode: 'adaptive' }),
+  };
+  return { sagemaker: new SageMakerClient(common), cloudwatch: new CloudWatchClient(common) };
+}
+
 /** The Lambda entry point. */
 export async function handler(event: unknown, context?: InvocationContext): Promise<SweepSummary | EventResult> {
-  const requestHandler = { connectionTimeout: 3_000, requestTimeout: REQUEST_TIMEOUT_MS };
-  clients ??= { sagemaker: new SageMakerClient({ requestHandler }), cloudwatch: new CloudWatchClient({ requestHandler }) };
+  clients ??= newClients();
   const remaining = context?.getRemainingTimeInMillis?.bind(context);
   return guard(event, {
     ...clients, config: configFromEnv(process.env), now: () => new Date(), ...(remaining ? { remainingTimeMs: remaining } : {}),

@@ -161,9 +161,19 @@ export function judge(
   return { results, candidates };
 }
 
+/** How often a stop still throttled after the SDK's retries goes back to the end of the queue. */
+export const MAX_REQUEUES = 2;
+
+/** A throttling answer (the request did not take effect). */
+export function isThrottling(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.$metadata?.httpStatusCode === 429 || ['ThrottlingException', 'Throttling', 'TooManyRequestsException'].includes(e?.name ?? '');
+}
+
 /**
  * Stop the candidates, `stopConcurrency` at a time, the largest estimated savings first (so a sweep cut short by
- * its budget has stopped the most wasteful jobs); candidates not started before the budget ran out are deferred.
+ * its budget has stopped the most wasteful jobs); candidates not started before the budget ran out are deferred. A
+ * stop still throttled after the SDK's retries goes back to the end of the queue (at most MAX_REQUEUES times).
  */
 export async function stopCandidates(
   deps: Deps, candidates: readonly StopCandidate[], now: Date, budget: TimeBudget,
@@ -174,14 +184,22 @@ export async function stopCandidates(
     const s = estimateSavings(c.job, now);
     return s.acceleratorHours || s.instanceHours;
   };
-  const ordered = [...candidates].sort((a, b) => saved(b) - saved(a));
+  const queue = [...candidates].sort((a, b) => saved(b) - saved(a));
+  const requeued = new Map<string, number>();
   let calls = 0;
-  const notStarted = await inPool(ordered, deps.config.stopConcurrency, () => budget.allows('stops'), async (c) => {
+  const notStarted = await inPool(queue, deps.config.stopConcurrency, () => budget.allows('stops'), async (c) => {
     if (!deps.config.dryRun) calls++;
     try {
       const outcome = await stopJob({ sm: deps.sagemaker, config: deps.config, now, handled }, c.job, c.reason, c.figures);
       results.push({ job: c.job.name, outcome, reason: c.reason });
     } catch (err) {
+      // Still throttled after the SDK's retries: nothing happened, so try once more at the end of the queue.
+      if (isThrottling(err) && (requeued.get(c.job.name) ?? 0) < MAX_REQUEUES) {
+        requeued.set(c.job.name, (requeued.get(c.job.name) ?? 0) + 1);
+        handled.delete(c.job.name);
+        queue.push(c);
+        return;
+      }
       const error = errorText(err);
       log('ERROR', `could not stop ${c.job.name}; sweep continues`, { job: c.job.name, reason: c.reason, error });
       results.push({ job: c.job.name, outcome: 'error', reason: c.reason, error });

@@ -4,7 +4,7 @@
  * driven by a fake remaining-time function tied to the calls the fake has seen, never by the wall clock.
  */
 import { configFromEnv, ENV } from '../../lambda/training-job-guard/config';
-import { guard, setLogSink } from '../../lambda/training-job-guard/index';
+import { guard, newClients, REQUEST_TIMEOUT_MS, setLogSink } from '../../lambda/training-job-guard/index';
 import type { SweepSummary } from '../../lambda/training-job-guard/sweep';
 import { addHealthyJobs, addRunningJob, clientsFor, Fault, FakeAws } from '../support/fake-aws';
 
@@ -124,6 +124,30 @@ describe('bounded concurrency', () => {
     const most = fake.maxInFlight.get('StopTrainingJob')!;
     expect(most).toBeLessThanOrEqual(limit);
     expect(most).toBeGreaterThan(1);
+  });
+});
+
+describe('throttling', () => {
+  test('a stop still throttled after the SDK\'s retries goes back to the queue (twice at most), then counts as an error', async () => {
+    addIdleJobs(3);
+    fake.faults = [
+      { operation: 'StopTrainingJob', times: 2, status: 400, code: 'ThrottlingException', match: (b) => b.TrainingJobName === 'idle-000' },
+      { operation: 'StopTrainingJob', times: 3, status: 400, code: 'ThrottlingException', match: (b) => b.TrainingJobName === 'idle-001' },
+    ];
+    const summary = await sweep({ maxAttempts: 1 }); // no SDK retry: every throttle reaches the sweep
+    expect([...summary.stopped].sort()).toEqual(['idle-000', 'idle-002']);
+    expect(summary.results.find((r) => r.job === 'idle-001')).toMatchObject({ outcome: 'error', error: expect.stringMatching(/^ThrottlingException/) });
+    expect(fake.calls.filter((c) => c.body.TrainingJobName === 'idle-000').length).toBe(3);
+    expect(fake.calls.filter((c) => c.body.TrainingJobName === 'idle-001').length).toBe(3);
+    expect(fake.count('DescribeTrainingJob')).toBe(0); // a throttle changes nothing: no read
+  });
+
+  test('the handler\'s clients use the SDK\'s adaptive retry mode unless AWS_RETRY_MODE is set, and cut requests off', async () => {
+    const adaptive: any = await (newClients({}).sagemaker.config as any).retryStrategy();
+    const standard: any = await (newClients({ AWS_RETRY_MODE: 'standard' }).sagemaker.config as any).retryStrategy();
+    expect([adaptive.mode, standard.mode]).toEqual(['adaptive', 'standard']);
+    const handler: any = (newClients({}).cloudwatch.config as any).requestHandler;
+    expect(await handler.configProvider).toMatchObject({ requestTimeout: REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true });
   });
 });
 

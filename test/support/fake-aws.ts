@@ -80,6 +80,8 @@ export interface Call {
   /** From the `amz-sdk-request` header: 1 for the first attempt, 2+ for SDK retries. */
   attempt: number;
   status: number;
+  /** The error code answered (`__type`), when the status is 400 or more. */
+  error?: string;
   body: any;
 }
 
@@ -214,6 +216,7 @@ export class FakeAws {
       call.status = status;
       if (status >= 400) {
         const code = (payload as { __type: string }).__type;
+        call.error = code;
         res.setHeader('x-amzn-ErrorType', code);
         if (service === 'cloudwatch') res.setHeader('x-amzn-query-error', `${code};${status >= 500 ? 'Receiver' : 'Sender'}`);
       }
