@@ -175,7 +175,12 @@ const ASSET_DIR = path.join(__dirname, '..', '..', 'assets', 'training-job-guard
  * CloudWatch metrics (namespace `/aws/sagemaker/TrainingJobs`) with batched `GetMetricData` calls and stops the
  * jobs that fail a check. A second EventBridge rule sends "SageMaker Training Job State Change" events with rule
  * findings to the same function. Each stop writes one JSON log line with the reason and the figures, which is also
- * an Embedded Metric Format document (metrics `JobsStopped`, `InstanceHoursSaved`, `AcceleratorHoursSaved`).
+ * an Embedded Metric Format document (metrics `JobsStopped`, `InstanceHoursSaved`, `AcceleratorHoursSaved`), once per
+ * stop whatever the SDK's retries. Stops run in parallel (10 at a time) within a time budget taken from the
+ * invocation's remaining time; the jobs a sweep does not reach are left to the next one.
+ *
+ * The role may describe and stop only training jobs tagged `sustainable-ml:guard=enabled`
+ * (`aws:ResourceTag` condition).
  */
 export class TrainingJobGuard extends Construct {
   /** CloudWatch namespace of the guard's metrics (`cdk-sustainable-ml/TrainingJobGuard`). */
