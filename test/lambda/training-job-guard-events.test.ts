@@ -5,25 +5,18 @@
 import { GuardTags } from '../../lib/guard/guard-tags';
 import { configFromEnv, ENV } from '../../lambda/training-job-guard/config';
 import type { EventResult } from '../../lambda/training-job-guard/events';
-import { guard, setLogSink } from '../../lambda/training-job-guard/index';
+import { guard } from '../../lambda/training-job-guard/index';
 import { ACCOUNT, addRunningJob, clientsFor, FakeAws, GUARDED, REGION } from '../support/fake-aws';
+import { guardHarness } from '../support/guard-harness';
 
 const NOW = new Date('2026-11-26T12:00:30Z');
 
+const harness = guardHarness();
 let fake: FakeAws;
 let lines: Record<string, any>[];
-
-beforeEach(async () => {
-  fake = await FakeAws.start();
-  lines = [];
-  setLogSink((l) => lines.push(l));
+beforeEach(() => {
+  ({ fake, lines } = harness);
   addRunningJob(fake, NOW, 'gpu-job', { instanceType: 'ml.p4d.24xlarge', util: () => 400 });
-});
-
-afterEach(async () => {
-  setLogSink(undefined);
-  await fake.close();
-  expect(fake.problems).toEqual([]);
 });
 
 interface Rule { RuleConfigurationName: string; RuleEvaluationStatus: string; StatusDetails?: string }

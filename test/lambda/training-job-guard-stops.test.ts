@@ -4,26 +4,19 @@
  * driven by a fake remaining-time function tied to the calls the fake has seen, never by the wall clock.
  */
 import { configFromEnv, ENV } from '../../lambda/training-job-guard/config';
-import { guard, newClients, REQUEST_TIMEOUT_MS, setLogSink } from '../../lambda/training-job-guard/index';
+import { guard, newClients, REQUEST_TIMEOUT_MS } from '../../lambda/training-job-guard/index';
 import type { SweepSummary } from '../../lambda/training-job-guard/sweep';
 import { addHealthyJobs, addRunningJob, clientsFor, Fault, FakeAws } from '../support/fake-aws';
+import { guardHarness } from '../support/guard-harness';
 
 const NOW = new Date('2026-11-26T12:00:30Z');
 const SCHEDULED = { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} };
 
+const harness = guardHarness();
 let fake: FakeAws;
 let lines: Record<string, any>[];
-
-beforeEach(async () => {
-  fake = await FakeAws.start();
-  lines = [];
-  setLogSink((l) => lines.push(l));
-});
-
-afterEach(async () => {
-  setLogSink(undefined);
-  await fake.close();
-  expect(fake.problems).toEqual([]);
+beforeEach(() => {
+  ({ fake, lines } = harness);
 });
 
 async function sweep(o: { env?: NodeJS.ProcessEnv; maxAttempts?: number; remainingTimeMs?: () => number } = {}): Promise<SweepSummary> {

@@ -4,9 +4,10 @@
  */
 import { GuardTags } from '../../lib/guard/guard-tags';
 import { configFromEnv, ENV } from '../../lambda/training-job-guard/config';
-import { guard, setLogSink } from '../../lambda/training-job-guard/index';
+import { guard } from '../../lambda/training-job-guard/index';
 import type { SweepSummary } from '../../lambda/training-job-guard/sweep';
 import { addHealthyJobs, addRunningJob, clientsFor, FakeAws, GUARDED } from '../support/fake-aws';
+import { guardHarness } from '../support/guard-harness';
 
 const NOW = new Date('2026-11-26T12:00:30Z');
 const SCHEDULED = { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} };
@@ -18,19 +19,11 @@ const OBJECTIVE_TAGS = {
   [GuardTags.TRAIN_METRIC]: 'train:loss',
 };
 
+const harness = guardHarness();
 let fake: FakeAws;
 let lines: Record<string, any>[];
-
-beforeEach(async () => {
-  fake = await FakeAws.start();
-  lines = [];
-  setLogSink((l) => lines.push(l));
-});
-
-afterEach(async () => {
-  setLogSink(undefined);
-  await fake.close();
-  expect(fake.problems).toEqual([]);
+beforeEach(() => {
+  ({ fake, lines } = harness);
 });
 
 /** The jobs that must (and must not) be stopped, next to `healthy` busy guarded jobs and `unguarded` others. */
