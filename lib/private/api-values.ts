@@ -52,9 +52,11 @@ export function apiStringProblems(shapeName: string, value: string): string[] {
   const shape = sageMakerApiShape(shapeName);
   const problems: string[] = [];
   const n = characters(value);
-  if (shape.min !== undefined && n < shape.min) problems.push(n === 0 ? 'is empty' : `is shorter than ${shape.min} characters`);
+  const fitsPattern = !shape.pattern || anchored(shape.pattern).test(value);
+  if (n === 0 && ((shape.min ?? 0) > 0 || !fitsPattern)) return ['is empty'];
+  if (shape.min !== undefined && n < shape.min) problems.push(`is shorter than ${shape.min} characters`);
   if (shape.max !== undefined && n > shape.max) problems.push(`is ${n.toLocaleString('en-US')} characters long`);
-  if (n > 0 && shape.pattern && !anchored(shape.pattern).test(value)) problems.push('does not have the expected form');
+  if (!fitsPattern) problems.push('does not have the expected form');
   return problems;
 }
 
