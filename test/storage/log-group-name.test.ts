@@ -22,6 +22,11 @@ describe('log group names derived from construct ids', () => {
     expect(name).toMatch(/^\/aws\/vendedlogs\/states\/Stack-Flw-nightly-[0-9a-f]{8}$/);
   });
 
+  test('hyphens left at the edge of a cleaned part are dropped', () => {
+    const stack = new Stack(newTestApp(), 'Stack');
+    expect(workflowLogGroupName(stack, 'Flöw-🚀')).toMatch(/^\/aws\/vendedlogs\/states\/Stack-Flw-[0-9a-f]{8}$/);
+  });
+
   test('an id made only of characters the API refuses still gives a valid, unique name', () => {
     const stack = new Stack(newTestApp(), 'Stack');
     expect(workflowLogGroupName(stack, '🚀🚀')).toMatch(/^\/aws\/vendedlogs\/states\/Stack-[0-9a-f]{8}$/);
