@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -25,8 +26,9 @@ export interface TrainingImageBindOptions {
 /** Options of an AWS Deep Learning Container chosen by framework and version. */
 export interface FrameworkImageOptions {
   /**
-   * Framework version, `2.9` or `2.9.0`. The versions the library knows are in
-   * `lib/data/training-images.json` (from the AWS Deep Learning Containers and the SageMaker Python SDK).
+   * Framework version, `2.9` or `2.9.0`, known at synth time (it chooses the image build). The versions the
+   * library knows are in `lib/data/training-images.json` (from the AWS Deep Learning Containers and the SageMaker
+   * Python SDK).
    * @default - the newest version with a build for the job's instance (CPU, GPU or Trainium)
    */
   readonly version?: string;
@@ -186,6 +188,14 @@ class FrameworkImage extends TrainingImage {
   ) {
     super();
     const requested = options.version;
+    if (requested !== undefined && Token.isUnresolved(requested)) {
+      refuse('SML-SILICON', {
+        prop: `${factory} version`,
+        value: requested,
+        problem: 'must be known at synth time: it chooses the repository and the CPU, GPU or Neuron build for the job\'s instance',
+        fix: "pass a literal version such as '2.9', or a deploy-time image URI with TrainingImage.fromUri",
+      });
+    }
     if (requested !== undefined && !familyNames.some((f) => matchVersion(trainingImageFamily(f), requested))) {
       refuse('SML-SILICON', {
         prop: `${factory} version`,

@@ -2,7 +2,7 @@
  * TrainingImage by name: AWS Deep Learning Containers for training (PyTorch, TensorFlow, PyTorch Neuron for
  * Trainium) by framework and version, per region, from lib/data/training-images.json.
  */
-import { Stack } from 'aws-cdk-lib';
+import { CfnParameter, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import {
   SustainableTrainingJob, SustainableTrainingJobProps, SustainableTuningJob, TrainingImage, TrainingInstance, TrainingPipeline,
@@ -156,6 +156,12 @@ describe('TrainingImage by name: silicon and region checks', () => {
       /^SML-SILICON: TrainingImage\.tensorflow version '2\.20': is not a TensorFlow training image version/],
   ])('%s', (_name, factory, message) => {
     expect(factory).toThrow(message);
+  });
+
+  test('fails when the version is a deploy-time value (it must be known at synth), without crashing', () => {
+    const version = new CfnParameter(newTestStack(), 'Version').valueAsString;
+    expect(() => TrainingImage.pytorch({ version }))
+      .toThrow(/^SML-SILICON: TrainingImage\.pytorch version '\$\{Token\[.*\]\}': must be known at synth time: it chooses the repository and the CPU, GPU or Neuron build.*Fix: pass a literal version such as '2\.9', or a deploy-time image URI with TrainingImage\.fromUri/);
   });
 
   test('fails when the region has no Neuron image (stack with a region)', () => {
