@@ -582,10 +582,18 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
       description: `Execution role of training jobs ${this.jobNamePrefix}*`,
     });
     const stack = Stack.of(this);
+    // The log actions of "CreateTrainingJob API: Execution Role Permissions" (SageMaker Developer Guide,
+    // sagemaker-roles.html), on the one group SageMaker writes training logs to, in the resource forms CloudWatch Logs
+    // authorizes: log-group actions on `log-group:NAME:*`, stream actions on `log-group:NAME:log-stream:*` (Amazon
+    // CloudWatch Logs User Guide, iam-access-control-overview-cwl.html; Service Authorization Reference for logs).
     const logGroupArn = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: SageMakerLogGroup.TRAINING_JOBS.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-      resources: [logGroupArn, `${logGroupArn}:log-stream:*`],
+      actions: ['logs:CreateLogGroup', 'logs:DescribeLogStreams'],
+      resources: [`${logGroupArn}:*`],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [`${logGroupArn}:log-stream:*`],
     }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['cloudwatch:PutMetricData'],
@@ -612,6 +620,7 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
     acknowledgeWildcards(this.role, [
       { finding: /^Resource::\*$/, reason: 'ecr:GetAuthorizationToken, cloudwatch:PutMetricData (conditioned on the /aws/sagemaker/TrainingJobs namespace) and the VPC network-interface actions support no resource-level permissions.' },
       { finding: new RegExp(`^Resource::${nagArn('logs', 'log-group:/aws/sagemaker/TrainingJobs:log-stream:\\*')}$`), reason: 'SageMaker names one log stream per job and host at run time.' },
+      { finding: new RegExp(`^Resource::${nagArn('logs', 'log-group:/aws/sagemaker/TrainingJobs:\\*')}$`), reason: 'The one training log group, named exactly; \':*\' is the ARN form CloudWatch Logs authorizes log-group actions on (CreateLogGroup, DescribeLogStreams).' },
       { finding: /^Resource::<[^>]+\.Arn>\/(models|debug|checkpoints\/[a-z0-9-]+)\/\*$/, reason: 'SageMaker writes objects named at run time under the job\'s fixed bucket prefixes (models/, debug/, checkpoints/<prefix>/) and nowhere else.' },
       { finding: /^Resource::<[^>]+\.Arn>\/.+\*$/, reason: 'Read access to the objects under an input channel\'s prefix, named by the dataset.' },
       { finding: /^Action::s3:(GetObject|GetBucket|List)\*$/, reason: 'Read-only S3 action groups granted by bucket.grantRead on input prefixes only.' },
