@@ -136,7 +136,10 @@ export interface SustainableTrainingJobProps {
    */
   readonly bucket?: s3.IBucket;
   /**
-   * KMS key for the ML storage volume and the model output.
+   * KMS key for the ML storage volume and the model output (and the artifacts bucket this job creates). The role gets
+   * what SageMaker documents for it: kms:CreateGrant only for AWS resources (volume), kms:Encrypt (output), and
+   * kms:GenerateDataKey and kms:Decrypt only through S3 (SSE-KMS objects). The key policy must let IAM policies of
+   * the account grant it (the default key policy does).
    * @default - AWS-managed encryption
    */
   readonly encryptionKey?: kms.IKey;
