@@ -54,49 +54,39 @@ export function libraryLogicalIds(stack: Stack): Set<string> {
     .map((c) => stack.resolve(c.logicalId) as string));
 }
 
+/** The resources the library's constructs create in the stacks, with each stack's whole resource map. */
+function libraryResources(stacks: Stack[]): { where: string; r: any; all: { [id: string]: any } }[] {
+  return stacks.flatMap((stack) => {
+    const all = Template.fromStack(stack).toJSON().Resources ?? {};
+    const ours = libraryLogicalIds(stack);
+    return Object.entries<any>(all).filter(([id]) => ours.has(id)).map(([id, r]) => ({ where: `${stack.stackName}/${id}`, r, all }));
+  });
+}
+
 /**
  * Every statement of every IAM policy that the library's constructs create in the stacks: `AWS::IAM::Policy`,
  * `AWS::IAM::ManagedPolicy` and the inline `Policies` of `AWS::IAM::Role` (resources of the app's own constructs,
  * e.g. a VPC's custom resources, are left out).
  */
 export function policyStatements(stacks: Stack[]): FoundStatement[] {
-  const out: FoundStatement[] = [];
-  for (const stack of stacks) {
-    const resources = Template.fromStack(stack).toJSON().Resources ?? {};
-    const ours = libraryLogicalIds(stack);
-    for (const [id, r] of Object.entries<any>(resources)) {
-      if (!ours.has(id)) continue;
-      const docs: any[] = [];
-      if (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy') docs.push(r.Properties.PolicyDocument);
-      if (r.Type === 'AWS::IAM::Role') for (const p of r.Properties.Policies ?? []) docs.push(p.PolicyDocument);
-      for (const doc of docs) {
-        for (const st of doc.Statement ?? []) {
-          out.push({
-            where: `${stack.stackName}/${id}`,
-            effect: st.Effect,
-            actions: [st.Action].flat().filter((a) => a !== undefined),
-            resources: [st.Resource].flat().filter((x) => x !== undefined).map((x) => flatten(x, resources)),
-            condition: st.Condition,
-          });
-        }
-      }
-    }
-  }
-  return out;
+  return libraryResources(stacks).flatMap(({ where, r, all }) => {
+    const docs: any[] = [];
+    if (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy') docs.push(r.Properties.PolicyDocument);
+    if (r.Type === 'AWS::IAM::Role') for (const p of r.Properties.Policies ?? []) docs.push(p.PolicyDocument);
+    return docs.flatMap((doc) => (doc.Statement ?? []).map((st: any) => ({
+      where,
+      effect: st.Effect,
+      actions: [st.Action].flat().filter((a) => a !== undefined),
+      resources: [st.Resource].flat().filter((x) => x !== undefined).map((x) => flatten(x, all)),
+      condition: st.Condition,
+    })));
+  });
 }
 
 /** The AWS managed policies attached to the library's roles in the stacks, as `<stack>/<role> <policy>`. */
 export function managedPolicyAttachments(stacks: Stack[]): string[] {
-  const out: string[] = [];
-  for (const stack of stacks) {
-    const resources = Template.fromStack(stack).toJSON().Resources ?? {};
-    const ours = libraryLogicalIds(stack);
-    for (const [id, r] of Object.entries<any>(resources)) {
-      if (r.Type !== 'AWS::IAM::Role' || !ours.has(id)) continue;
-      for (const arn of r.Properties.ManagedPolicyArns ?? []) out.push(`${stack.stackName}/${id} ${flatten(arn)}`);
-    }
-  }
-  return out;
+  return libraryResources(stacks).filter(({ r }) => r.Type === 'AWS::IAM::Role')
+    .flatMap(({ where, r }) => (r.Properties.ManagedPolicyArns ?? []).map((arn: any) => `${where} ${flatten(arn)}`));
 }
 
 interface ActionAuthorization {
