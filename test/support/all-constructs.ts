@@ -34,7 +34,7 @@ export class EveryConstructStack extends Stack {
     new TrainingJobGuard(this, 'DryGuard', { dryRun: true, stopOnRuleFindings: true });
 
     const distributed = new SustainableTrainingJob(this, 'Distributed', {
-      image: IMAGE, jobNamePrefix: 'dist', instanceType: TrainingInstance.G5_XLARGE, instanceCount: 2,
+      image: IMAGE, jobNamePrefix: 'dist', instanceType: TrainingInstance.M5_XLARGE, instanceCount: 2,
       artifactsBucket: artifacts, encryptionKey: key, vpc,
       inputs: [InputChannel.fromBucket('train', data, 'train/')],
       initialModel: InitialModel.fromBucket(artifacts.bucket, 'models/base/output/model.tar.gz'),
