@@ -1,9 +1,10 @@
-import { Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { refuse } from '../private/messages';
+import { checkDuration, deferred, durationIn, isKnownNumber } from '../private/synth-value';
 
 /** The fixed prefixes of an ML artifacts bucket (SML-ARTIFACTS). */
 export class ArtifactPrefix {
@@ -76,9 +77,9 @@ export class MlArtifactsBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: MlArtifactsBucketProps = {}) {
     super(scope, id);
-    this.scratchExpiration = wholeDays('scratchExpiration', props.scratchExpiration ?? Duration.days(30));
-    this.checkpointExpiration = wholeDays('checkpointExpiration', props.checkpointExpiration ?? this.scratchExpiration);
-    const noncurrent = wholeDays('noncurrentVersionExpiration', props.noncurrentVersionExpiration ?? Duration.days(7));
+    this.scratchExpiration = wholeDays(this, 'scratchExpiration', props.scratchExpiration, Duration.days(30));
+    this.checkpointExpiration = wholeDays(this, 'checkpointExpiration', props.checkpointExpiration, this.scratchExpiration);
+    const noncurrent = wholeDays(this, 'noncurrentVersionExpiration', props.noncurrentVersionExpiration, Duration.days(7));
     this.encryptionKey = props.encryptionKey;
 
     const scratchRule = (prefix: string, expiration: Duration): s3.LifecycleRule => ({
@@ -130,9 +131,14 @@ export class MlArtifactsBucket extends Construct {
   }
 }
 
-function wholeDays(prop: string, d: Duration): Duration {
-  if (Token.isUnresolved(d.toSeconds())) return d;
-  const days = d.toDays({ integral: false });
+/** A lifecycle expiration in whole days; a deploy-time value must be given in days (lifecycle rules count days). */
+function wholeDays(scope: Construct, prop: string, value: unknown, byDefault: Duration): Duration {
+  const d = checkDuration('SML-ARTIFACTS', prop, value) ?? byDefault;
+  const days = durationIn(d, 'days', 'SML-ARTIFACTS', prop);
+  if (!isKnownNumber(days)) {
+    if (value !== undefined) deferred(scope, 'SML-ARTIFACTS', prop, 'S3 checks that it is a whole number of days, at least 1, when the bucket is created');
+    return d;
+  }
   if (days < 1 || !Number.isInteger(days)) {
     refuse('SML-ARTIFACTS', {
       prop,

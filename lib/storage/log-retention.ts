@@ -4,7 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
 import { refuse } from '../private/messages';
-import { DEFAULT_LOG_RETENTION } from './log-defaults';
+import { checkLogRetention } from './log-defaults';
 
 /** A log group SageMaker creates itself (with no expiry) on first use. */
 export class SageMakerLogGroup {
@@ -66,15 +66,7 @@ export class SageMakerLogRetention extends Construct {
 
   constructor(scope: Construct, id: string, props: SageMakerLogRetentionProps = {}) {
     super(scope, id);
-    this.retention = props.retention ?? DEFAULT_LOG_RETENTION;
-    if (this.retention === logs.RetentionDays.INFINITE) {
-      refuse('SML-LOGS', {
-        prop: 'retention',
-        value: 'INFINITE',
-        problem: 'keeps SageMaker logs forever',
-        fix: 'choose a bounded retention such as RetentionDays.ONE_MONTH',
-      });
-    }
+    this.retention = checkLogRetention(this, 'retention', props.retention);
     const groups = props.logGroups ?? SageMakerLogGroup.defaults();
     this.logGroupNames = groups.map((g) => g.logGroupName);
     const dup = this.logGroupNames.find((n, i) => this.logGroupNames.indexOf(n) !== i);

@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import {
   HyperparameterRange, InitialModel, InputChannel, MlArtifactsBucket, Objective, SustainableTrainingJob, SustainableTrainingJobProps,
-  SustainableTuningJob, TrainingImage, TrainingPipeline, WarmStart, WarmStartType,
+  SustainableTuningJob, TrainingImage, TrainingInstance, TrainingPipeline, WarmStart, WarmStartType,
 } from '../../lib';
 import type { TrainingPipelineProps } from '../../lib';
 import { newTestStack } from '../support/app';
@@ -73,7 +73,7 @@ describe('TrainingPipeline with a training job', () => {
 
   test('pipeline parameters for the input URIs and the instance type, defaulting to the definition\'s values', () => {
     expect(definition.Parameters).toEqual([
-      { Name: 'InstanceType', Type: 'String', DefaultValue: 'ml.m5.large' },
+      { Name: 'InstanceType', Type: 'String', DefaultValue: 'ml.m5.large', EnumValues: ['ml.m5.large', ...TrainingInstance.M5_LARGE.smallerTypes().map((t) => t.name)] },
       { Name: 'InputDataUri-train', Type: 'String', DefaultValue: expect.stringMatching(/^s3:\/\/.+\/datasets\/churn\/train\/$/) },
       { Name: 'InputDataUri-validation', Type: 'String', DefaultValue: expect.stringMatching(/^s3:\/\/.+\/datasets\/churn\/validation\/$/) },
     ]);
@@ -297,7 +297,7 @@ describe('TrainingPipeline parameter names (^[A-Za-z0-9\\-_]{1,64}$)', () => {
       image: IMAGE, artifactsBucket: artifacts, objective: OBJECTIVE,
       inputs: [InputChannel.fromBucket(Lazy.string({ produce: () => 'train' }), artifacts.bucket, 'datasets/churn/train/')],
     });
-    expect(() => new TrainingPipeline(stack, 'Pipe', { trainingJob })).toThrow(/^SML-MANAGED: TestStack\/Job inputs\[\]\.name '\$\{Token\[[^\]]+\]\}': must be known at synth time in a pipeline/);
+    expect(() => new TrainingPipeline(stack, 'Pipe', { trainingJob })).toThrow(/^SML-MANAGED: TestStack\/Job inputs\[\]\.name \(a deploy-time value\): must be known at synth time in a pipeline/);
   });
 });
 

@@ -66,7 +66,7 @@ describe('SageMakerLogRetention', () => {
   });
 
   test('fails when retention is infinite', () => {
-    expect(() => new SageMakerLogRetention(newTestStack(), 'L', { retention: logs.RetentionDays.INFINITE })).toThrow(/^SML-LOGS: retention 'INFINITE': keeps SageMaker logs forever/);
+    expect(() => new SageMakerLogRetention(newTestStack(), 'L', { retention: logs.RetentionDays.INFINITE })).toThrow(/^SML-LOGS: retention 'RetentionDays.INFINITE': keeps the logs forever.*Fix: choose a bounded retention/);
   });
 
   test('fails when a group is listed twice', () => {
