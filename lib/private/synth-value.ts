@@ -69,7 +69,7 @@ const deferredSeen = new WeakMap<IConstruct, Set<string>>();
 /** Refuse a deploy-time value where the library needs the value at synth; `why` says what it is needed for. */
 export function requireKnown(ruleId: string, prop: string, value: unknown, why: string, fix: string): void {
   if (Token.isUnresolved(value) || ((value instanceof Duration || value instanceof Size) && value.isUnresolved())) {
-    refuse(ruleId, { prop, value: SET_AT_DEPLOY_TIME, problem: `must be known at synth time: ${why}`, fix });
+    refuse(ruleId, { prop, value, problem: `must be known at synth time: ${why}`, fix });
   }
 }
 
