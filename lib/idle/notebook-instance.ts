@@ -47,7 +47,7 @@ export interface SustainableNotebookInstanceProps {
   readonly instanceType?: string;
 
   /**
-   * Size of the ML storage volume (whole GiB, 5 to 16,384).
+   * Size of the ML storage volume (whole GiB, 5 to 16,384). A deploy-time value (token) must be in GiB.
    *
    * @default Size.gibibytes(5)
    */

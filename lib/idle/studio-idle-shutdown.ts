@@ -14,7 +14,7 @@ export interface StudioIdleShutdownProps {
    * How long a JupyterLab or Code Editor app may be idle before SageMaker shuts it down (`IdleTimeoutInMinutes`).
    * 60 minutes is the shortest the API allows: an app restarts in a few minutes with its files intact, while one
    * left idle overnight runs for hours (the console's own default, when none is entered, is 7 days).
-   * Whole minutes, 60 to 525,600 (SML-IDLE-STUDIO).
+   * Whole minutes, 60 to 525,600 (SML-IDLE-STUDIO); a deploy-time value (token) must be in minutes.
    *
    * @default Duration.minutes(60)
    */
@@ -22,7 +22,7 @@ export interface StudioIdleShutdownProps {
 
   /**
    * Shortest idle timeout users may choose for their spaces (`MinIdleTimeoutInMinutes`, domain and user
-   * profiles only). Whole minutes, 60 to 525,600, at most `idleTimeout`.
+   * profiles only). Whole minutes, 60 to 525,600, at most `idleTimeout`; a token must be in minutes.
    *
    * @default Duration.minutes(60)
    */
@@ -31,7 +31,7 @@ export interface StudioIdleShutdownProps {
   /**
    * Longest idle timeout users may choose for their spaces (`MaxIdleTimeoutInMinutes`, domain and user profiles
    * only): a working day, so no app is kept overnight by a user setting. Whole minutes, 60 to 525,600, at least
-   * `idleTimeout`.
+   * `idleTimeout`; a token must be in minutes.
    *
    * @default Duration.hours(8)
    */

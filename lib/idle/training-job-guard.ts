@@ -32,7 +32,8 @@ export enum JobDiscovery {
 /** Properties of a TrainingJobGuard. */
 export interface TrainingJobGuardProps {
   /**
-   * How often the guard sweeps the running training jobs.
+   * How often the guard sweeps the running training jobs. Once a day or less often warns (SML-GUARD): most jobs
+   * end before a sweep sees them. A deploy-time value (token) must be in minutes, hours or days, and at least 2.
    * @default Duration.minutes(5)
    */
   readonly schedule?: Duration;
@@ -46,7 +47,8 @@ export interface TrainingJobGuardProps {
   readonly idleThresholdPercent?: number;
 
   /**
-   * How long a job must idle (while in the `Training` phase) before it is stopped. Whole minutes, at least 5.
+   * How long a job must idle (while in the `Training` phase) before it is stopped. Whole minutes, at least 5; a
+   * deploy-time value (token) must be in minutes.
    * Per job: tag `sustainable-ml:guard-window-minutes`.
    * @default Duration.minutes(30)
    */
@@ -80,7 +82,8 @@ export interface TrainingJobGuardProps {
   readonly overfitMinChangePercent?: number;
 
   /**
-   * How far back the guard reads metrics (covers the idle window and the objective history). At most one day.
+   * How far back the guard reads metrics (covers the idle window and the objective history). At most one day; a
+   * deploy-time value (token) must be in minutes.
    * @default Duration.hours(3)
    */
   readonly metricLookback?: Duration;
@@ -146,7 +149,8 @@ export interface TrainingJobGuardProps {
   readonly logGroup?: logs.ILogGroup;
 
   /**
-   * Retention of the log group the guard creates (ignored when `logGroup` is given).
+   * Retention of the log group the guard creates (ignored when `logGroup` is given). `RetentionDays.INFINITE` is
+   * refused (SML-LOGS).
    * @default logs.RetentionDays.ONE_MONTH (DEFAULT_LOG_RETENTION, SML-LOGS)
    */
   readonly logRetention?: logs.RetentionDays;

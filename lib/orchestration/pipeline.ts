@@ -48,7 +48,8 @@ export interface TrainingPipelineProps {
    */
   readonly cacheSteps?: boolean;
   /**
-   * How long a cached step result stays reusable (SML-CACHE).
+   * How long a cached step result stays reusable (SML-CACHE). A deploy-time value (token) must be in minutes, hours
+   * or days (it is rendered as an ISO 8601 duration).
    * @default Duration.days(30)
    */
   readonly cacheExpireAfter?: Duration;

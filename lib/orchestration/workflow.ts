@@ -46,18 +46,19 @@ export interface TrainingWorkflowProps {
    */
   readonly acceptanceGate?: boolean;
   /**
-   * Retention of the state machine's execution log (SML-LOGS).
+   * Retention of the state machine's execution log (SML-LOGS). `RetentionDays.INFINITE` is refused.
    * @default logs.RetentionDays.ONE_MONTH (the library's DEFAULT_LOG_RETENTION)
    */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * Bring your own log group for execution logs (its retention is yours to bound).
+   * Bring your own log group for execution logs (its retention is yours to bound; one of this app that keeps its
+   * logs forever warns, SML-LOGS).
    * @default - a new log group under /aws/vendedlogs/states/ with `logRetention`
    */
   readonly logGroup?: logs.ILogGroup;
   /**
-   * Execution timeout.
-   * @default - the baseline's and the job's longest run (MaxWait, or MaxRuntime without spot; a tuning job's MaxRuntime) plus one hour for provisioning and upload
+   * Execution timeout (SML-MAXRUN). A deploy-time value (token) must be in seconds.
+   * @default - the baseline's and the job's longest run (MaxWait, or MaxRuntime without spot; a tuning job's MaxRuntime) plus one hour for provisioning and upload; none when one of those is a deploy-time value (the jobs stay bounded by their own limits)
    */
   readonly timeout?: Duration;
   /**

@@ -28,18 +28,21 @@ export interface MlArtifactsBucketProps {
    */
   readonly encryptionKey?: kms.IKey;
   /**
-   * How long scratch objects (under `debug/` and `tmp/`) live before they expire (SML-ARTIFACTS). Whole days.
+   * How long scratch objects (under `debug/` and `tmp/`) live before they expire (SML-ARTIFACTS). Whole days; a
+   * deploy-time value (token) must be in days.
    * @default Duration.days(30)
    */
   readonly scratchExpiration?: Duration;
   /**
    * How long checkpoints (under `checkpoints/`) live before they expire (SML-ARTIFACTS). Whole days; must
-   * outlast the longest job that resumes from them (checked by SustainableTrainingJob).
+   * outlast the longest job that resumes from them (checked by SustainableTrainingJob when both are known at
+   * synth). A deploy-time value (token) must be in days.
    * @default - the same as `scratchExpiration`
    */
   readonly checkpointExpiration?: Duration;
   /**
-   * How long non-current versions of scratch objects are kept. Whole days.
+   * How long non-current versions of scratch objects are kept. Whole days; a deploy-time value (token) must be in
+   * days.
    * @default Duration.days(7)
    */
   readonly noncurrentVersionExpiration?: Duration;

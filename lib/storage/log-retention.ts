@@ -41,7 +41,8 @@ export class SageMakerLogGroup {
 /** Properties of `SageMakerLogRetention`. */
 export interface SageMakerLogRetentionProps {
   /**
-   * Retention of every group (SML-LOGS). Never-expire is refused.
+   * Retention of every group (SML-LOGS). Never-expire (`RetentionDays.INFINITE`) is refused, as everywhere in the
+   * library.
    * @default logs.RetentionDays.ONE_MONTH (DEFAULT_LOG_RETENTION)
    */
   readonly retention?: logs.RetentionDays;

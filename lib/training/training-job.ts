@@ -36,7 +36,9 @@ export interface SustainableTrainingJobProps {
   /** The training container. */
   readonly image: TrainingImage;
   /**
-   * Instance type (SML-START-SMALL). Previous-generation types warn (SML-SILICON).
+   * Instance type (SML-START-SMALL). Previous-generation types warn (SML-SILICON). Must be known at synth (the
+   * defaults are chosen by its accelerator and generation). Plain-JavaScript callers may pass the API name as a
+   * string (`'ml.g5.xlarge'`): it is converted with `TrainingInstance.of`.
    * @default TrainingInstance.M5_LARGE
    */
   readonly instanceType?: TrainingInstance;
@@ -47,6 +49,7 @@ export interface SustainableTrainingJobProps {
   readonly instanceCount?: number;
   /**
    * ML storage volume per instance (SML-START-SMALL). FastFile input streams data, so the volume need not hold it.
+   * A deploy-time value (token) must be in GiB: `Size.gibibytes(param.valueAsNumber)`.
    * @default Size.gibibytes(30)
    */
   readonly volumeSize?: Size;
@@ -71,12 +74,13 @@ export interface SustainableTrainingJobProps {
    */
   readonly metricDefinitions?: MetricDefinition[];
   /**
-   * Static hyperparameters (strings, as the API requires).
+   * Static hyperparameters (strings, as the API requires). Numbers and booleans, which plain-JavaScript callers may
+   * pass, are converted to their text (`200` → `'200'`); other values are refused.
    * @default - none
    */
   readonly hyperparameters?: { [name: string]: string };
   /**
-   * Environment variables of the container.
+   * Environment variables of the container (strings; numbers and booleans are converted as for `hyperparameters`).
    * @default - none
    */
   readonly environment?: { [name: string]: string };
@@ -86,12 +90,15 @@ export interface SustainableTrainingJobProps {
    */
   readonly spot?: boolean;
   /**
-   * The longest the job may run, all retries included (SML-MAXRUN); at most 28 days.
+   * The longest the job may run, all retries included (SML-MAXRUN); at most 28 days. A deploy-time value (token)
+   * must be in seconds (`Duration.seconds(param.valueAsNumber)`); with spot on, give `maxWait` as well, since its
+   * default (2 × maxRuntime) cannot be computed from a token.
    * @default Duration.hours(8)
    */
   readonly maxRuntime?: Duration;
   /**
-   * With spot: the longest the job may wait for capacity plus run (SML-MAXRUN); at least `maxRuntime`.
+   * With spot: the longest the job may wait for capacity plus run (SML-MAXRUN); at least `maxRuntime`. A
+   * deploy-time value (token) must be in seconds.
    * @default - 2 × maxRuntime
    */
   readonly maxWait?: Duration;
@@ -175,12 +182,14 @@ export interface SustainableTrainingJobProps {
    */
   readonly interContainerEncryption?: boolean;
   /**
-   * Job-name prefix (≤ 26 characters, letters, digits and hyphens); each run appends a unique suffix.
+   * Job-name prefix (≤ 26 characters, letters, digits and hyphens, known at synth); each run appends a unique
+   * suffix. It identifies this definition's runs, so two training jobs in one app must not share it (SML-MANAGED;
+   * stacks with different explicit accounts or regions each have their own).
    * @default - derived from the construct path
    */
   readonly jobNamePrefix?: string;
   /**
-   * Tags on every job.
+   * Tags on every job (string values; numbers and booleans are converted as for `hyperparameters`).
    * @default - only the guard and objective tags
    */
   readonly tags?: { [key: string]: string };

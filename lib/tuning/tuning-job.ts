@@ -102,8 +102,9 @@ export interface SustainableTuningJobProps {
    */
   readonly maxParallelTrainingJobs?: number;
   /**
-   * The longest a tuning run may take, all its training jobs included (SML-MAXRUN); 120 s to 30 days.
-   * @default - ceil(maxTrainingJobs / maxParallelTrainingJobs) × the training job's maxWait (maxRuntime without spot), at most 30 days
+   * The longest a tuning run may take, all its training jobs included (SML-MAXRUN); 120 s to 30 days. A deploy-time
+   * value (token) must be in seconds.
+   * @default - ceil(maxTrainingJobs / maxParallelTrainingJobs) × the training job's maxWait (maxRuntime without spot), at most 30 days; 30 days (with a warning) when one of those is a deploy-time value
    */
   readonly maxRuntime?: Duration;
   /**
@@ -147,8 +148,8 @@ export interface SustainableTuningJobProps {
   /**
    * Tuning-job name prefix (≤ 15 letters, digits and inner hyphens, known at synth time); each run appends `-` and a
    * 16-character id, within the 32-character limit of tuning job names. The prefix identifies the definition's
-   * runs (warm start from the previous run, permissions), so two tuning definitions in one stack must not share it
-   * (SML-MANAGED).
+   * runs (warm start from the previous run, permissions), so two tuning definitions in one app must not share it
+   * (SML-MANAGED; stacks with different explicit accounts or regions each have their own).
    * @default - the training job's prefix, cut to 15 characters
    */
   readonly jobNamePrefix?: string;
