@@ -221,6 +221,15 @@ describe('deploy-time values in other places', () => {
     expect(Annotations.fromStack(stack).findInfo('*', Match.stringLikeRegexp('^SML-MAXRUN: trainingJob.maxWait is a token .*no execution timeout is derived from it'))).toHaveLength(1);
   });
 
+  test('a baseline with a deploy-time limit is not compared with the main job, and the note says so', () => {
+    const stack = newTestStack();
+    const main = job(stack);
+    const baseline = job(stack, { maxRuntime: Duration.seconds(param(stack)), maxWait: Duration.hours(4) }, 'Baseline');
+    new TrainingWorkflow(stack, 'Flow', { trainingJob: main, baseline });
+    expect(Annotations.fromStack(stack).findInfo('*', Match.stringLikeRegexp('^SML-BASELINE: a limit of the baseline or the main job is a token')).map((i) => i.id)).toEqual(['/TestStack/Flow']);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('^SML-BASELINE'))).toHaveLength(0);
+  });
+
   test('a tuning bound derived from a deploy-time job count falls back to the 30-day API limit, with a warning', () => {
     const stack = newTestStack();
     const t = tuning(stack, { maxTrainingJobs: param(stack) });
@@ -250,6 +259,8 @@ describe('refusals of deploy-time values, each saying why', () => {
     ['a deploy-time guard window is not in minutes', (s) => new TrainingJobGuard(s, 'G', { idleWindow: Duration.hours(param(s)) }), /^SML-GUARD: idleWindow 'Duration.hours\(<deploy-time value>\)'.*rendered in minutes/],
     ['a deploy-time Studio idle timeout is not in minutes', () => new StudioIdleShutdown({ idleTimeout: Duration.hours(param(newTestStack())) }), /^SML-IDLE-STUDIO: idleTimeout 'Duration.hours\(<deploy-time value>\)'.*rendered in minutes/],
     ['a deploy-time scratch expiration is not in days', (s) => new MlArtifactsBucket(s, 'B', { scratchExpiration: Duration.hours(param(s)) }), /^SML-ARTIFACTS: scratchExpiration 'Duration.hours\(<deploy-time value>\)'.*rendered in days/],
+    ['a deploy-time guard schedule is in seconds (EventBridge rates take minutes, hours or days)', (s) => new TrainingJobGuard(s, 'G', { schedule: Duration.seconds(param(s)) }), /^SML-GUARD: schedule 'Duration.seconds\(<deploy-time value>\)'.*rendered in minutes/],
+    ['a deploy-time cache expiry is in seconds (ISO 8601 minutes are the finest unit SageMaker accepts)', (s) => new TrainingPipeline(s, 'Pipe', { trainingJob: job(s), cacheExpireAfter: Duration.seconds(param(s)) }), /^SML-CACHE: cacheExpireAfter 'Duration.seconds\(<deploy-time value>\)'.*rendered in minutes/],
     ['a deploy-time workflow timeout is not in seconds', (s) => new TrainingWorkflow(s, 'F', { trainingJob: job(s), timeout: Duration.hours(param(s)) }), /^SML-MAXRUN: timeout 'Duration.hours\(<deploy-time value>\)'.*rendered in seconds/],
     ['the instance type is a token (the defaults are chosen by its accelerator and generation)',
       (s) => TrainingInstance.of(new CfnParameter(s, 'Type').valueAsString), /^SML-SILICON: instanceType \(a deploy-time value\): must be known at synth time: the library chooses and checks the job's defaults.*Fix: .*TrainingPipeline \(InstanceType parameter, allowedInstanceTypes\)/],

@@ -175,12 +175,6 @@ export function checkNumber(ruleId: string, prop: string, value: unknown): numbe
   });
 }
 
-/** `value` when it is undefined or a boolean; otherwise a refusal naming `prop`. */
-export function checkBoolean(ruleId: string, prop: string, value: unknown): boolean | undefined {
-  if (value === undefined || typeof value === 'boolean') return value as boolean | undefined;
-  refuse(ruleId, { prop, value, problem: `must be true or false, and it is ${typeName(value)}`, fix: 'give true or false' });
-}
-
 /**
  * A map of string values as the SageMaker API requires (hyperparameters, environment, tags). Numbers and booleans,
  * which plain-JavaScript callers may pass, are converted to their text (`200` → `'200'`, `true` → `'true'`), as the

@@ -313,6 +313,15 @@ describe('a bring-your-own bucket warns SML-ARTIFACTS only when scratch data doe
     expect(artifactWarnings(stack)).toEqual([expect.stringMatching(/^SML-ARTIFACTS: bucket 'TestStack\/Mine' expires model artifacts \(a lifecycle rule on '' covers models\/\)/)]);
   });
 
+  test('lifecycle rules with deploy-time values cannot be judged: an info note says so, no warning', () => {
+    const stack = newTestStack();
+    const days = new CfnParameter(stack, 'Days', { type: 'Number' }).valueAsNumber;
+    make({ bucket: new s3.Bucket(stack, 'Mine', { lifecycleRules: scratchRules().map((r) => ({ ...r, expiration: Duration.days(days) })) }) }, stack);
+    expect(artifactWarnings(stack)).toEqual([]);
+    expect(Annotations.fromStack(stack).findInfo('*', Match.stringLikeRegexp('^SML-ARTIFACTS: bucket lifecycle rules is a token')).map((i) => String(i.entry.data)))
+      .toEqual([expect.stringMatching(/whether they expire checkpoints\/, debug\/, tmp\/ and keep models\/ is not checked at synth/)]);
+  });
+
   test('a bucket from outside the app cannot be read: it warns, saying so', () => {
     const stack = newTestStack();
     make({ bucket: s3.Bucket.fromBucketName(stack, 'Theirs', 'their-ml-bucket') }, stack);
