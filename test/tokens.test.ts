@@ -85,12 +85,12 @@ const ROWS: Row[] = [
   { iface: 'SageMakerLogRetentionProps', file: 'lib/storage/log-retention.ts', prop: 'retention', build: (s, t) => new SageMakerLogRetention(s, 'Logs', { retention: t }), info: /^SML-LOGS: retention is a token/ },
   // guard
   ...(['idleThresholdPercent', 'stallPoints', 'overfitPoints', 'minImprovementPercent', 'overfitMinChangePercent'] as const).map((prop): Row => ({
-    iface: 'TrainingJobGuardProps', file: 'lib/idle/training-job-guard.ts', prop, build: (s, t) => new TrainingJobGuard(s, 'Guard', { [prop]: t }), info: new RegExp(`^SML-GUARD: ${prop} is a token`),
+    iface: 'TrainingJobGuardProps', file: 'lib/guard/training-job-guard.ts', prop, build: (s, t) => new TrainingJobGuard(s, 'Guard', { [prop]: t }), info: new RegExp(`^SML-GUARD: ${prop} is a token`),
   })),
-  { iface: 'TrainingJobGuardProps', file: 'lib/idle/training-job-guard.ts', prop: 'schedule', build: (s, t) => new TrainingJobGuard(s, 'Guard', { schedule: Duration.minutes(t) }), info: /^SML-GUARD: schedule is a token/ },
-  { iface: 'TrainingJobGuardProps', file: 'lib/idle/training-job-guard.ts', prop: 'idleWindow', build: (s, t) => new TrainingJobGuard(s, 'Guard', { idleWindow: Duration.minutes(t) }), info: /^SML-GUARD: idleWindow is a token/ },
-  { iface: 'TrainingJobGuardProps', file: 'lib/idle/training-job-guard.ts', prop: 'metricLookback', build: (s, t) => new TrainingJobGuard(s, 'Guard', { metricLookback: Duration.minutes(t) }), info: /^SML-GUARD: metricLookback is a token/ },
-  { iface: 'TrainingJobGuardProps', file: 'lib/idle/training-job-guard.ts', prop: 'logRetention', build: (s, t) => new TrainingJobGuard(s, 'Guard', { logRetention: t }), info: /^SML-LOGS: logRetention is a token/ },
+  { iface: 'TrainingJobGuardProps', file: 'lib/guard/training-job-guard.ts', prop: 'schedule', build: (s, t) => new TrainingJobGuard(s, 'Guard', { schedule: Duration.minutes(t) }), info: /^SML-GUARD: schedule is a token/ },
+  { iface: 'TrainingJobGuardProps', file: 'lib/guard/training-job-guard.ts', prop: 'idleWindow', build: (s, t) => new TrainingJobGuard(s, 'Guard', { idleWindow: Duration.minutes(t) }), info: /^SML-GUARD: idleWindow is a token/ },
+  { iface: 'TrainingJobGuardProps', file: 'lib/guard/training-job-guard.ts', prop: 'metricLookback', build: (s, t) => new TrainingJobGuard(s, 'Guard', { metricLookback: Duration.minutes(t) }), info: /^SML-GUARD: metricLookback is a token/ },
+  { iface: 'TrainingJobGuardProps', file: 'lib/guard/training-job-guard.ts', prop: 'logRetention', build: (s, t) => new TrainingJobGuard(s, 'Guard', { logRetention: t }), info: /^SML-LOGS: logRetention is a token/ },
   // idle
   { iface: 'NotebookIdleShutdownProps', file: 'lib/idle/notebook-idle-shutdown.ts', prop: 'idleThreshold', synthOnly: true, build: (s, t) => new NotebookIdleShutdown(s, 'Idle', { idleThreshold: Duration.seconds(t) }) },
   { iface: 'NotebookIdleShutdownProps', file: 'lib/idle/notebook-idle-shutdown.ts', prop: 'checkInterval', synthOnly: true, build: (s, t) => new NotebookIdleShutdown(s, 'Idle', { checkInterval: Duration.minutes(t) }) },
