@@ -70,6 +70,7 @@ const REFUSED: [string, () => unknown, RegExp][] = [
   ['instanceType is a number', () => js({ instanceType: 5 }), /^SML-SILICON: instanceType 5: must be a TrainingInstance \(or its API name as a string\), and it is a number/],
   ['instanceType is an object', () => js({ instanceType: { name: 'ml.m5.large' } }), /^SML-SILICON: instanceType \{"name":"ml.m5.large"\}: must be a TrainingInstance \(or its API name as a string\), and it is a Object/],
   ['TrainingInstance.of gets no name', () => (TrainingInstance as any).of(undefined), /^SML-SILICON: instanceType undefined: must be a training instance type name \(a string such as 'ml.m5.large'\), and it is a undefined/],
+  ['jobNamePrefix is a number', () => js({ jobNamePrefix: 42 }), /^SML-MANAGED: jobNamePrefix 42: must be a string, and it is a number/],
   ['instanceCount is a string', () => js({ instanceCount: '2' }), /^SML-START-SMALL: instanceCount '2': must be a number, and it is a string. Fix: write 2 without quotes/],
   ['retryAttempts is a string', () => js({ retryAttempts: 'three' }), /^SML-MAXRUN: retryAttempts 'three': must be a number, and it is a string. Fix: give a number/],
   ['a hyperparameter value is an object', () => js({ hyperparameters: { layers: [64, 32] } }), /^SML-MANAGED: hyperparameters.layers \[64,32\]: must be a string \(the SageMaker API takes strings; numbers and booleans are converted\), and it is an array/],

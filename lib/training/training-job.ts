@@ -10,7 +10,7 @@ import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
 import { checkApiStringMap } from '../private/api-values';
 import { refuse, warn } from '../private/messages';
 import { checkPrefixFree, claimPrefix } from '../private/prefixes';
-import { checkDuration, checkNumber, checkSize, deferred, durationIn, isKnownNumber, sizeInGibibytes, stringMap } from '../private/synth-value';
+import { checkDuration, checkNumber, checkSize, deferred, durationIn, isKnownNumber, sizeInGibibytes, stringMap, typeName } from '../private/synth-value';
 import { ArtifactPrefix, MlArtifactsBucket } from '../storage/artifacts-bucket';
 import { SageMakerLogGroup } from '../storage/log-retention';
 import { checkScratchExpiry } from '../storage/scratch-expiry';
@@ -706,6 +706,9 @@ function defaultPrefix(scope: Construct): string {
 }
 
 function checkPrefix(prefix: string): void {
+  if (typeof prefix !== 'string') {
+    refuse('SML-MANAGED', { prop: 'jobNamePrefix', value: prefix, problem: `must be a string, and it is ${typeName(prefix)}`, fix: "use a short name such as 'churn-xgb'" });
+  }
   if (Token.isUnresolved(prefix)) {
     refuse('SML-MANAGED', {
       prop: 'jobNamePrefix',
