@@ -23,6 +23,14 @@ const INSTANCE_JUPYTER_URL = 'https://localhost:8443';
 const INSTANCE_JUPYTER_RUNTIME_DIR = '/home/ec2-user/.local/share/jupyter/runtime';
 /** The user a notebook instance's Jupyter server, kernels and terminals run as: whose processes the CPU signal reads. */
 const INSTANCE_USER = 'ec2-user';
+// Where the on-start script's platform choices come from:
+// - "By default, cron is not installed in AL2023" (https://docs.aws.amazon.com/linux/al2/ug/prepare-for-al2023.html):
+//   a systemd timer where systemd runs, cron only where a cron daemon runs, a loop last.
+// - "AL2023 removed Python 2.7" (https://docs.aws.amazon.com/linux/al2023/ug/python.html); on Amazon Linux 2
+//   /usr/bin/python is Python 2.7, so every candidate Python is checked for 3.7+.
+// - `systemctl is-system-running` prints running, degraded, starting or initializing while systemd manages the host,
+//   and offline when systemd is not PID 1 (https://www.freedesktop.org/software/systemd/man/latest/systemctl.html;
+//   offline measured in this project's build container).
 const ENDPOINT_PATTERN = /^https?:\/\/[A-Za-z0-9.\-]+(:\d+)?(\/[A-Za-z0-9.\-_/]*)?$/;
 
 /** Properties of a NotebookIdleShutdown. */
