@@ -35,6 +35,17 @@ export interface ApiResponse {
   readonly body: any;
 }
 
+/**
+ * Python lines that connect a client straight to a kernel's channels (`sys.argv[1]`: its connection file) and wait
+ * until it answers. No heartbeat channel: on a loaded machine a heartbeat late by a second reads as a dead kernel.
+ */
+const KERNEL_CLIENT = [
+  'import sys',
+  'from jupyter_client import BlockingKernelClient',
+  'c = BlockingKernelClient(connection_file=sys.argv[1]); c.load_connection_file(); c.start_channels(hb=False)',
+  'c.wait_for_ready(timeout=60)',
+];
+
 /** A Unix user to run a server as (the tests run as root): `nobody` stands in for a notebook instance's ec2-user. */
 export interface RunAs {
   readonly uid: number;
@@ -164,10 +175,7 @@ export class JupyterServer {
   public async execute(kernelId: string, code: string): Promise<void> {
     await this.makeReady(kernelId);
     const script = [
-      'import sys',
-      'from jupyter_client import BlockingKernelClient',
-      'c = BlockingKernelClient(connection_file=sys.argv[1]); c.load_connection_file(); c.start_channels(hb=False)',
-      'c.wait_for_ready(timeout=60)',
+      ...KERNEL_CLIENT,
       'msg_id = c.execute(sys.argv[2])',
       'while True:',
       '    m = c.get_shell_msg(timeout=60)',
@@ -213,10 +221,7 @@ export class JupyterServer {
   public async makeBusy(kernelId: string, code = 'import time; time.sleep(60)'): Promise<void> {
     await this.makeReady(kernelId);
     const script = [
-      'import sys',
-      'from jupyter_client import BlockingKernelClient',
-      'c = BlockingKernelClient(connection_file=sys.argv[1]); c.load_connection_file(); c.start_channels(hb=False)',
-      'c.wait_for_ready(timeout=60)',
+      ...KERNEL_CLIENT,
       'c.execute(sys.argv[2])',
       'while True:',
       '    m = c.get_iopub_msg(timeout=60)',
@@ -233,10 +238,7 @@ export class JupyterServer {
    */
   public async makeReady(kernelId: string): Promise<void> {
     const script = [
-      'import sys',
-      'from jupyter_client import BlockingKernelClient',
-      'c = BlockingKernelClient(connection_file=sys.argv[1]); c.load_connection_file(); c.start_channels(hb=False)',
-      'c.wait_for_ready(timeout=60)',
+      ...KERNEL_CLIENT,
     ].join('\n');
     for (let attempt = 1; ; attempt++) {
       await run(SYSTEM_PYTHON, ['-c', script, path.join(this.runtimeDir, `kernel-${kernelId}.json`)], { timeoutMs: 90_000 });

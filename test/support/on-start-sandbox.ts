@@ -155,8 +155,12 @@ export class OnStartSandbox {
     });
   }
 
-  /** The schedulers now in place. */
-  public schedulers(): Schedulers {
+  /**
+   * The schedulers now in place. A loop the last run started is counted once it runs: `nohup setsid bash -c …`
+   * may still be between its exec calls when on-start returns.
+   */
+  public async schedulers(): Promise<Schedulers> {
+    await this.settle();
     const active = path.join(this.fake, 'active');
     const timers = fs.existsSync(active)
       ? fs.readdirSync(active).filter((u) => u.endsWith('.timer') && fs.existsSync(path.join(this.unitDir, u)))
@@ -173,11 +177,26 @@ export class OnStartSandbox {
 
   /** End the loops this sandbox's script started and the fake crond. */
   public async close(): Promise<void> {
+    await this.settle();
     for (const pid of this.loops()) {
       try { process.kill(-pid, 'SIGTERM'); } catch { /* already gone */ }
     }
     if (this.crond) await stopChild(this.crond);
     await waitUntil(() => this.loops().length === 0, 10_000);
+  }
+
+  /** Wait until the process in `loop.pid` (if any) is gone or has become the loop. */
+  private async settle(): Promise<void> {
+    const file = path.join(this.dir, 'loop.pid');
+    if (!fs.existsSync(file)) return;
+    const pid = fs.readFileSync(file, 'utf8').trim();
+    await waitUntil(() => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('bash\0-c\0while :; do ');
+      } catch {
+        return true; // gone
+      }
+    }, 30_000);
   }
 
   /** Live `bash -c "while :; do <a checker in this sandbox>; ..."` processes. */

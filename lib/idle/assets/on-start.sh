@@ -50,7 +50,8 @@ if [ "$MODE" = auto ]; then
   esac
 fi
 # on-start runs at every start: remove what an earlier run installed, so that exactly one scheduler remains
-P="$(cat "$DIR/loop.pid" 2>/dev/null)" && grep -qsF "$CHECK" "/proc/$P/cmdline" && kill -- "-$P"
+# (the loop leads its process group; a loop started a moment ago may not have called setsid yet)
+P="$(cat "$DIR/loop.pid" 2>/dev/null)" && grep -qsF "$CHECK" "/proc/$P/cmdline" && kill -- "-$P" "$P" 2>/dev/null
 rm -f "$DIR/loop.pid"
 T=sml-idle-shutdown
 if [ "$MODE" != systemd ] && [ -f "$UNITS/$T.timer" ]; then
