@@ -15,6 +15,7 @@ import { TrainingImage } from './image';
 import { InitialModel, InputChannel, ITrainingJobOutput } from './inputs';
 import { TrainingInstance } from './instance';
 import { MetricDefinition, Objective } from './objective';
+import { TRAINING_DEFAULTS } from './private/defaults';
 import { JobNaming, literalNaming } from './private/naming';
 import { renderCreateTrainingJobRequest, TrainingJobSpec } from './request';
 
@@ -240,8 +241,8 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
     checkPrefix(this.jobNamePrefix);
 
     // --- instance (SML-START-SMALL, SML-SILICON) ---------------------------------------------------------------
-    this.instanceType = props.instanceType ?? TrainingInstance.M5_LARGE;
-    this.instanceCount = props.instanceCount ?? 1;
+    this.instanceType = props.instanceType ?? TrainingInstance.of(TRAINING_DEFAULTS.instanceTypeName);
+    this.instanceCount = props.instanceCount ?? TRAINING_DEFAULTS.instanceCount;
     applied('SML-START-SMALL');
     if (!Token.isUnresolved(this.instanceCount) && (!Number.isInteger(this.instanceCount) || this.instanceCount < 1)) {
       refuse('SML-START-SMALL', {
@@ -258,7 +259,7 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
       warn(this, 'SML-SILICON', `instanceType '${this.instanceType.name}' is a previous-generation type (${this.instanceType.family}); current-generation types do more work per watt`);
     }
     applied('SML-SILICON');
-    const volume = props.volumeSize ?? Size.gibibytes(30);
+    const volume = props.volumeSize ?? TRAINING_DEFAULTS.volumeSize;
     const volumeGb = volume.toGibibytes();
     if (!Token.isUnresolved(volumeGb) && (volumeGb < 1 || volumeGb > 16384 || !Number.isInteger(volumeGb))) {
       refuse('SML-START-SMALL', {
@@ -274,7 +275,7 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
 
     // --- time limits (SML-MAXRUN, SML-SPOT) ----------------------------------------------------------------
     this.spot = props.spot ?? true;
-    this.maxRuntime = props.maxRuntime ?? Duration.hours(8);
+    this.maxRuntime = props.maxRuntime ?? TRAINING_DEFAULTS.maxRuntime;
     const maxRuntimeS = this.maxRuntime.toSeconds();
     if (!Token.isUnresolved(maxRuntimeS) && (maxRuntimeS < 1 || maxRuntimeS > MAX_RUNTIME_LIMIT.toSeconds())) {
       refuse('SML-MAXRUN', {
@@ -297,7 +298,7 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
       warn(this, 'SML-SPOT', 'spot is off: the job runs on on-demand capacity instead of spare capacity');
     } else {
       applied('SML-SPOT');
-      this.maxWait = props.maxWait ?? Duration.seconds(maxRuntimeS * 2);
+      this.maxWait = props.maxWait ?? Duration.seconds(maxRuntimeS * TRAINING_DEFAULTS.maxWaitFactor);
       if (!Token.isUnresolved(this.maxWait.toSeconds()) && !Token.isUnresolved(maxRuntimeS) && this.maxWait.toSeconds() < maxRuntimeS) {
         refuse('SML-MAXRUN', {
           prop: 'maxWait',
@@ -307,7 +308,7 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
         });
       }
     }
-    const retryAttempts = props.retryAttempts ?? 2;
+    const retryAttempts = props.retryAttempts ?? TRAINING_DEFAULTS.retryAttempts;
     if (!Token.isUnresolved(retryAttempts) && (!Number.isInteger(retryAttempts) || retryAttempts < 1 || retryAttempts > 30)) {
       refuse('SML-MAXRUN', {
         prop: 'retryAttempts',
