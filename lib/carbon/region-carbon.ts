@@ -78,10 +78,7 @@ export class RegionCarbon {
     return Object.keys(regionCarbonTable().regions).map((r) => RegionCarbon.of(r)).sort(byFactor);
   }
 
-  /**
-   * The mean factor of the table's regions: the line above which SML-REGION calls a region high-carbon (CCF uses
-   * the same mean for regions it does not know).
-   */
+  /** The mean factor of the table's regions: the line above which SML-REGION calls a region high-carbon. */
   public static average(): number {
     const all = RegionCarbon.all();
     return all.reduce((s, r) => s + r.kgCo2ePerKwh!, 0) / all.length;
@@ -190,10 +187,10 @@ export function checkRegion(scope: IConstruct): void {
   const t = regionCarbonTable().regions;
   const alts = RegionCarbon.alternatives(region);
   const same = alts.filter((a) => t[a.region].geography === t[region].geography).slice(0, 2);
-  const lowest = alts.find((a) => !same.includes(a));
+  const lowest = [...alts].sort(byFactor)[0];
   const named = [
     ...same.map((a) => `${a.region} (${a.kgCo2ePerKwh}, same geography)`),
-    ...(lowest ? [`${lowest.region} (${lowest.kgCo2ePerKwh}, lowest in the partition)`] : []),
+    ...(lowest && !same.includes(lowest) ? [`${lowest.region} (${lowest.kgCo2ePerKwh}, lowest in the partition)`] : []),
   ];
   warn(stack, 'SML-REGION', `region ${region} emits ${fmtFactor(r)}, above the ${RegionCarbon.average().toFixed(3)} average of the ${Object.keys(t).length} regions in CCF's table; lower-carbon regions: ${named.join(', ') || 'none in this partition'}`);
 }

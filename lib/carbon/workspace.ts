@@ -2,7 +2,7 @@
  * What the footprint report says beyond training runs: notebooks and their idle shutdown, Studio's idle settings,
  * the training-job guard and log retention, read from the synthesized-level resources of any app (raw L1s too).
  */
-import { Stack, Token } from 'aws-cdk-lib';
+import { Aspects, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -11,6 +11,7 @@ import { IConstruct } from 'constructs';
 import { GUARD_ENV } from '../idle/guard-env';
 import { GuardTags } from '../idle/guard-tags';
 import { NotebookIdleShutdown } from '../idle/notebook-idle-shutdown';
+import { StudioIdleShutdown } from '../idle/studio-idle-shutdown';
 import { TrainingJobGuard } from '../idle/training-job-guard';
 import { SageMakerLogRetention } from '../storage/log-retention';
 import { SustainableTrainingJob } from '../training/training-job';
@@ -63,10 +64,13 @@ export function workspaceFindings(scope: IConstruct): WorkspaceFinding[] {
     const apps = [['JupyterLab', get(resolved, 'jupyterLabAppSettings')], ['Code Editor', get(resolved, 'codeEditorAppSettings')]] as const;
     const parts: string[] = [];
     let ok = true;
+    // Before synth, a StudioIdleShutdown aspect on the resource or above it has not run yet: read what it will set.
+    const aspect = r.node.scopes.flatMap((x) => Aspects.of(x).all).find((a): a is StudioIdleShutdown => a instanceof StudioIdleShutdown);
     for (const [name, app] of apps) {
       const idle = get(get(app, 'appLifecycleManagement'), 'idleSettings');
-      const timeout = get(idle, 'idleTimeoutInMinutes');
-      if (get(idle, 'lifecycleManagement') === 'ENABLED' && timeout !== undefined) parts.push(`${name} shuts down after ${humanMinutes(timeout)} idle`);
+      const management = get(idle, 'lifecycleManagement');
+      const timeout = get(idle, 'idleTimeoutInMinutes') ?? (aspect && management !== 'DISABLED' ? aspect.idleTimeoutMinutes : undefined);
+      if ((management === 'ENABLED' || (aspect && management === undefined)) && timeout !== undefined) parts.push(`${name} shuts down after ${humanMinutes(timeout)} idle`);
       else if (r instanceof sagemaker.CfnSpace && name === 'Code Editor') continue; // a space carries one app's settings
       else { parts.push(`${name}: no idle shutdown`); ok = false; }
     }
