@@ -1,13 +1,15 @@
 /**
- * `npm run bench` (builds the bundle first): size and cold require time of the bundled guard handler, and the API
- * calls one sweep makes for N = 100 and 1,000 guarded jobs, against the goal of 2 + N/50 calls. Not a test: it
- * prints figures, and exits non-zero only if a sweep misbehaves or the Search sweep misses the goal.
+ * `npm run bench` (builds the bundle first): size and cold require time of the bundled guard handler, the API
+ * calls one sweep makes for N = 100 and 1,000 guarded jobs, against the goal of 2 + N/50 calls, and the footprint
+ * report's own cost at synth (bench/report-cost.ts). Not a test: it prints figures, and exits non-zero only if a
+ * sweep misbehaves or the Search sweep misses the goal.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { countSweep, SweepCount } from './api-calls';
 import { coldRequire } from './cold-start';
+import { measureReportCost } from './report-cost';
 import { table } from './table';
 
 const BUNDLE = path.join(__dirname, '..', 'assets', 'training-job-guard', 'index.js');
@@ -55,6 +57,10 @@ async function main(): Promise<void> {
   });
   console.log('\nSearch vs list discovery');
   console.log(table(['N', 'search reads', 'list reads', 'list / search'], pairs));
+
+  console.log('\nFootprintReport: its own cost beside the synth of the same app (validation off; medians of fresh apps)');
+  console.log(table(['app', 'runs', 'synth ms', 'report ms', 'report / synth'],
+    measureReportCost().map((r) => [r.scenario, r.runs, r.synthMs.toFixed(0), r.reportMs.toFixed(0), `${(100 * r.reportMs / r.synthMs).toFixed(1)} %`])));
 
   const missed = results.filter((r) => r.discovery === 'search' && r.reads > 2 + r.n / 50);
   if (missed.length) {

@@ -66,6 +66,19 @@ export function ec2Name(instanceType: string): string {
  * processor table, else unknown. `watts`, when given, is used as the draw at any utilisation (user-supplied).
  */
 export function instancePower(instanceType: string, watts?: number): InstancePowerFigure {
+  if (watts === undefined) {
+    const cached = figures.get(instanceType);
+    if (cached) return cached;
+  }
+  const figure = lookUp(instanceType, watts);
+  if (watts === undefined && figure.instanceType !== DEPLOY_TIME) figures.set(instanceType, Object.freeze(figure));
+  return figure;
+}
+
+/** The library's figures, by instance type: the tables do not change while a process runs. */
+const figures = new Map<string, InstancePowerFigure>();
+
+function lookUp(instanceType: string, watts?: number): InstancePowerFigure {
   if (Token.isUnresolved(instanceType)) {
     return { instanceType: DEPLOY_TIME, lookedUpAs: DEPLOY_TIME, status: PowerStatus.UNKNOWN, method: 'none', sources: [], unknownBecause: `the instance type is ${DEPLOY_TIME}` };
   }
@@ -167,12 +180,14 @@ function round(x: number): number {
   return Math.round(x * 10000) / 10000;
 }
 
-/** Coverage of the training instance table. */
+let coverage: PowerCoverage | undefined;
+/** Coverage of the training instance table (computed once). */
 export function powerCoverage(): PowerCoverage {
+  if (coverage) return { ...coverage, unknownTypes: [...coverage.unknownTypes] };
   const names = Object.keys(trainingInstanceTypes());
   const figures = names.map((n) => instancePower(n));
   const unknown = figures.filter((f) => f.status === PowerStatus.UNKNOWN);
-  return {
+  return coverage = {
     total: names.length,
     known: figures.filter((f) => f.status === PowerStatus.KNOWN).length,
     estimated: figures.filter((f) => f.status === PowerStatus.ESTIMATED).length,

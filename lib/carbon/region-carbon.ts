@@ -61,27 +61,24 @@ export const DEPLOY_TIME = 'set at deploy time';
 export class RegionCarbon {
   /** The carbon intensity of `region`; a region missing from the table (or a token) is unknown. */
   public static of(region: string): RegionCarbonIntensity {
+    const known = indexed().byRegion.get(region);
+    if (known) return known;
     const t = regionCarbonTable();
-    const vintage = `CCF table of ${t.tableDate} (${t.source})`;
+    const vintage = indexed().vintage;
     if (Token.isUnresolved(region)) {
       return { region: DEPLOY_TIME, known: false, source: 'the region is chosen at deploy time (environment-agnostic stack)', vintage };
     }
-    const row = t.regions[region];
-    if (!row) {
-      return { region, known: false, source: `not in the table (${Object.keys(t.regions).length} regions; regions launched after 2022 are missing)`, vintage };
-    }
-    return intensity(region, row, vintage);
+    return { region, known: false, source: `not in the table (${Object.keys(t.regions).length} regions; regions launched after 2022 are missing)`, vintage };
   }
 
   /** Every region in the table, lowest carbon first. */
   public static all(): RegionCarbonIntensity[] {
-    return Object.keys(regionCarbonTable().regions).map((r) => RegionCarbon.of(r)).sort(byFactor);
+    return [...indexed().sorted];
   }
 
   /** The mean factor of the table's regions: the line above which SML-REGION calls a region high-carbon. */
   public static average(): number {
-    const all = RegionCarbon.all();
-    return all.reduce((s, r) => s + r.kgCo2ePerKwh!, 0) / all.length;
+    return indexed().average;
   }
 
   /** True when the region's factor is known and above `average()`. */
@@ -126,16 +123,29 @@ export class RegionCarbon {
 
   /** The region with the highest factor in the table. */
   public static highest(): RegionCarbonIntensity {
-    const all = RegionCarbon.all();
-    return all[all.length - 1];
+    const sorted = indexed().sorted;
+    return sorted[sorted.length - 1];
   }
 
   /** The region with the lowest factor in the table. */
   public static lowestInTable(): RegionCarbonIntensity {
-    return RegionCarbon.all()[0];
+    return indexed().sorted[0];
   }
 
   private constructor() {}
+}
+
+let index: { byRegion: Map<string, RegionCarbonIntensity>; sorted: RegionCarbonIntensity[]; average: number; vintage: string } | undefined;
+/** The table as intensities, built once (the report looks regions up for every run). */
+function indexed(): NonNullable<typeof index> {
+  if (!index) {
+    const t = regionCarbonTable();
+    const vintage = `CCF table of ${t.tableDate} (${t.source})`;
+    const byRegion = new Map(Object.entries(t.regions).map(([r, row]) => [r, Object.freeze(intensity(r, row, vintage))]));
+    const sorted = [...byRegion.values()].sort(byFactor);
+    index = { byRegion, sorted, average: sorted.reduce((s, r) => s + r.kgCo2ePerKwh!, 0) / sorted.length, vintage };
+  }
+  return index;
 }
 
 function intensity(region: string, row: RegionCarbonRow, vintage: string): RegionCarbonIntensity {

@@ -89,6 +89,7 @@ export interface CpuCoefficient {
   readonly memoryGBPerChip: number;
 }
 
+let coefficients: ReturnType<typeof energyCoefficients> | undefined;
 /** CCF's constants and coefficient tables (energy-coefficients.json). */
 export function energyCoefficients(): {
   readonly pue: number;
@@ -102,8 +103,9 @@ export function energyCoefficients(): {
   /** Watts per GPU card (CCF, from Teads), and extrapolated figures labelled as such. */
   readonly gpu: { readonly [model: string]: { readonly min: number; readonly max: number; readonly method?: string } };
 } {
+  if (coefficients) return coefficients;
   const t = table('energy-coefficients.json');
-  return {
+  return coefficients = {
     pue: t.constants.pue,
     avgCpuUtilizationPct: t.constants.avgCpuUtilizationPct,
     memoryKWhPerGBHour: t.constants.memoryKWhPerGBHour,
