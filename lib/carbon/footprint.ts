@@ -13,7 +13,7 @@ import { GuardTags } from '../idle/guard-tags';
 import { TRAINING_DEFAULTS } from '../training/private/defaults';
 import { SustainableTrainingJob } from '../training/training-job';
 import { DEFAULT_MAX_TRAINING_JOBS, SustainableTuningJob } from '../tuning/tuning-job';
-import { instancePower, InstancePowerFigure, PowerCoverage, powerCoverage } from './instance-power';
+import { CCF, instancePower, InstancePowerFigure, PowerCoverage, powerCoverage } from './instance-power';
 import { DEPLOY_TIME, fmtFactor, RegionCarbon, RegionCarbonIntensity } from './region-carbon';
 
 /** Options of a footprint estimate. */
@@ -86,8 +86,25 @@ export interface FootprintPath {
   readonly worstCaseKwh?: number;
 }
 
+/** The worst case of one run. */
+export interface WorstCase {
+  /** Worst-case wall-clock hours of the longest path. */
+  readonly worstCaseHours?: number;
+  /** Worst-case instance-hours. */
+  readonly worstCaseInstanceHours?: number;
+  /** Worst-case energy (kWh, PUE included). */
+  readonly worstCaseKwh?: number;
+  /**
+   * Worst-case emissions (kgCO2e): at the region's factor; for an environment-agnostic stack at the highest factor
+   * in the table. Absent when the energy or the region's factor is unknown.
+   */
+  readonly worstCaseKgCo2e?: number;
+  /** Environment-agnostic stacks: the worst case at the lowest factor in the table. */
+  readonly lowestRegionKgCo2e?: number;
+}
+
 /** The same definitions under another tool's defaults. */
-export interface FootprintComparison {
+export interface FootprintComparison extends WorstCase {
   /** Whose defaults, e.g. `aws-cdk-lib SageMakerCreateTrainingJob defaults`. */
   readonly against: string;
   /** Where the defaults come from. */
@@ -100,22 +117,12 @@ export interface FootprintComparison {
   readonly instances?: string;
   /** Whether spot is on under those defaults. */
   readonly spot: boolean;
-  /** Worst-case wall-clock hours. */
-  readonly worstCaseHours?: number;
-  /** Worst-case instance-hours. */
-  readonly worstCaseInstanceHours?: number;
-  /** Worst-case energy (kWh). */
-  readonly worstCaseKwh?: number;
-  /** Worst-case emissions (kgCO2e) at the same region factor. */
-  readonly worstCaseKgCo2e?: number;
-  /** Environment-agnostic stacks: the worst case at the lowest factor in the table. */
-  readonly lowestRegionKgCo2e?: number;
   /** Why the comparison has no figure, or what to keep in mind. */
   readonly note?: string;
 }
 
 /** The footprint of one run. */
-export interface FootprintEstimate {
+export interface FootprintEstimate extends WorstCase {
   /** Construct path. */
   readonly path: string;
   /** `workflow`, `pipeline`, `tuning job` or `training job`. */
@@ -130,19 +137,6 @@ export interface FootprintEstimate {
   readonly paths: FootprintPath[];
   /** Managed spot on every step (spare capacity; the kWh are the same). */
   readonly spot: boolean;
-  /** Worst-case wall-clock hours of the longest path. */
-  readonly worstCaseHours?: number;
-  /** Worst-case instance-hours. */
-  readonly worstCaseInstanceHours?: number;
-  /** Worst-case energy (kWh, PUE included). */
-  readonly worstCaseKwh?: number;
-  /**
-   * Worst-case emissions (kgCO2e): at the region's factor; for an environment-agnostic stack at the highest factor
-   * in the table. Absent when the energy or the region's factor is unknown.
-   */
-  readonly worstCaseKgCo2e?: number;
-  /** Environment-agnostic stacks: the worst case at the lowest factor in the table. */
-  readonly lowestRegionKgCo2e?: number;
   /** Expected energy (kWh), an estimate under `assumptions`. */
   readonly expectedKwh?: number;
   /** Expected emissions (kgCO2e), an estimate under `assumptions`. */
@@ -195,7 +189,7 @@ interface Ctx {
   readonly unknowns: string[];
 }
 
-const CCF_CONSTANTS = 'cloud-carbon-footprint@b7a049c7 packages/aws/src/domain/AwsFootprintEstimationConstants.ts';
+const CCF_CONSTANTS = `${CCF} packages/aws/src/domain/AwsFootprintEstimationConstants.ts`;
 const STOPPING_CONDITION = 'SageMaker API StoppingCondition: with RetryStrategy, MaxRuntimeInSeconds bounds all attempts together';
 
 /**

@@ -53,7 +53,8 @@ export interface PowerCoverage {
   readonly unknownTypes: string[];
 }
 
-const CCF = 'cloud-carbon-footprint@b7a049c7 (2024-03-25)';
+/** The Cloud Carbon Footprint version the figures come from. */
+export const CCF = 'cloud-carbon-footprint@b7a049c7 (2024-03-25)';
 const COEF_2026 = 'ccf-coefficients@b0032d92 output/coefficients-aws-use.csv (SPECpower 2026-03-09 recalculation, 2026-04-24)';
 
 /** The EC2 name of a SageMaker type: `ml.p3.2xlarge` → `p3.2xlarge`. */
