@@ -9,7 +9,7 @@ import { IConstruct } from 'constructs';
 import { energyCoefficients, toolDefaults } from '../data';
 import type { TrainingPipeline } from '../orchestration/pipeline';
 import type { TrainingWorkflow } from '../orchestration/workflow';
-import { GuardTags } from '../idle/guard-tags';
+import { GuardTags } from '../guard/guard-tags';
 import { TRAINING_DEFAULTS } from '../training/private/defaults';
 import { SustainableTrainingJob } from '../training/training-job';
 import { DEFAULT_MAX_TRAINING_JOBS, SustainableTuningJob } from '../tuning/tuning-job';

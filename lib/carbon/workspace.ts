@@ -8,11 +8,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { IConstruct } from 'constructs';
-import { GUARD_ENV } from '../idle/guard-env';
-import { GuardTags } from '../idle/guard-tags';
+import { GUARD_ENV } from '../guard/guard-env';
+import { GuardTags } from '../guard/guard-tags';
 import { NotebookIdleShutdown } from '../idle/notebook-idle-shutdown';
 import { StudioIdleShutdown } from '../idle/studio-idle-shutdown';
-import { TrainingJobGuard } from '../idle/training-job-guard';
+import { TrainingJobGuard } from '../guard/training-job-guard';
 import { SageMakerLogRetention } from '../storage/log-retention';
 import { SustainableTrainingJob } from '../training/training-job';
 
