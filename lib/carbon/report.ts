@@ -131,9 +131,10 @@ export class FootprintReport extends Construct {
     const budget = this.carbonBudget;
     if (budget === undefined) return [];
     const errors: string[] = [];
+    const byPath = new Map(root.node.findAll().map((x) => [x.node.path, x]));
     for (const run of report.runs) {
       if (run.kind !== 'workflow' && run.kind !== 'pipeline') continue;
-      const c = root.node.findAll().find((x) => x.node.path === run.path);
+      const c = byPath.get(run.path);
       const own = c instanceof TrainingWorkflow || c instanceof TrainingPipeline ? c.carbonBudget : undefined;
       if (own !== undefined) continue;
       const problem = budgetExceeded(c ?? this, run, budget, 'FootprintReport carbonBudget');

@@ -226,7 +226,7 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
   public readonly debuggerRules: DebuggerRule[];
   /** The security groups, when the job runs in a VPC. */
   public readonly connections?: ec2.Connections;
-  /** Rule ids of the defaults and checks applied to this job (for the summary and the report). */
+  /** Rule ids of the defaults and checks applied to this job (named in the orchestrators' comments and descriptions). */
   public readonly appliedRules: string[] = [];
 
   private readonly spec: TrainingJobSpec;
