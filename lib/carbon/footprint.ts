@@ -7,6 +7,7 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { energyCoefficients, toolDefaults } from '../data';
+import { isKnownAmount, isKnownNumber } from '../private/synth-value';
 import type { TrainingPipeline } from '../orchestration/pipeline';
 import type { TrainingWorkflow } from '../orchestration/workflow';
 import { GuardTags } from '../guard/guard-tags';
@@ -252,19 +253,14 @@ function ofOrchestrated(
 
 // --- shapes ------------------------------------------------------------------------------------------------------
 
-/** Seconds of a Duration, or undefined when it is a token (or cannot be converted at synth). */
+/** Seconds of a Duration, or undefined when it is set at deploy time. */
 function seconds(d: Duration | undefined): number | undefined {
-  if (!d) return undefined;
-  try {
-    const s = d.toSeconds();
-    return Token.isUnresolved(s) ? undefined : s;
-  } catch {
-    return undefined;
-  }
+  return d === undefined || !isKnownAmount(d) ? undefined : d.toSeconds({ integral: false });
 }
 
+/** A number, or undefined when it is set at deploy time. */
 function num(n: number | undefined): number | undefined {
-  return n === undefined || Token.isUnresolved(n) ? undefined : n;
+  return isKnownNumber(n) ? n : undefined;
 }
 
 function hours(s: number | undefined): number | undefined {
@@ -572,12 +568,12 @@ function dedupe(xs: string[]): string[] {
 }
 
 function show(n: number | undefined): string {
-  return n === undefined ? `(${DEPLOY_TIME})` : String(n);
+  return n === undefined ? DEPLOY_TIME : String(n);
 }
 
 /** `8 h`, `90 min`, `(set at deploy time)`. */
 export function showH(h: number | undefined): string {
-  if (h === undefined) return `(${DEPLOY_TIME})`;
+  if (h === undefined) return DEPLOY_TIME;
   if (h < 1) return `${Math.round(h * 60 * 100) / 100} min`;
   return `${Math.round(h * 100) / 100} h`;
 }

@@ -2,6 +2,7 @@ import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { RegionCarbonRow, regionCarbonTable } from '../data';
 import { warn } from '../private/messages';
+import { SET_AT_DEPLOY_TIME } from '../private/synth-value';
 import { TrainingInstance } from '../training/instance';
 
 /** The carbon intensity of one AWS region's electricity, with its source and vintage. */
@@ -50,8 +51,8 @@ export interface RegionChoice {
   readonly note: string;
 }
 
-/** Sentinel shown for values decided at deploy time. */
-export const DEPLOY_TIME = 'set at deploy time';
+/** Shown for values decided at deploy time (the library's one wording). */
+export const DEPLOY_TIME = SET_AT_DEPLOY_TIME;
 
 /**
  * Carbon intensity of AWS regions (SML-REGION): Cloud Carbon Footprint's grid factors per region, with source and

@@ -171,8 +171,14 @@ function estimates(scope: IConstruct, options: FootprintOptions): FootprintEstim
 
 // --- formats ---------------------------------------------------------------------------------------------------------
 
-function kg(run: { worstCaseKgCo2e?: number; lowestRegionKgCo2e?: number }): string {
-  if (run.worstCaseKgCo2e === undefined) return 'unknown';
+/** kWh, or why there is none: a value set at deploy time, or an unknown power figure. */
+function kwh(x: { worstCaseKwh?: number; worstCaseInstanceHours?: number; instanceHours?: number }): string {
+  if (x.worstCaseKwh !== undefined) return fmt(x.worstCaseKwh);
+  return (x.worstCaseInstanceHours ?? x.instanceHours) === undefined ? DEPLOY_TIME : 'unknown';
+}
+
+function kg(run: { worstCaseKgCo2e?: number; lowestRegionKgCo2e?: number; worstCaseKwh?: number; worstCaseInstanceHours?: number }): string {
+  if (run.worstCaseKgCo2e === undefined) return run.worstCaseKwh === undefined ? kwh(run) : 'unknown';
   if (run.lowestRegionKgCo2e !== undefined) return `${fmt(run.lowestRegionKgCo2e)}–${fmt(run.worstCaseKgCo2e)}*`;
   return fmt(run.worstCaseKgCo2e);
 }
@@ -184,7 +190,7 @@ function num(x: number | undefined, unknownText = '?'): string {
 function comparisonCell(run: FootprintEstimate, i: number): string {
   const c = run.comparisons[i];
   if (!c.expressible) return 'n/a';
-  return num(c.worstCaseKwh);
+  return kwh(c);
 }
 
 function shortName(p: string): string {
@@ -208,13 +214,13 @@ export function formatTable(report: SustainabilityReport, base = 'sustainability
     for (const run of runs) {
       rows.push([
         `  ${shortName(run.path)} (${run.kind})`, '', run.spot ? 'on' : run.steps.some((s) => s.spot) ? 'part' : 'off',
-        num(run.worstCaseHours, DEPLOY_TIME), num(run.worstCaseInstanceHours, DEPLOY_TIME), num(run.worstCaseKwh, 'unknown'), kg(run),
+        num(run.worstCaseHours, DEPLOY_TIME), num(run.worstCaseInstanceHours, DEPLOY_TIME), kwh(run), kg(run),
         comparisonCell(run, 0), comparisonCell(run, 1), deviationsCell(run),
       ]);
       for (const s of run.steps) {
         rows.push([
           `    ${s.role} ${shortName(s.path)}`, s.instances, s.spot ? 'on' : 'off', num(s.maxHours, DEPLOY_TIME), num(s.instanceHours, DEPLOY_TIME),
-          num(s.worstCaseKwh, 'unknown'), '', '', '', s.power.status === 'known' ? '' : `power ${s.power.status}`,
+          kwh(s), '', '', '', s.power.status === 'known' ? '' : `power ${s.power.status}`,
         ]);
       }
     }
@@ -234,7 +240,7 @@ export function formatTable(report: SustainabilityReport, base = 'sustainability
     lines.push(line(headers), ...rows.map(line));
     const lo = RegionCarbon.lowestInTable();
     const hi = RegionCarbon.highest();
-    if (report.runs.some((r) => r.lowestRegionKgCo2e !== undefined)) {
+    if (report.runs.some((r) => r.region.region === DEPLOY_TIME)) {
       lines.push(`* environment-agnostic stack: the region decides (SML-REGION), from ${lo.region} (${lo.kgCo2ePerKwh} kgCO2e/kWh) to ${hi.region} (${hi.kgCo2ePerKwh}); set env.region for one figure`);
     }
     lines.push('cdk / sdk kWh: the same definitions under aws-cdk-lib SageMakerCreateTrainingJob / SageMaker Python SDK v2 defaults (n/a: not expressible)');

@@ -248,7 +248,7 @@ describe('values set at deploy time', () => {
     const stack = newTestStack({ env: { region: 'us-west-2' } });
     const count = new CfnParameter(stack, 'Count', { type: 'Number', default: 1 }).valueAsNumber;
     const e = Footprint.ofTrainingJob(job(stack, { instanceCount: count }));
-    expect(e.steps[0].instances).toBe('(set at deploy time) × ml.m5.large');
+    expect(e.steps[0].instances).toBe('set at deploy time × ml.m5.large');
     expect(e.worstCaseKwh).toBeUndefined();
     expect(e.unknowns).toEqual(['training (TestStack/Job): instanceCount is set at deploy time']);
     expect(e.deviations).toEqual(['Job: instanceCount set at deploy time']);
