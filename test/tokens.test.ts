@@ -14,7 +14,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import {
   HyperparameterRange, MlArtifactsBucket, NotebookIdleShutdown, Objective, SageMakerLogRetention, StudioIdleShutdown,
-  FootprintReport, SustainableNotebookInstance, SustainableTrainingJob, SustainableTuningJob, TrainingImage,
+  Footprint, FootprintReport, SustainableNotebookInstance, SustainableTrainingJob, SustainableTuningJob, TrainingImage,
   TrainingInstance, TrainingJobGuard, TrainingPipeline, TrainingWorkflow, TuningStrategy,
 } from '../lib';
 import { newTestStack } from './support/app';
@@ -96,6 +96,15 @@ const ROWS: Row[] = [
   { iface: 'NotebookIdleShutdownProps', file: 'lib/idle/notebook-idle-shutdown.ts', prop: 'checkInterval', synthOnly: true, build: (s, t) => new NotebookIdleShutdown(s, 'Idle', { checkInterval: Duration.minutes(t) }) },
   { iface: 'SustainableNotebookInstanceProps', file: 'lib/idle/notebook-instance.ts', prop: 'volumeSize', build: (s, t) => new SustainableNotebookInstance(s, 'Nb', { vpc: vpc(s), volumeSize: Size.gibibytes(t) }), info: /^SML-START-SMALL: volumeSize is a token/ },
   { iface: 'SustainableNotebookInstanceProps', file: 'lib/idle/notebook-instance.ts', prop: 'idleThreshold', synthOnly: true, build: (s, t) => new SustainableNotebookInstance(s, 'Nb', { vpc: vpc(s), idleThreshold: Duration.seconds(t) }) },
+  // Carbon budgets and footprint estimates are computed at synth (SML-BUDGET, SML-MEASURE)
+  { iface: 'TrainingWorkflowProps', file: 'lib/orchestration/workflow.ts', prop: 'carbonBudget', synthOnly: true, build: (s, t) => new TrainingWorkflow(s, 'Flow', { trainingJob: job(s), carbonBudget: t }) },
+  { iface: 'TrainingPipelineProps', file: 'lib/orchestration/pipeline.ts', prop: 'carbonBudget', synthOnly: true, build: (s, t) => new TrainingPipeline(s, 'Pipe', { trainingJob: job(s), carbonBudget: t }) },
+  ...(['carbonBudget', 'expectedUtilization', 'expectedTuningSavings'] as const).map((prop): Row => ({
+    iface: 'FootprintReportProps', file: 'lib/carbon/report.ts', prop, synthOnly: true, build: (s, t) => new FootprintReport(s, 'Report', { [prop]: t }),
+  })),
+  ...(['expectedUtilization', 'expectedTuningSavings'] as const).map((prop): Row => ({
+    iface: 'FootprintOptions', file: 'lib/carbon/footprint.ts', prop, synthOnly: true, build: (s, t) => Footprint.ofTrainingJob(job(s), { [prop]: t }),
+  })),
   ...(['idleTimeout', 'minIdleTimeout', 'maxIdleTimeout'] as const).map((prop): Row => ({
     iface: 'StudioIdleShutdownProps', file: 'lib/idle/studio-idle-shutdown.ts', prop, build: (s, t) => new StudioIdleShutdown({ [prop]: Duration.minutes(t) }).applyTo(domain(s)), info: new RegExp(`^SML-IDLE-STUDIO: ${prop} is a token`),
   })),

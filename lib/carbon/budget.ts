@@ -3,9 +3,10 @@
  * The budget can sit on a TrainingWorkflow or TrainingPipeline (`carbonBudget`), in the context key
  * `cdk-sustainable-ml:carbonBudget` (app-wide) or on the FootprintReport (app-wide, checked at synth).
  */
-import { Annotations, Token } from 'aws-cdk-lib';
+import { Annotations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { refuse, warn } from '../private/messages';
+import { requireKnown } from '../private/synth-value';
 import { FootprintEstimate } from './footprint';
 import { RegionCarbon } from './region-carbon';
 
@@ -28,9 +29,12 @@ export function contextBudget(scope: IConstruct): number | undefined {
   return n;
 }
 
-/** Refuses a budget that is not a positive number (tokens pass: they are checked at deploy time, i.e. never). */
+/**
+ * Refuses a budget that is not a positive number, and a deploy-time one: the budget is compared with the worst case
+ * when the app synthesizes, so a token could never be checked.
+ */
 export function validateBudget(prop: string, budget: number): void {
-  if (Token.isUnresolved(budget)) return;
+  requireKnown('SML-BUDGET', prop, budget, 'the budget is compared with the worst case when the app synthesizes, so a deploy-time value could never be checked', 'give the most kgCO2e one run may emit as a number, e.g. 5');
   if (typeof budget !== 'number' || !Number.isFinite(budget) || budget <= 0) {
     refuse('SML-BUDGET', { prop, value: budget, problem: 'must be a positive number of kgCO2e per run', fix: 'give the most kgCO2e one run may emit, e.g. 5' });
   }
@@ -38,10 +42,6 @@ export function validateBudget(prop: string, budget: number): void {
 
 /** The worst case against the budget: why it is exceeded, or undefined. Cannot-evaluate cases annotate `scope`. */
 export function budgetExceeded(scope: IConstruct, estimate: FootprintEstimate, budget: number, prop: string): string | undefined {
-  if (Token.isUnresolved(budget)) {
-    Annotations.of(scope).addInfo(`SML-BUDGET: ${prop} is ${'set at deploy time'}, so it is not checked at synth`);
-    return undefined;
-  }
   const kg = estimate.worstCaseKgCo2e;
   if (kg === undefined) {
     const why = estimate.unknowns.join('; ') || 'the worst case is unknown';

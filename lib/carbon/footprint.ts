@@ -7,7 +7,8 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { energyCoefficients, toolDefaults } from '../data';
-import { isKnownAmount, isKnownNumber } from '../private/synth-value';
+import { refuse } from '../private/messages';
+import { isKnownAmount, isKnownNumber, requireKnown } from '../private/synth-value';
 import type { TrainingPipeline } from '../orchestration/pipeline';
 import type { TrainingWorkflow } from '../orchestration/workflow';
 import { GuardTags } from '../guard/guard-tags';
@@ -31,16 +32,36 @@ export interface FootprintOptions {
    */
   readonly instanceWatts?: { [instanceType: string]: number };
   /**
-   * Average utilisation of CPUs and GPUs for the expected figure, from 0 to 1.
+   * Average utilisation of CPUs and GPUs for the expected figure, from 0 to 1. Synth-time only: the estimate is
+   * computed at synth, so a token (deploy-time value) is refused.
    * @default 0.5 (CCF's AVG_CPU_UTILIZATION_2020, which CCF applies to CPUs and GPUs alike)
    */
   readonly expectedUtilization?: number;
   /**
    * The share of a tuning run's training time that early stopping and the completion criteria save, from 0 to 1,
-   * for the expected figure. No published figure exists, so none is assumed by default.
+   * for the expected figure. No published figure exists, so none is assumed by default. Synth-time only: the
+   * estimate is computed at synth, so a token (deploy-time value) is refused.
    * @default 0
    */
   readonly expectedTuningSavings?: number;
+}
+
+/** Refuse options the estimate cannot use: deploy-time values, shares outside 0–1, watts that are not positive. */
+export function checkFootprintOptions(options: FootprintOptions): void {
+  for (const prop of ['expectedUtilization', 'expectedTuningSavings'] as const) {
+    const v = options[prop];
+    if (v === undefined) continue;
+    requireKnown('SML-MEASURE', prop, v, 'the estimate is computed when the app synthesizes', 'give a number from 0 to 1');
+    if (typeof v !== 'number' || !(v >= 0 && v <= 1)) {
+      refuse('SML-MEASURE', { prop, value: v, problem: 'must be a share from 0 to 1', fix: prop === 'expectedUtilization' ? 'e.g. 0.5 for 50 % average utilisation' : 'e.g. 0.2 when early stopping ends a fifth of the training time' });
+    }
+  }
+  for (const [type, w] of Object.entries(options.instanceWatts ?? {})) {
+    requireKnown('SML-MEASURE', `instanceWatts['${type}']`, w, 'the estimate is computed when the app synthesizes', 'give the watts as a number');
+    if (typeof w !== 'number' || !Number.isFinite(w) || w <= 0) {
+      refuse('SML-MEASURE', { prop: `instanceWatts['${type}']`, value: w, problem: 'must be a positive number of watts per instance', fix: 'give the instance\'s draw at full load, e.g. 500' });
+    }
+  }
 }
 
 /** One job of a run: a baseline, a training job or a tuning job. */
@@ -300,6 +321,7 @@ interface StepCalc {
 }
 
 function estimateRun(scope: IConstruct, kind: string, shapes: StepShape[], defs: IConstruct[], options: FootprintOptions): FootprintEstimate {
+  checkFootprintOptions(options);
   const c = energyCoefficients();
   const utilization = options.expectedUtilization ?? c.avgCpuUtilizationPct / 100;
   const ctx: Ctx = { options, pue: c.pue, utilization, unknowns: [] };

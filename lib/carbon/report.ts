@@ -13,7 +13,7 @@ import { rule } from '../rules';
 import { SustainableTrainingJob } from '../training/training-job';
 import { SustainableTuningJob } from '../tuning/tuning-job';
 import { budgetExceeded, CARBON_BUDGET_CONTEXT, fmt, validateBudget } from './budget';
-import { Footprint, FootprintEstimate, FootprintOptions, showH } from './footprint';
+import { checkFootprintOptions, Footprint, FootprintEstimate, FootprintOptions, showH } from './footprint';
 import { PowerCoverage } from './instance-power';
 import { DEPLOY_TIME, RegionCarbon } from './region-carbon';
 import { WorkspaceFinding, workspaceFindings } from './workspace';
@@ -23,7 +23,8 @@ export interface FootprintReportProps {
   /**
    * App-wide carbon budget (SML-BUDGET): the most kgCO2e one run of each workflow and pipeline may emit in the
    * worst case; applies to those without a `carbonBudget` of their own. Synth fails, with the figures, when a worst
-   * case exceeds it.
+   * case exceeds it. Synth-time only: the budget is checked when the app synthesizes, so a token (deploy-time value)
+   * is refused.
    * @default - none (the context key `cdk-sustainable-ml:carbonBudget` is read by the workflows and pipelines themselves)
    */
   readonly carbonBudget?: number;
@@ -33,12 +34,14 @@ export interface FootprintReportProps {
    */
   readonly instanceWatts?: { [instanceType: string]: number };
   /**
-   * Average utilisation for the expected figures, from 0 to 1.
+   * Average utilisation for the expected figures, from 0 to 1. Synth-time only: the report is computed at synth, so
+   * a token (deploy-time value) is refused.
    * @default 0.5 (CCF's average)
    */
   readonly expectedUtilization?: number;
   /**
-   * Share of a tuning run's training time that early stopping and the completion criteria save (expected figures).
+   * Share of a tuning run's training time that early stopping and the completion criteria save (expected figures),
+   * from 0 to 1. Synth-time only: the report is computed at synth, so a token (deploy-time value) is refused.
    * @default 0
    */
   readonly expectedTuningSavings?: number;
@@ -107,6 +110,7 @@ export class FootprintReport extends Construct {
       expectedUtilization: props.expectedUtilization,
       expectedTuningSavings: props.expectedTuningSavings,
     };
+    checkFootprintOptions(options);
     const base = props.fileName ?? 'sustainability-report';
     this.node.addValidation({
       validate: () => {

@@ -73,7 +73,8 @@ export interface TrainingWorkflowProps {
   /**
    * The most kgCO2e one execution may emit in the worst case (SML-BUDGET): synth fails, with the figures, when the
    * worst case (every job at full power for its whole bound, the baseline missing its target) exceeds it. In an
-   * environment-agnostic stack the worst case uses the highest grid factor in the table.
+   * environment-agnostic stack the worst case uses the highest grid factor in the table. Synth-time only: the budget
+   * is checked when the app synthesizes, so a token (deploy-time value) is refused.
    * @default - the context value `cdk-sustainable-ml:carbonBudget`, else FootprintReport's `carbonBudget`, else none
    */
   readonly carbonBudget?: number;
