@@ -214,7 +214,11 @@ export function formatTable(report: SustainabilityReport, base = 'sustainability
   for (const stackName of stacks) {
     const runs = report.runs.filter((r) => r.stackName === stackName);
     const region = runs[0].region;
-    rows.push([`${stackName} (${region.known ? `${region.region}, ${region.kgCo2ePerKwh} kgCO2e/kWh` : region.region === DEPLOY_TIME ? 'environment-agnostic*' : `${region.region}, carbon intensity unknown`})`, '', '', '', '', '', '', '', '', '']);
+    const high = region.known && RegionCarbon.isHighCarbon(region.region) ? RegionCarbon.alternatives(region.region)[0] : undefined;
+    const regionText = region.known
+      ? `${region.region}, ${region.kgCo2ePerKwh} kgCO2e/kWh${high ? `; above the mean of the table (SML-REGION): ${high.region} emits ${high.kgCo2ePerKwh}` : ''}`
+      : region.region === DEPLOY_TIME ? 'environment-agnostic*' : `${region.region}, carbon intensity unknown`;
+    rows.push([`${stackName} (${regionText})`, '', '', '', '', '', '', '', '', '']);
     for (const run of runs) {
       rows.push([
         `  ${shortName(run.path)} (${run.kind})`, '', run.spot ? 'on' : run.steps.some((s) => s.spot) ? 'part' : 'off',

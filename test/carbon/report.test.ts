@@ -181,6 +181,15 @@ describe('the example app\'s report', () => {
   });
 });
 
+describe('regions in the table', () => {
+  test('a stack in a high-carbon region says so in its header, naming a lower-carbon region', () => {
+    const app = newTestApp();
+    const stack = stackIn(app, 'us-east-2');
+    new TrainingWorkflow(stack, 'Flow', { trainingJob: job(stack) });
+    expect(FootprintReport.format(app)).toContain('TestStack (us-east-2, 0.410608 kgCO2e/kWh; above the mean of the table (SML-REGION): us-west-1 emits 0.322167)');
+  });
+});
+
 describe('standalone definitions', () => {
   test('a training job no workflow or pipeline runs is reported on its own', () => {
     const app = newTestApp();
