@@ -1,8 +1,9 @@
 /**
  * `npm run bench` (builds the bundle first): size and cold require time of the bundled guard handler, the API calls
  * one sweep makes for N = 100 and 1,000 guarded jobs against the goal of 2 + N/50 reads plus one StopTrainingJob per
- * stop, and the sweep time for 500 stops at 100 ms API latency with throttling against the function's timeout. Not a
- * test: it prints figures, and exits non-zero only if a sweep misbehaves or misses a goal.
+ * stop, the sweep time for 500 stops at 100 ms API latency with throttling against the function's timeout, and the
+ * footprint report's own cost at synth (bench/report-cost.ts). Not a test: it prints figures, and exits non-zero
+ * only if a sweep misbehaves or misses a goal.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -10,6 +11,7 @@ import * as zlib from 'zlib';
 import { GUARD_DEFAULTS } from '../lib/guard/guard-env';
 import { countSweep, SweepCount } from './api-calls';
 import { coldRequire } from './cold-start';
+import { measureReportCost } from './report-cost';
 import { StopTime, timeStops } from './stop-time';
 import { table } from './table';
 
@@ -86,6 +88,10 @@ async function main(): Promise<void> {
     console.error(`\nGOAL MISSED: 500 stops did not finish inside the timeout at ${late.map((t) => `${t.throttle.ratePerSecond}/s`).join(', ')}`);
     process.exitCode = 1;
   }
+
+  console.log('\nFootprintReport: its own cost beside the synth of the same app (validation off; medians of fresh apps)');
+  console.log(table(['app', 'runs', 'synth ms', 'report ms', 'report / synth'],
+    measureReportCost().map((r) => [r.scenario, r.runs, r.synthMs.toFixed(0), r.reportMs.toFixed(0), `${(100 * r.reportMs / r.synthMs).toFixed(1)} %`])));
 }
 
 main().catch((err) => {
