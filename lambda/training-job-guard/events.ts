@@ -34,6 +34,7 @@ export interface StateChangeEvent {
     ResourceConfig?: TrainingJobLike['ResourceConfig'];
     StoppingCondition?: TrainingJobLike['StoppingCondition'];
     TrainingStartTime?: number | string;
+    TrainingEndTime?: number | string;
     DebugRuleEvaluationStatuses?: RuleStatus[];
     ProfilerRuleEvaluationStatuses?: RuleStatus[];
     Tags?: Record<string, string>;
