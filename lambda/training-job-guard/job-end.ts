@@ -29,14 +29,13 @@
  * started more than 15 days ago (GetMetricData, Period: "Start time between 15 and 63 days ago - Use a multiple of 300
  * seconds"; a multiple of 3600 beyond 63 days).
  */
-import { GUARD_ENABLED, GuardTags } from '../../lib/guard/guard-tags';
 import {
   ACCELERATOR_KIND_VALUES, RIGHT_SIZING_DEFAULTS, RIGHT_SIZING_DIMENSION_SETS, RIGHT_SIZING_DIMENSIONS, RIGHT_SIZING_METRICS,
 } from '../../lib/guard/right-sizing';
 import { TimeBudget } from './budget';
-import type { GuardConfig } from './config';
+import { GuardConfig, isGuarded } from './config';
 import { jobTags } from './discovery';
-import type { StateChangeEvent } from './events';
+import { StateChangeEvent, toDate } from './events';
 import { watchedJob, WatchedJob } from './jobs';
 import { log } from './log';
 import { fetchSeries, FetchResult, MAX_DATAPOINTS_PER_CALL, MAX_QUERIES_PER_CALL, SeriesRequest } from './metrics';
@@ -124,6 +123,7 @@ export function usageRequests(job: WatchedJob): SeriesRequest[] {
  */
 export function summarizeUsage(job: WatchedJob, requests: readonly SeriesRequest[], fetched: FetchResult): Partial<Record<Resource, ResourceUsage>> {
   const out: Partial<Record<Resource, ResourceUsage>> = {};
+  const index = new Map(requests.map((q, i) => [`${q.host}|${q.metricName}|${q.stat}`, i]));
   for (const r of resourcesFor(job)) {
     const div = divisor(job, r);
     if (!div) continue;
@@ -133,8 +133,8 @@ export function summarizeUsage(job: WatchedJob, requests: readonly SeriesRequest
     let hosts = 0;
     for (let h = 1; h <= job.hosts; h++) {
       const series = (stat: 'Average' | 'Maximum') => {
-        const i = requests.findIndex((q) => q.host === h && q.metricName === SAGEMAKER_METRIC[r] && q.stat === stat);
-        return i < 0 ? undefined : fetched.series.get(i);
+        const i = index.get(`${h}|${SAGEMAKER_METRIC[r]}|${stat}`);
+        return i === undefined ? undefined : fetched.series.get(i);
       };
       const avg = series('Average');
       const max = series('Maximum');
@@ -159,13 +159,6 @@ export function forgetReportedJobs(): void {
   reported.clear();
 }
 
-function toDate(v: number | string | undefined): Date | undefined {
-  if (v === undefined || v === null || v === '') return undefined;
-  const n = typeof v === 'number' ? v : Number(v);
-  const d = Number.isFinite(n) ? new Date(n) : new Date(v);
-  return Number.isNaN(d.getTime()) ? undefined : d;
-}
-
 /**
  * Report one ended job. Throws when its metrics cannot be read (after the SDK's retries) or the time budget ran out,
  * having written nothing: Lambda then retries the asynchronous invocation (twice by default), and the report is
@@ -176,7 +169,7 @@ export async function handleJobEnd(event: StateChangeEvent, deps: Deps): Promise
   const name = detail.TrainingJobName;
   if (!name) return { kind: 'job-end', outcome: 'ignored', why: 'no TrainingJobName' };
   const tags = detail.Tags ?? await jobTags(deps.sagemaker, deps.config, name, detail.TrainingJobArn ?? '');
-  if (tags[GuardTags.GUARD] !== GUARD_ENABLED) return { kind: 'job-end', job: name, outcome: 'ignored', why: 'job not guarded' };
+  if (!isGuarded(tags)) return { kind: 'job-end', job: name, outcome: 'ignored', why: 'job not guarded' };
   const now = deps.now();
   const start = toDate(detail.TrainingStartTime);
   const end = toDate(detail.TrainingEndTime) ?? now;
