@@ -91,6 +91,9 @@ const ROWS: Row[] = [
   { iface: 'TrainingJobGuardProps', file: 'lib/guard/training-job-guard.ts', prop: 'idleWindow', build: (s, t) => new TrainingJobGuard(s, 'Guard', { idleWindow: Duration.minutes(t) }), info: /^SML-GUARD: idleWindow is a token/ },
   { iface: 'TrainingJobGuardProps', file: 'lib/guard/training-job-guard.ts', prop: 'metricLookback', build: (s, t) => new TrainingJobGuard(s, 'Guard', { metricLookback: Duration.minutes(t) }), info: /^SML-GUARD: metricLookback is a token/ },
   { iface: 'TrainingJobGuardProps', file: 'lib/guard/training-job-guard.ts', prop: 'logRetention', build: (s, t) => new TrainingJobGuard(s, 'Guard', { logRetention: t }), info: /^SML-LOGS: logRetention is a token/ },
+  ...(['rightSizingHeadroomPercent', 'lowUtilizationThresholdPercent'] as const).map((prop): Row => ({
+    iface: 'TrainingJobGuardProps', file: 'lib/guard/training-job-guard.ts', prop, build: (s, t) => new TrainingJobGuard(s, 'Guard', { [prop]: t }), info: new RegExp(`^SML-MEASURE: ${prop} is a token`),
+  })),
   // idle
   { iface: 'NotebookIdleShutdownProps', file: 'lib/idle/notebook-idle-shutdown.ts', prop: 'idleThreshold', synthOnly: true, build: (s, t) => new NotebookIdleShutdown(s, 'Idle', { idleThreshold: Duration.seconds(t) }) },
   { iface: 'NotebookIdleShutdownProps', file: 'lib/idle/notebook-idle-shutdown.ts', prop: 'cpuActivityThreshold', synthOnly: true, build: (s, t) => new NotebookIdleShutdown(s, 'Idle', { cpuActivityThreshold: t }) },
