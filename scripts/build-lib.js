@@ -20,6 +20,7 @@ const SRC = path.join(ROOT, 'lib');
 const OUT = path.join(ROOT, 'dist');
 /** Run-time files of lib/ that are not TypeScript. */
 const RUNTIME_FILE = /\.(json|py|sh)$/;
+const JSII = path.join(ROOT, 'node_modules', '.bin', 'jsii');
 
 /**
  * Silenced jsii warnings:
@@ -37,21 +38,26 @@ function walk(dir) {
   });
 }
 
-fs.rmSync(OUT, { recursive: true, force: true });
-fs.rmSync(path.join(ROOT, '.jsii'), { force: true });
+function build() {
+  fs.rmSync(OUT, { recursive: true, force: true });
+  fs.rmSync(path.join(ROOT, '.jsii'), { force: true });
 
-const started = Date.now();
-const jsii = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'jsii'), JSII_ARGS, { cwd: ROOT, stdio: 'inherit' });
-if (jsii.status !== 0) {
-  console.error(`jsii failed (exit ${jsii.status ?? jsii.signal}): the exported API must be expressible in every jsii language`);
-  process.exit(1);
+  const started = Date.now();
+  const jsii = spawnSync(JSII, JSII_ARGS, { cwd: ROOT, stdio: 'inherit' });
+  if (jsii.status !== 0) {
+    console.error(`jsii failed (exit ${jsii.status ?? jsii.signal}): the exported API must be expressible in every jsii language`);
+    process.exit(1);
+  }
+
+  let copied = 0;
+  for (const file of walk(SRC).filter((f) => RUNTIME_FILE.test(f))) {
+    const target = path.join(OUT, path.relative(SRC, file));
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.copyFileSync(file, target);
+    copied++;
+  }
+  console.log(`jsii: lib/ → dist/ and .jsii in ${((Date.now() - started) / 1000).toFixed(1)} s; ${copied} run-time files copied`);
 }
 
-let copied = 0;
-for (const file of walk(SRC).filter((f) => RUNTIME_FILE.test(f))) {
-  const target = path.join(OUT, path.relative(SRC, file));
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  fs.copyFileSync(file, target);
-  copied++;
-}
-console.log(`jsii: lib/ → dist/ and .jsii in ${((Date.now() - started) / 1000).toFixed(1)} s; ${copied} run-time files copied`);
+module.exports = { JSII, JSII_ARGS };
+if (require.main === module) build();

@@ -76,6 +76,29 @@ describe('jsii', () => {
     const rules = assembly().types['cdk-sustainable-ml.SustainabilityRules'];
     expect(rules.methods.map((m: any) => m.name)).toEqual(expect.arrayContaining(['isSustainabilityError', 'ruleIdOf']));
   });
+
+
+  test('fails when an exported API cannot be expressed: the build rejects an exported Error subclass', () => {
+    const { JSII, JSII_ARGS } = require('../scripts/build-lib.js');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sml-jsii-probe-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({
+        name: 'probe', version: '0.0.0', license: 'Apache-2.0', author: { name: 'probe', organization: true },
+        repository: { type: 'git', url: 'https://example.com/probe.git' }, main: 'index.js', types: 'index.d.ts',
+        jsii: { outdir: 'out', targets: {} },
+      }));
+      fs.writeFileSync(path.join(dir, 'README.md'), '# probe\n');
+      fs.writeFileSync(path.join(dir, 'index.ts'), [
+        '/** A refusal as a class (what SustainabilityError used to be). */',
+        'export class ProbeError extends Error {}',
+      ].join('\n'));
+      const r = spawnSync(JSII, JSII_ARGS, { cwd: dir, encoding: 'utf8' });
+      expect(r.status).not.toBe(0);
+      expect(r.stdout + r.stderr).toMatch(/JSII3004: Illegal extends clause/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe('build output', () => {
