@@ -8,7 +8,7 @@ export { DebuggerRule, DebuggerRuleKind } from './training/debugger';
 export type { DebuggerRuleOptions } from './training/debugger';
 export * from './training/training-job';
 export * from './storage/artifacts-bucket';
-export { GuardTags } from './idle/guard-tags';
+export { GuardTags } from './guard/guard-tags';
 export * from './orchestration/workflow';
 export { SustainabilitySummary } from './summary';
 export type { TrainingJobSummary, TuningJobSummary } from './summary';
@@ -21,7 +21,7 @@ export type { HyperbandOptions, RenderTuningRequestOptions, SustainableTuningJob
 export { AcceptanceGate } from './orchestration/acceptance';
 export { TrainingPipeline } from './orchestration/pipeline';
 export type { TrainingPipelineProps } from './orchestration/pipeline';
-export * from './idle/training-job-guard';
+export * from './guard/training-job-guard';
 export { NotebookIdleShutdown } from './idle/notebook-idle-shutdown';
 export type { NotebookIdleShutdownProps } from './idle/notebook-idle-shutdown';
 export * from './idle/notebook-instance';

@@ -2,8 +2,8 @@
  * The guard's settings: defaults from the function's environment (set by the TrainingJobGuard construct), per-job
  * overrides from the job's tags (GuardTags).
  */
-import { GUARD_ENABLED, GuardTags } from '../../lib/idle/guard-tags';
-import { GUARD_DEFAULTS, GUARD_ENV, TRAINING_JOBS_METRIC_NAMESPACE } from '../../lib/idle/guard-env';
+import { GUARD_ENABLED, GuardTags } from '../../lib/guard/guard-tags';
+import { GUARD_DEFAULTS, GUARD_ENV, TRAINING_JOBS_METRIC_NAMESPACE } from '../../lib/guard/guard-env';
 
 /** The checks the guard can apply. */
 export type Check = 'idle' | 'stall' | 'overfit' | 'rules';

@@ -14,7 +14,7 @@
 import {
   DescribeTrainingJobCommand, ListTagsCommand, ListTrainingJobsCommand, SageMakerClient, SearchCommand, Tag,
 } from '@aws-sdk/client-sagemaker';
-import { GUARD_ENABLED, GuardTags } from '../../lib/idle/guard-tags';
+import { GUARD_ENABLED, GuardTags } from '../../lib/guard/guard-tags';
 import { GuardConfig, isGuarded } from './config';
 import { isRunning, tagMap, watchedJob, WatchedJob } from './jobs';
 import { errorText } from './metrics';

@@ -1,8 +1,8 @@
 /**
  * The guard's pure parts: settings from env and tags, the idle / stall / overfit checks, the savings estimate.
  */
-import { GUARD_DEFAULTS } from '../../lib/idle/guard-env';
-import { GuardTags } from '../../lib/idle/guard-tags';
+import { GUARD_DEFAULTS } from '../../lib/guard/guard-env';
+import { GuardTags } from '../../lib/guard/guard-tags';
 import { estimateSavings } from '../../lambda/training-job-guard/actions';
 import { configFromEnv, ENV, jobSettings } from '../../lambda/training-job-guard/config';
 import { evaluateIdle, evaluateOverfit, evaluateStall, Series } from '../../lambda/training-job-guard/evaluate';

@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { GuardTags } from '../../lib/idle/guard-tags';
+import { GuardTags } from '../../lib/guard/guard-tags';
 import { addHealthyJobs, addRunningJob, FakeAws, GUARDED, REGION } from '../support/fake-aws';
 
 const BUNDLE = path.join(__dirname, '..', '..', 'assets', 'training-job-guard', 'index.js');

@@ -2,7 +2,7 @@
  * The EventBridge path: "SageMaker Training Job State Change" events with Debugger/Profiler rule findings.
  * In-process handler, real SDK v3 clients, loopback fake with request validation.
  */
-import { GuardTags } from '../../lib/idle/guard-tags';
+import { GuardTags } from '../../lib/guard/guard-tags';
 import { configFromEnv, ENV } from '../../lambda/training-job-guard/config';
 import type { EventResult } from '../../lambda/training-job-guard/events';
 import { guard, setLogSink } from '../../lambda/training-job-guard/index';

@@ -2,7 +2,7 @@
  * The scheduled sweep, in-process, with the real SDK v3 clients against the loopback fake (test/support/fake-aws.ts).
  * Every request is validated against the official models; `fake.problems` must stay empty.
  */
-import { GuardTags } from '../../lib/idle/guard-tags';
+import { GuardTags } from '../../lib/guard/guard-tags';
 import { configFromEnv, ENV } from '../../lambda/training-job-guard/config';
 import { guard, setLogSink } from '../../lambda/training-job-guard/index';
 import type { SweepSummary } from '../../lambda/training-job-guard/sweep';

@@ -16,7 +16,7 @@ import { AddressInfo } from 'net';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
-import { GuardTags } from '../../lib/idle/guard-tags';
+import { GuardTags } from '../../lib/guard/guard-tags';
 import { ServiceName, validateRequest } from './api-model';
 
 // The SDK warns once per process that its 2027 releases need Node >= 22 (this machine runs Node 20): not news

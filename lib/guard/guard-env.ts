@@ -1,6 +1,6 @@
 /**
  * Names of the environment variables TrainingJobGuard sets and its handler reads: the one contract between the
- * construct (lib/idle/training-job-guard.ts) and the bundled handler (lambda/training-job-guard/config.ts).
+ * construct (lib/guard/training-job-guard.ts) and the bundled handler (lambda/training-job-guard/config.ts).
  * Dependency-free, so esbuild bundles it into the handler.
  */
 /** The CloudWatch namespace SageMaker publishes training-job instance and algorithm metrics to. */
@@ -23,7 +23,7 @@ export const GUARD_ENV = {
 } as const;
 
 /**
- * The guard's defaults (SML-GUARD): the one home of each value. The construct (lib/idle/training-job-guard.ts)
+ * The guard's defaults (SML-GUARD): the one home of each value. The construct (lib/guard/training-job-guard.ts)
  * writes them into the function's environment when a prop is not given, and the handler
  * (lambda/training-job-guard/config.ts) falls back to them when a variable is missing. Dependency-free, so
  * esbuild bundles it into the handler.

@@ -163,7 +163,7 @@ export interface TrainingJobGuardProps {
  */
 const ENV = GUARD_ENV;
 
-/** The pre-built handler bundle (`npm run build:lambda`), from lib/idle/*.ts and from compiled lib/idle/*.js. */
+/** The pre-built handler bundle (`npm run build:lambda`), from lib/guard/*.ts and from compiled lib/guard/*.js. */
 const ASSET_DIR = path.join(__dirname, '..', '..', 'assets', 'training-job-guard');
 
 /**

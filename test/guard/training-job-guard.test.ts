@@ -6,9 +6,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { configFromEnv } from '../../lambda/training-job-guard/config';
-import { GUARD_DEFAULTS } from '../../lib/idle/guard-env';
-import { GuardTags } from '../../lib/idle/guard-tags';
-import { JobDiscovery, TrainingJobGuard, TrainingJobGuardProps } from '../../lib/idle/training-job-guard';
+import { GUARD_DEFAULTS } from '../../lib/guard/guard-env';
+import { GuardTags } from '../../lib/guard/guard-tags';
+import { JobDiscovery, TrainingJobGuard, TrainingJobGuardProps } from '../../lib/guard/training-job-guard';
 import { DEFAULT_LOG_RETENTION } from '../../lib/storage/log-defaults';
 import { newTestStack } from '../support/app';
 
@@ -74,7 +74,7 @@ describe('defaults', () => {
     expect(DEFAULT_LOG_RETENTION).toBe(logs.RetentionDays.ONE_MONTH);
   });
 
-  test('one home per default: the construct writes GUARD_DEFAULTS (lib/idle/guard-env.ts), the handler falls back to it', () => {
+  test('one home per default: the construct writes GUARD_DEFAULTS (lib/guard/guard-env.ts), the handler falls back to it', () => {
     const env = functionEnv(template);
     expect(env).toMatchObject({
       GUARD_IDLE_THRESHOLD_PERCENT: String(GUARD_DEFAULTS.idleThresholdPercent),
@@ -92,7 +92,7 @@ describe('defaults', () => {
     expect(TrainingJobGuard.METRIC_NAMESPACE).toBe(GUARD_DEFAULTS.metricNamespace);
     expect(Object.isFrozen(GUARD_DEFAULTS) && Object.isFrozen(GUARD_DEFAULTS.ignoredRules)).toBe(true);
     // neither side writes these values itself any more (comments and JSDoc aside)
-    for (const file of ['../../lib/idle/training-job-guard.ts', '../../lambda/training-job-guard/config.ts']) {
+    for (const file of ['../../lib/guard/training-job-guard.ts', '../../lambda/training-job-guard/config.ts']) {
       const code = fs.readFileSync(path.join(__dirname, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
       for (const literal of ["'NeuronCoreUtilization'", "'ProfilerReport'", "'cdk-sustainable-ml/TrainingJobGuard'", 'ONE_MONTH', "?? 'search'"]) {
         expect({ file, literal, found: code.includes(literal) }).toEqual({ file, literal, found: false });
