@@ -59,3 +59,72 @@ export function debuggerBuiltinRules(): {
   const d = table('debugger-builtin-rules.json');
   return { debugRules: d.allDebugRulesIn_1_0_1, profilerRules: d.profilerRules };
 }
+
+/** A string, list or map shape of the SageMaker API model, as the library checks values against it. */
+export interface SageMakerApiShape {
+  /** The shape name in the model, e.g. `ChannelName`. */
+  readonly name: string;
+  /** `string`, `map`, `list`. */
+  readonly type: string;
+  /** Least length (strings) or entry count (maps, lists). */
+  readonly min?: number;
+  /** Greatest length (strings) or entry count (maps, lists). */
+  readonly max?: number;
+  /** Pattern without anchors, as in the model (or tightened, see `documentedFormats` in the table). */
+  readonly pattern?: string;
+  /** Allowed values. */
+  readonly enum?: readonly string[];
+  /** What the shape accepts, in words, for messages. */
+  readonly described: string;
+}
+
+/**
+ * A SageMaker API shape from `sagemaker-api-shapes.json`: the official model's constraints, with the tightenings
+ * the table documents (and sources) applied.
+ */
+export function sageMakerApiShape(name: string): SageMakerApiShape {
+  const t = table('sagemaker-api-shapes.json');
+  const shape = t.shapes[name];
+  if (!shape) throw new Error(`sagemaker-api-shapes.json has no shape ${name}`);
+  const { _source: _ignored, ...tightened } = t.documentedFormats[name] ?? {};
+  return { name, ...shape, ...tightened, described: t.described[name] ?? name };
+}
+
+/** The source line of the SageMaker API shapes table. */
+export function sageMakerApiShapesSource(): string {
+  return table('sagemaker-api-shapes.json')._source;
+}
+
+/** One version of a Deep Learning Container for training. */
+export interface TrainingImageVersionRow {
+  /** Python version, e.g. `py312`. */
+  readonly python: string;
+  /** Neuron SDK version (Neuron images only). */
+  readonly neuronSdk?: string;
+  /** General availability date (YYYY-MM-DD), when published. */
+  readonly ga?: string;
+  /** End of patch date (YYYY-MM-DD), when published. */
+  readonly eop?: string;
+  /** Image tag per processor (`cpu`, `gpu`, `neuronx`). */
+  readonly tags: { readonly [processor: string]: string };
+}
+
+/** One family of Deep Learning Containers for training (one ECR repository name in every registry). */
+export interface TrainingImageFamilyRow {
+  /** ECR repository name, e.g. `pytorch-training`. */
+  readonly repository: string;
+  /** Key of the registry table (the same accounts serve every repository that shares it), e.g. `dlc`. */
+  readonly registrySet: string;
+  /** Registry account per region where the repository exists. */
+  readonly registries: { readonly [region: string]: string };
+  /** Versions, keyed by full framework version (`2.9.0`). */
+  readonly versions: { readonly [version: string]: TrainingImageVersionRow };
+}
+
+/** AWS Deep Learning Containers for training by family (`pytorch`, `tensorflow`, `pytorch-neuronx`). */
+export function trainingImageFamily(family: string): TrainingImageFamilyRow {
+  const t = table('training-images.json');
+  const f = t.images[family];
+  if (!f) throw new Error(`training-images.json has no family ${family}`);
+  return { repository: f.repository, registrySet: f.registries, registries: t.registries[f.registries], versions: f.versions };
+}

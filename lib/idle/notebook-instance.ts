@@ -6,7 +6,9 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { previousGenerationFamilies } from '../data';
 import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
+import { apiEnum } from '../private/api-values';
 import { refuse, warn } from '../private/messages';
+import { nearMatches } from '../private/near-matches';
 import { NotebookIdleShutdown } from './notebook-idle-shutdown';
 
 const RULE = 'SML-IDLE-NOTEBOOK';
@@ -39,7 +41,8 @@ export interface SustainableNotebookInstanceProps {
 
   /**
    * Notebook instance type. A notebook edits code and starts training jobs; heavy work belongs in training jobs.
-   * Accelerated or 2xlarge-and-larger types warn (SML-START-SMALL); previous-generation types warn (SML-SILICON).
+   * Names the SageMaker API does not list for notebooks are refused with near matches; accelerated or
+   * 2xlarge-and-larger types warn (SML-START-SMALL); previous-generation types warn (SML-SILICON).
    *
    * @default 'ml.t3.medium'
    */
@@ -282,13 +285,16 @@ export class SustainableNotebookInstance extends Construct implements ec2.IConne
 
   private checkInstanceType(instanceType: string): void {
     if (Token.isUnresolved(instanceType)) return;
+    // the API's own list of notebook instance types (shape InstanceType, lib/data/sagemaker-api-shapes.json)
+    const known = apiEnum('InstanceType');
     const m = INSTANCE_PATTERN.exec(instanceType);
-    if (!m) {
+    if (!m || !known.includes(instanceType)) {
+      const near = nearMatches(instanceType, known);
       refuse('SML-START-SMALL', {
         prop: 'instanceType',
         value: instanceType,
-        problem: 'is not a SageMaker instance type (ml.<family>.<size>)',
-        fix: "use e.g. 'ml.t3.medium' (the default)",
+        problem: `is not a SageMaker notebook instance type (the API's InstanceType enum has ${known.length}, e.g. ml.t3.medium)`,
+        fix: `use one of ${near.join(', ')}, or 'ml.t3.medium' (the default)`,
       });
     }
     const [, family, size] = m;

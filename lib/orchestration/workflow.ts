@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
 import { refuse } from '../private/messages';
 import { DEFAULT_LOG_RETENTION } from '../storage/log-defaults';
+import { derivedLogGroupName } from '../storage/log-group-name';
 import { SustainableTrainingJob } from '../training/training-job';
 import { stepFunctionsNaming } from '../training/private/naming';
 import { SustainableTuningJob } from '../tuning/tuning-job';
@@ -136,7 +137,7 @@ export class TrainingWorkflow extends Construct {
     }
 
     this.logGroup = props.logGroup ?? new logs.LogGroup(this, 'Logs', {
-      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-${id}-${this.node.addr.slice(0, 8)}`,
+      logGroupName: derivedLogGroupName('/aws/vendedlogs/states/', [Stack.of(this).stackName, id, this.node.addr.slice(0, 8)]),
       retention: props.logRetention ?? DEFAULT_LOG_RETENTION,
       removalPolicy: RemovalPolicy.DESTROY,
     });

@@ -1,5 +1,6 @@
 import { previousGenerationFamilies, trainingInstanceSource, trainingInstanceTypes } from '../data';
 import { refuse } from '../private/messages';
+import { nearMatches } from '../private/near-matches';
 
 /** The kind of accelerator a training instance carries. */
 export enum AcceleratorKind {
@@ -111,28 +112,4 @@ export class TrainingInstance {
   public toString(): string {
     return this.name;
   }
-}
-
-/** Names close to `name`: same family first, then by edit distance. */
-function nearMatches(name: string, names: string[]): string[] {
-  const family = name.replace(/^ml\./, '').split('.')[0];
-  const sameFamily = names.filter((n) => n.split('.')[1] === family);
-  const ranked = (sameFamily.length > 0 ? sameFamily : names)
-    .map((n) => ({ n, d: distance(name, n) }))
-    .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n));
-  return ranked.slice(0, 4).map((r) => r.n);
-}
-
-function distance(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0];
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j];
-      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length];
 }

@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { TRAINING_JOBS_METRIC_NAMESPACE } from '../guard/guard-env';
 import { GuardTags, GUARD_ENABLED } from '../guard/guard-tags';
 import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
+import { checkApiStringMap } from '../private/api-values';
 import { refuse, warn } from '../private/messages';
 import { ArtifactPrefix, MlArtifactsBucket } from '../storage/artifacts-bucket';
 import { SageMakerLogGroup } from '../storage/log-retention';
@@ -268,9 +269,6 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
         fix: 'size the volume to what the job writes locally; FastFile input needs no room for the dataset',
       });
     }
-    if (this.instanceType.isTrainium && props.image.knownUri && !/neuron/i.test(props.image.knownUri)) {
-      warn(this, 'SML-SILICON', `instanceType '${this.instanceType.name}' is Trainium but the image '${props.image.knownUri}' is not a Neuron image; use e.g. pytorch-training-neuronx`);
-    }
 
     // --- time limits (SML-MAXRUN, SML-SPOT) ----------------------------------------------------------------
     this.spot = props.spot ?? true;
@@ -419,6 +417,8 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
       applied('SML-COMPILE');
     }
 
+    checkHyperParametersAndEnvironment(hyperParameters, props.environment);
+
     // --- channels (SML-REUSE) --------------------------------------------------------------------------------------
     const inputs = props.inputs ?? [];
     const names = inputs.map((c) => c.name);
@@ -439,7 +439,7 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
     // --- role ----------------------------------------------------------------------------------------------------------------
     this.role = props.role ?? this.createRole(props.encryptionKey, !!props.vpc);
     this.grantPrincipal = this.role.grantPrincipal;
-    const image = props.image.bind(this, this.role);
+    const image = props.image.bind(this, { role: this.role, instanceType: this.instanceType });
     const channels = [
       ...inputs.map((c) => c._bind(this.role)),
       ...(props.initialModel ? [props.initialModel._bind(this.role)] : []),
@@ -675,4 +675,25 @@ function dedupeCollections(cs: { CollectionName: string; CollectionParameters?: 
   const seen = new Map<string, (typeof cs)[number]>();
   for (const c of cs) if (!seen.has(c.CollectionName)) seen.set(c.CollectionName, c);
   return [...seen.values()];
+}
+
+/**
+ * Hyperparameters and environment variables against the API's map, key and value shapes (SML-MANAGED: the API, or
+ * the container, would refuse the job when it starts). Token keys or values are left to the API.
+ */
+function checkHyperParametersAndEnvironment(hyperParameters: { [name: string]: string }, environment: { [name: string]: string } | undefined): void {
+  checkApiStringMap({ map: 'HyperParameters', key: 'HyperParameterKey', value: 'HyperParameterValue' }, hyperParameters, {
+    ruleId: 'SML-MANAGED',
+    prop: 'hyperparameters',
+    countFix: 'keep the hyperparameters the script reads; pass larger configuration as an input channel',
+    keyFix: 'give every hyperparameter a name (the container passes it to the script as --<name> <value>)',
+    valueFix: 'pass long values (e.g. JSON configuration) as a file in an input channel',
+  });
+  checkApiStringMap({ map: 'TrainingEnvironmentMap', key: 'TrainingEnvironmentKey', value: 'TrainingEnvironmentValue' }, environment, {
+    ruleId: 'SML-MANAGED',
+    prop: 'environment',
+    countFix: 'keep the variables the container reads; pass larger configuration as an input channel',
+    keyFix: "name variables with letters, digits and underscores, not starting with a digit, e.g. 'LOG_LEVEL'",
+    valueFix: 'pass long values as a file in an input channel',
+  });
 }
