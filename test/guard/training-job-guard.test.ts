@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -10,6 +10,8 @@ import { GUARD_DEFAULTS } from '../../lib/guard/guard-env';
 import { GuardTags } from '../../lib/guard/guard-tags';
 import { JobDiscovery, TrainingJobGuard, TrainingJobGuardProps } from '../../lib/guard/training-job-guard';
 import { DEFAULT_LOG_RETENTION } from '../../lib/storage/log-defaults';
+import { TrainingImage } from '../../lib/training/image';
+import { SustainableTrainingJob } from '../../lib/training/training-job';
 import { newTestStack } from '../support/app';
 
 function synth(props: TrainingJobGuardProps = {}, stack: Stack = newTestStack()) {
@@ -23,6 +25,10 @@ function functionEnv(template: Template): Record<string, string> {
   expect(fns).toHaveLength(1);
   return fns[0].Properties.Environment.Variables;
 }
+
+const TRAINING_JOBS = {
+  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':training-job/*']],
+};
 
 function policyStatements(template: Template): any[] {
   const policies = Object.values(template.findResources('AWS::IAM::Policy'));
@@ -126,13 +132,14 @@ describe('defaults', () => {
     template.resourceCountIs('AWS::Lambda::Permission', 2);
   });
 
-  test('least privilege: Search and GetMetricData on *, describe/stop on training jobs, logs on its own group', () => {
-    const trainingJobs = {
-      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':training-job/*']],
-    };
+  test('least privilege: Search and GetMetricData on *, describe/stop only on jobs with the guard tag, logs on its own group', () => {
     expect(policyStatements(template)).toEqual([
       { Sid: 'FindRunningJobs', Effect: 'Allow', Action: 'sagemaker:Search', Resource: '*' },
-      { Sid: 'DescribeAndStopTrainingJobs', Effect: 'Allow', Action: ['sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob'], Resource: trainingJobs },
+      {
+        Sid: 'DescribeAndStopGuardedTrainingJobs', Effect: 'Allow',
+        Action: ['sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob'], Resource: TRAINING_JOBS,
+        Condition: { StringEquals: { 'aws:ResourceTag/sustainable-ml:guard': 'enabled' } },
+      },
       { Sid: 'ReadTrainingJobMetrics', Effect: 'Allow', Action: 'cloudwatch:GetMetricData', Resource: '*' },
       {
         Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -178,11 +185,29 @@ test('props reach the handler unchanged', () => {
   });
 });
 
-test('list discovery grants ListTrainingJobs and ListTags instead of Search', () => {
+test('the stop condition matches the tag SustainableTrainingJob puts on every job it renders', () => {
+  const { template, stack } = synth();
+  const condition = policyStatements(template).find((st) => st.Sid === 'DescribeAndStopGuardedTrainingJobs').Condition.StringEquals;
+  const job = new SustainableTrainingJob(stack, 'Job', { image: TrainingImage.fromUri('123456789012.dkr.ecr.us-west-2.amazonaws.com/train:1') });
+  const tags: { Key: string; Value: string }[] = stack.resolve(job.renderRequest()).Tags;
+  const [key, value] = Object.entries(condition)[0] as [string, string];
+  expect(key).toBe(`aws:ResourceTag/${GuardTags.GUARD}`);
+  expect(tags).toContainEqual({ Key: key.slice('aws:ResourceTag/'.length), Value: value });
+});
+
+test('list discovery grants ListTrainingJobs and ListTags (on every training job: it is how it finds the tag) instead of Search', () => {
   const { template } = synth({ discovery: JobDiscovery.LIST });
   const statements = policyStatements(template);
-  expect(statements[0]).toEqual({ Sid: 'FindRunningJobs', Effect: 'Allow', Action: 'sagemaker:ListTrainingJobs', Resource: '*' });
-  expect(statements[1].Action).toEqual(['sagemaker:DescribeTrainingJob', 'sagemaker:ListTags', 'sagemaker:StopTrainingJob']);
+  expect(statements.slice(0, 3)).toEqual([
+    { Sid: 'FindRunningJobs', Effect: 'Allow', Action: 'sagemaker:ListTrainingJobs', Resource: '*' },
+    { Sid: 'ReadTrainingJobTags', Effect: 'Allow', Action: 'sagemaker:ListTags', Resource: TRAINING_JOBS },
+    {
+      Sid: 'DescribeAndStopGuardedTrainingJobs', Effect: 'Allow',
+      Action: ['sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob'], Resource: TRAINING_JOBS,
+      Condition: { StringEquals: { 'aws:ResourceTag/sustainable-ml:guard': 'enabled' } },
+    },
+  ]);
+  expect(statements.map((st) => st.Sid)).toEqual(['FindRunningJobs', 'ReadTrainingJobTags', 'DescribeAndStopGuardedTrainingJobs', 'ReadTrainingJobMetrics', 'WriteOwnLogs']);
   expect(JSON.stringify(statements)).not.toContain('sagemaker:Search');
   expect(functionEnv(template).GUARD_DISCOVERY).toBe('list');
 });
@@ -253,5 +278,55 @@ describe('refusals', () => {
     } finally {
       spy.mockRestore();
     }
+  });
+});
+
+describe('settings under which the guard never acts, or acts on every job, warn (SML-GUARD)', () => {
+  const guardWarnings = (props: TrainingJobGuardProps, stack: Stack = newTestStack()) => {
+    new TrainingJobGuard(stack, 'Guard', props);
+    return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('^SML-GUARD')).map((w) => String(w.entry.data));
+  };
+
+  test.each<[string, TrainingJobGuardProps, RegExp]>([
+    ['a daily sweep', { schedule: Duration.days(1) }, /^SML-GUARD: schedule 1 day: the guard sweeps once a day or less often, so most jobs .* end before a sweep sees them/],
+    ['a weekly sweep', { schedule: Duration.days(7) }, /^SML-GUARD: schedule 7 days: the guard sweeps once a day or less often/],
+    ['an idle threshold of 0 %', { idleThresholdPercent: 0 }, /^SML-GUARD: idleThresholdPercent 0: no utilisation is below 0 %, so the guard never stops an idle job/],
+    ['an idle threshold of 100 %', { idleThresholdPercent: 100 }, /^SML-GUARD: idleThresholdPercent 100: .* so the guard stops nearly every job/],
+    ['a minimum improvement of 100 %', { minImprovementPercent: 100 }, /^SML-GUARD: minImprovementPercent 100: .*stops nearly every job with an objective as stalled/],
+    ['an overfitting change of 0 %', { overfitMinChangePercent: 0 }, /^SML-GUARD: overfitMinChangePercent 0: any worsening of the validation metric, noise included, counts as overfitting/],
+    ['an overfitting change of 100 %', { overfitMinChangePercent: 100 }, /^SML-GUARD: overfitMinChangePercent 100: .*practically never stops an overfitting job/],
+  ])('%s warns', (_name, props, message) => {
+    expect(guardWarnings(props)).toEqual([expect.stringMatching(message)]);
+  });
+
+  test('settings in between do not warn', () => {
+    expect(guardWarnings({ schedule: Duration.hours(6), idleThresholdPercent: 99, minImprovementPercent: 50, overfitMinChangePercent: 0.5 })).toEqual([]);
+  });
+
+  test('a second guard in one stack warns: both would sweep the same jobs', () => {
+    const stack = newTestStack();
+    new TrainingJobGuard(stack, 'First');
+    expect(guardWarnings({}, stack)).toEqual([expect.stringMatching(/^SML-GUARD: TestStack\/First already guards this stack's account and region: both sweep every job tagged sustainable-ml:guard=enabled/)]);
+  });
+
+  test('guards in two stacks do not warn', () => {
+    const app = newTestStack().node.root as App;
+    new TrainingJobGuard(new Stack(app, 'A'), 'Guard');
+    expect(guardWarnings({}, new Stack(app, 'B'))).toEqual([]);
+  });
+});
+
+describe('log retention (SML-LOGS), checked as everywhere', () => {
+  test('fails when the log retention is infinite', () => {
+    expect(() => new TrainingJobGuard(newTestStack(), 'Guard', { logRetention: logs.RetentionDays.INFINITE }))
+      .toThrow(/^SML-LOGS: logRetention 'RetentionDays.INFINITE': keeps the logs forever. Fix: choose a bounded retention such as RetentionDays.ONE_MONTH \(the default\), or leave logRetention unset/);
+  });
+
+  test('a log group of its own that keeps logs forever warns', () => {
+    const stack = newTestStack();
+    const logGroup = new logs.LogGroup(stack, 'Forever', { retention: logs.RetentionDays.INFINITE });
+    new TrainingJobGuard(stack, 'Guard', { logGroup });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('^SML-LOGS')).map((w) => String(w.entry.data)))
+      .toEqual([expect.stringMatching(/^SML-LOGS: logGroup 'TestStack\/Forever' keeps its logs forever \(no retention\)/)]);
   });
 });
