@@ -1,6 +1,5 @@
 export { SustainabilityRules } from './rules';
 export type { SustainabilityRule } from './rules';
-export { SustainabilityError } from './private/messages';
 export * from './training/instance';
 export * from './training/image';
 export * from './training/inputs';
