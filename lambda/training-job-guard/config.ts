@@ -2,8 +2,9 @@
  * The guard's settings: defaults from the function's environment (set by the TrainingJobGuard construct), per-job
  * overrides from the job's tags (GuardTags).
  */
-import { GUARD_ENABLED, GuardTags } from '../../lib/idle/guard-tags';
-import { GUARD_DEFAULTS, GUARD_ENV, TRAINING_JOBS_METRIC_NAMESPACE } from '../../lib/idle/guard-env';
+import { GUARD_ENABLED, GuardTags } from '../../lib/guard/guard-tags';
+import { GUARD_DEFAULTS, GUARD_ENV, TRAINING_JOBS_METRIC_NAMESPACE } from '../../lib/guard/guard-env';
+import { RIGHT_SIZING_DEFAULTS } from '../../lib/guard/right-sizing';
 
 /** The checks the guard can apply. */
 export type Check = 'idle' | 'stall' | 'overfit' | 'rules';
@@ -45,6 +46,12 @@ export interface GuardConfig {
   readonly ignoredRules: readonly string[];
   readonly metricNamespace: string;
   readonly functionName: string;
+  /** StopTrainingJob calls in flight at once. */
+  readonly stopConcurrency: number;
+  /** Milliseconds of remaining invocation time kept back for in-flight calls and the summary. */
+  readonly reserveMs: number;
+  /** Headroom (fraction) kept above measured peaks when recommending an instance type for an ended job. */
+  readonly rightSizingHeadroom: number;
 }
 
 function num(env: NodeJS.ProcessEnv, key: string, fallback: number, ok: (n: number) => boolean): number {
@@ -99,6 +106,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): GuardConfig
       : env[ENV.IGNORED_RULES]!.split(',').map((s) => s.trim()).filter(Boolean),
     metricNamespace: env[ENV.METRIC_NAMESPACE] || GUARD_DEFAULTS.metricNamespace,
     functionName: env.AWS_LAMBDA_FUNCTION_NAME ?? 'local',
+    stopConcurrency: num(env, ENV.STOP_CONCURRENCY, GUARD_DEFAULTS.stopConcurrency, (n) => Number.isInteger(n) && n >= 1 && n <= 100),
+    reserveMs: num(env, ENV.RESERVE_SECONDS, GUARD_DEFAULTS.reserveSeconds, (n) => n >= 0) * 1000,
+    rightSizingHeadroom: num(env, ENV.RIGHT_SIZING_HEADROOM_PERCENT, RIGHT_SIZING_DEFAULTS.headroomPercent, (n) => n >= 0 && n <= 100) / 100,
   };
 }
 

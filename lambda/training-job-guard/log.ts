@@ -6,7 +6,7 @@
  * Lines go straight to stdout (not console.log): the Lambda Node.js runtime prefixes console output with a
  * timestamp, request id and level, and CloudWatch only extracts EMF from log events that are a JSON object.
  */
-import { GUARD_METRICS } from '../../lib/idle/guard-env';
+import { GUARD_METRICS } from '../../lib/guard/guard-env';
 import type { GuardConfig } from './config';
 
 export type LogLine = Record<string, unknown>;
@@ -43,6 +43,8 @@ export interface StopRecord {
   readonly hosts: number;
   readonly figures: Record<string, unknown>;
   readonly savings: Savings;
+  /** How the stop was settled (SDK attempts; the status read when the answer was ambiguous). */
+  readonly evidence?: { readonly attempts: number; readonly confirmedStatus?: string };
 }
 
 /** Metric names (public: the construct's metric helpers read them). */
@@ -81,6 +83,7 @@ export function logStop(config: GuardConfig, rec: StopRecord, now: Date): void {
     ...(rec.instanceType ? { instanceType: rec.instanceType } : {}),
     hosts: rec.hosts,
     figures: rec.figures,
+    ...(rec.evidence ? { evidence: rec.evidence } : {}),
     estimate: {
       remainingHours: round(rec.savings.remainingHours),
       method: 'upper bound: hours left until MaxRuntimeInSeconds x instances (x accelerators per instance)',

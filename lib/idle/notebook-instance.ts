@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Size, SizeRoundingBehavior, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Size, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,7 +6,10 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { previousGenerationFamilies } from '../data';
 import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
+import { apiEnum } from '../private/api-values';
 import { refuse, warn } from '../private/messages';
+import { nearMatches } from '../private/near-matches';
+import { checkSize, deferred, isKnownNumber, sizeInGibibytes } from '../private/synth-value';
 import { NotebookIdleShutdown } from './notebook-idle-shutdown';
 
 const RULE = 'SML-IDLE-NOTEBOOK';
@@ -39,23 +42,25 @@ export interface SustainableNotebookInstanceProps {
 
   /**
    * Notebook instance type. A notebook edits code and starts training jobs; heavy work belongs in training jobs.
-   * Accelerated or 2xlarge-and-larger types warn (SML-START-SMALL); previous-generation types warn (SML-SILICON).
+   * Names the SageMaker API does not list for notebooks are refused with near matches; accelerated or
+   * 2xlarge-and-larger types warn (SML-START-SMALL); previous-generation types warn (SML-SILICON).
    *
    * @default 'ml.t3.medium'
    */
   readonly instanceType?: string;
 
   /**
-   * Size of the ML storage volume (whole GiB, 5 to 16,384).
+   * Size of the ML storage volume (whole GiB, 5 to 16,384). A deploy-time value (token) must be in GiB.
    *
    * @default Size.gibibytes(5)
    */
   readonly volumeSize?: Size;
 
   /**
-   * KMS key that encrypts the ML storage volume (AwsSolutions-SM2).
+   * KMS key that encrypts the ML storage volume (AwsSolutions-SM2). Its key policy is yours: limit kms:CreateGrant to
+   * AWS services there (Control Tower CT.KMS.PR.3), as the key this construct creates does.
    *
-   * @default - a new key with rotation enabled
+   * @default - a new key with rotation enabled whose policy denies kms:CreateGrant unless an AWS service asks
    */
   readonly encryptionKey?: kms.IKey;
 
@@ -113,7 +118,8 @@ export interface SustainableNotebookInstanceProps {
   readonly idleShutdown?: NotebookIdleShutdown;
 
   /**
-   * Idle threshold of the NotebookIdleShutdown this construct creates.
+   * Idle threshold of the NotebookIdleShutdown this construct creates. Synth-time only (a token is refused): the
+   * on-start script that carries it is encoded at synth.
    *
    * @default Duration.hours(1)
    */
@@ -149,7 +155,7 @@ export class SustainableNotebookInstance extends Construct implements ec2.IConne
 
     const instanceType = props.instanceType ?? 'ml.t3.medium';
     this.checkInstanceType(instanceType);
-    const volumeGb = volumeSizeGb(props.volumeSize);
+    const volumeGb = volumeSizeGb(this, props.volumeSize);
     if (props.notebookInstanceName !== undefined && !Token.isUnresolved(props.notebookInstanceName)
       && (props.notebookInstanceName.length > 63 || !NAME_PATTERN.test(props.notebookInstanceName))) {
       refuse(RULE, {
@@ -202,10 +208,26 @@ export class SustainableNotebookInstance extends Construct implements ec2.IConne
     })];
     this.connections = new ec2.Connections({ securityGroups });
 
-    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
-      enableKeyRotation: true,
-      description: 'Encrypts the ML storage volume of a SageMaker notebook instance',
-    });
+    if (props.encryptionKey) {
+      this.encryptionKey = props.encryptionKey;
+    } else {
+      const key = new kms.Key(this, 'Key', {
+        enableKeyRotation: true,
+        description: 'Encrypts the ML storage volume of a SageMaker notebook instance',
+      });
+      // Grants on this key only for AWS services: SageMaker creates one for the volume on the role's behalf
+      // (kms:GrantIsForAWSResource). The statement AWS Control Tower's proactive control CT.KMS.PR.3 requires ("Require
+      // an AWS KMS key policy to have a statement that limits creation of AWS KMS grants to AWS services"): deny
+      // kms:CreateGrant to every principal when both kms:GrantIsForAWSResource and aws:PrincipalIsAWSService are false.
+      key.addToResourcePolicy(new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+      }));
+      this.encryptionKey = key;
+    }
     this.role = props.role ?? new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
       description: 'SageMaker notebook instance execution role',
@@ -282,13 +304,16 @@ export class SustainableNotebookInstance extends Construct implements ec2.IConne
 
   private checkInstanceType(instanceType: string): void {
     if (Token.isUnresolved(instanceType)) return;
+    // the API's own list of notebook instance types (shape InstanceType, lib/data/sagemaker-api-shapes.json)
+    const known = apiEnum('InstanceType');
     const m = INSTANCE_PATTERN.exec(instanceType);
-    if (!m) {
+    if (!m || !known.includes(instanceType)) {
+      const near = nearMatches(instanceType, known);
       refuse('SML-START-SMALL', {
         prop: 'instanceType',
         value: instanceType,
-        problem: 'is not a SageMaker instance type (ml.<family>.<size>)',
-        fix: "use e.g. 'ml.t3.medium' (the default)",
+        problem: `is not a SageMaker notebook instance type (the API's InstanceType enum has ${known.length}, e.g. ml.t3.medium)`,
+        fix: `use one of ${near.join(', ')}, or 'ml.t3.medium' (the default)`,
       });
     }
     const [, family, size] = m;
@@ -302,10 +327,13 @@ export class SustainableNotebookInstance extends Construct implements ec2.IConne
   }
 }
 
-function volumeSizeGb(size: Size | undefined): number {
+function volumeSizeGb(scope: Construct, value: Size | undefined): number {
+  const size = checkSize('SML-START-SMALL', 'volumeSize', value);
   if (size === undefined) return 5;
-  const gb = size.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
-  if (!Number.isInteger(gb) || gb < 5 || gb > 16384) {
+  const gb = sizeInGibibytes(size, 'SML-START-SMALL', 'volumeSize');
+  if (!isKnownNumber(gb)) {
+    deferred(scope, 'SML-START-SMALL', 'volumeSize', 'SageMaker checks the 5–16,384 GiB range when the instance is created');
+  } else if (!Number.isInteger(gb) || gb < 5 || gb > 16384) {
     refuse('SML-START-SMALL', {
       prop: 'volumeSize',
       value: size,

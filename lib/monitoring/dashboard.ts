@@ -2,9 +2,11 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { GUARD_DEFAULTS, GUARD_METRICS, TRAINING_JOBS_METRIC_NAMESPACE } from '../idle/guard-env';
-import type { TrainingJobGuard } from '../idle/training-job-guard';
-import { isKnown, refuse } from '../private/messages';
+import { GUARD_DEFAULTS, GUARD_METRICS, TRAINING_JOBS_METRIC_NAMESPACE } from '../guard/guard-env';
+import { RIGHT_SIZING_METRICS } from '../guard/right-sizing';
+import type { TrainingJobGuard } from '../guard/training-job-guard';
+import { refuse } from '../private/messages';
+import { checkDuration, deferred, durationIn, isKnownNumber, requireKnown } from '../private/synth-value';
 import { SageMakerLogGroup } from '../storage/log-retention';
 import { Objective, ObjectiveDirection } from '../training/objective';
 import type { SustainableTrainingJob } from '../training/training-job';
@@ -108,8 +110,8 @@ const JOB_LABEL = "${PROP('Dim.TrainingJobName')}";
  * A CloudWatch dashboard to right-size training from real utilisation (SML-MEASURE): CPU, memory, disk, GPU and GPU
  * memory utilisation of every training-job host (SEARCH expressions on `/aws/sagemaker/TrainingJobs`, dimension
  * `Host = <job>/algo-N`, which exists only at run time), the objective metrics with their targets, the guard's stops
- * and the hours they saved, the artifacts bucket's size and object count, and the bytes SageMaker writes to its
- * log groups.
+ * and the hours they saved, its right-sizing verdicts on ended jobs per instance type, the artifacts bucket's size
+ * and object count, and the bytes SageMaker writes to its log groups.
  *
  * Search expressions find only metrics reported within the last two weeks and cannot drive alarms.
  */
@@ -118,20 +120,24 @@ export class TrainingEfficiencyDashboard extends Construct {
   public readonly dashboard: cloudwatch.Dashboard;
 
   private readonly period: Duration;
+  private readonly periodSeconds: number;
   private readonly prefixes: readonly string[];
 
   constructor(scope: Construct, id: string, props: TrainingEfficiencyDashboardProps = {}) {
     super(scope, id);
-    this.period = props.period ?? Duration.minutes(5);
-    if (!this.period.isUnresolved()) {
-      const minutes = this.period.toMinutes({ integral: false });
-      if (minutes < 1 || !Number.isInteger(minutes)) {
-        refuse('SML-MEASURE', {
-          prop: 'period', value: this.period, problem: 'must be whole minutes (SageMaker publishes training metrics every minute)',
-          fix: 'use e.g. Duration.minutes(5)',
-        });
-      }
+    this.period = checkDuration('SML-MEASURE', 'period', props.period) ?? Duration.minutes(5);
+    this.periodSeconds = durationIn(this.period, 'seconds', 'SML-MEASURE', 'period');
+    if (!isKnownNumber(this.periodSeconds)) {
+      deferred(this, 'SML-MEASURE', 'period', 'whole minutes are not checked at synth; CloudWatch checks the period when the dashboard is saved');
+    } else if (this.periodSeconds < 60 || this.periodSeconds % 60 !== 0) {
+      refuse('SML-MEASURE', {
+        prop: 'period', value: this.period, problem: 'must be whole minutes (SageMaker publishes training metrics every minute)',
+        fix: 'use e.g. Duration.minutes(5)',
+      });
     }
+    const defaultInterval = checkDuration('SML-MEASURE', 'defaultInterval', props.defaultInterval) ?? Duration.days(7);
+    requireKnown('SML-MEASURE', 'defaultInterval', defaultInterval, 'it is written into the dashboard body as its start time',
+      'give a literal Duration such as Duration.days(7)');
     this.prefixes = [...new Set(props.jobNamePrefixes ?? [])];
     if (this.prefixes.length > MAX_SEARCHES_PER_GRAPH) {
       refuse('SML-MEASURE', {
@@ -143,7 +149,7 @@ export class TrainingEfficiencyDashboard extends Construct {
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Resource', {
       dashboardName: props.dashboardName,
-      defaultInterval: props.defaultInterval ?? Duration.days(7),
+      defaultInterval,
     });
 
     this.dashboard.addWidgets(new cloudwatch.TextWidget({
@@ -180,7 +186,7 @@ export class TrainingEfficiencyDashboard extends Construct {
     return filters.map((f) => new cloudwatch.SearchExpression({
       expression: searchExpression(
         { namespace: TRAINING_JOBS_METRIC_NAMESPACE, dimensions: [dimension], terms: f ? [metric, f] : [metric] },
-        'Average', this.period.toSeconds(),
+        'Average', this.periodSeconds,
       ),
       label,
       period: this.period,
@@ -232,7 +238,8 @@ function objectiveGroups(objectives: readonly Objective[]): ObjectiveGroup[] {
       g = { metricName: o.metricName, direction: o.direction, targets: [], trainingMetrics: [] };
       groups.set(o.metricName, g);
     }
-    if (o.target !== undefined && isKnown(o.target) && !g.targets.includes(o.target)) g.targets.push(o.target);
+    // A deploy-time target (a token) is annotated too: the dashboard body resolves it at deploy time.
+    if (o.target !== undefined && !g.targets.includes(o.target)) g.targets.push(o.target);
     const train = o.trainingMetric?.name;
     if (train !== undefined && train !== o.metricName && !g.trainingMetrics.includes(train)) g.trainingMetrics.push(train);
   }
@@ -245,7 +252,8 @@ function objectiveGroups(objectives: readonly Objective[]): ObjectiveGroup[] {
  */
 function guardWidgets(guard: TrainingJobGuard | undefined): cloudwatch.IWidget[] {
   const hour = Duration.hours(1);
-  const search = (metricName: string, dimensions: string[], label: string): cloudwatch.SearchExpression => new cloudwatch.SearchExpression({
+  const day = Duration.days(1);
+  const search = (metricName: string, dimensions: string[], label: string, period = hour): cloudwatch.SearchExpression => new cloudwatch.SearchExpression({
     expression: searchExpression({
       namespace: GUARD_DEFAULTS.metricNamespace,
       dimensions,
@@ -253,9 +261,9 @@ function guardWidgets(guard: TrainingJobGuard | undefined): cloudwatch.IWidget[]
         { name: 'MetricName', value: metricName, prop: 'guard' },
         ...(guard ? [{ name: 'FunctionName', value: guard.function.functionName, prop: 'guard' }] : []),
       ],
-    }, 'Sum', hour.toSeconds()),
+    }, 'Sum', period.toSeconds()),
     label,
-    period: hour,
+    period,
   });
   // With a guard: its own metric helpers (Sum per hour). Without: every guard's series, one line per function.
   const perGuard = (metricName: string, label: string, own?: (o: cloudwatch.MetricOptions) => cloudwatch.Metric): cloudwatch.IMetric => (own
@@ -282,6 +290,26 @@ function guardWidgets(guard: TrainingJobGuard | undefined): cloudwatch.IWidget[]
         perGuard(GUARD_METRICS.ACCELERATOR_HOURS_SAVED, 'accelerator-hours', guard && ((o) => guard.metricAcceleratorHoursSaved(o))),
       ],
       leftYAxis: { min: 0, label: 'hours saved per hour', showUnits: false },
+    }),
+    // The guard's right-sizing report of every ended guarded job (dimension sets [FunctionName] and
+    // [FunctionName, InstanceType]).
+    new cloudwatch.GraphWidget({
+      title: 'Ended guarded jobs a smaller type would have done (guard\'s right-sizing, daily)',
+      width: 12,
+      height: HEIGHT,
+      left: [
+        search(RIGHT_SIZING_METRICS.JOBS_ENDED, ['FunctionName', 'InstanceType'], "ended: ${PROP('Dim.InstanceType')}", day),
+        search(RIGHT_SIZING_METRICS.JOBS_OVER_PROVISIONED, ['FunctionName', 'InstanceType'], "over-provisioned: ${PROP('Dim.InstanceType')}", day),
+      ],
+      leftYAxis: { min: 0, label: 'jobs per day', showUnits: false },
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Over-provisioned instance-hours of ended guarded jobs, by instance type (daily)',
+      width: 12,
+      height: HEIGHT,
+      stacked: true,
+      left: [search(RIGHT_SIZING_METRICS.OVER_PROVISIONED_INSTANCE_HOURS, ['FunctionName', 'InstanceType'], "${PROP('Dim.InstanceType')}", day)],
+      leftYAxis: { min: 0, label: 'instance-hours per day', showUnits: false },
     }),
   ];
   if (guard) {

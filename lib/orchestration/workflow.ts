@@ -3,9 +3,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { contextBudget, enforceBudget } from '../carbon/budget';
+import { Footprint } from '../carbon/footprint';
+import { checkRegion } from '../carbon/region-carbon';
 import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
 import { refuse } from '../private/messages';
-import { DEFAULT_LOG_RETENTION } from '../storage/log-defaults';
+import { checkDuration, deferred, durationIn } from '../private/synth-value';
+import { checkLogRetention, checkOwnLogGroup, DEFAULT_LOG_RETENTION } from '../storage/log-defaults';
+import { derivedLogGroupName } from '../storage/log-group-name';
 import { SustainableTrainingJob } from '../training/training-job';
 import { stepFunctionsNaming } from '../training/private/naming';
 import { SustainableTuningJob } from '../tuning/tuning-job';
@@ -45,18 +50,19 @@ export interface TrainingWorkflowProps {
    */
   readonly acceptanceGate?: boolean;
   /**
-   * Retention of the state machine's execution log (SML-LOGS).
+   * Retention of the state machine's execution log (SML-LOGS). `RetentionDays.INFINITE` is refused.
    * @default logs.RetentionDays.ONE_MONTH (the library's DEFAULT_LOG_RETENTION)
    */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * Bring your own log group for execution logs (its retention is yours to bound).
+   * Bring your own log group for execution logs (its retention is yours to bound; one of this app that keeps its
+   * logs forever warns, SML-LOGS).
    * @default - a new log group under /aws/vendedlogs/states/ with `logRetention`
    */
   readonly logGroup?: logs.ILogGroup;
   /**
-   * Execution timeout.
-   * @default - the baseline's and the job's longest run (MaxWait, or MaxRuntime without spot; a tuning job's MaxRuntime) plus one hour for provisioning and upload
+   * Execution timeout (SML-MAXRUN). A deploy-time value (token) must be in seconds.
+   * @default - the baseline's and the job's longest run (MaxWait, or MaxRuntime without spot; a tuning job's MaxRuntime) plus one hour for provisioning and upload; none when one of those is a deploy-time value (the jobs stay bounded by their own limits)
    */
   readonly timeout?: Duration;
   /**
@@ -64,6 +70,14 @@ export interface TrainingWorkflowProps {
    * @default - generated
    */
   readonly stateMachineName?: string;
+  /**
+   * The most kgCO2e one execution may emit in the worst case (SML-BUDGET): synth fails, with the figures, when the
+   * worst case (every job at full power for its whole bound, the baseline missing its target) exceeds it. In an
+   * environment-agnostic stack the worst case uses the highest grid factor in the table. Synth-time only: the budget
+   * is checked when the app synthesizes, so a token (deploy-time value) is refused.
+   * @default - the context value `cdk-sustainable-ml:carbonBudget`, else FootprintReport's `carbonBudget`, else none
+   */
+  readonly carbonBudget?: number;
 }
 
 /**
@@ -110,6 +124,8 @@ export class TrainingWorkflow extends Construct {
   public readonly baseline?: SustainableTrainingJob;
   /** The acceptance gate, when the objective has a target and the gate is on. */
   public readonly gate?: AcceptanceGate;
+  /** The carbon budget per execution (kgCO2e), from the prop or the context (SML-BUDGET). */
+  public readonly carbonBudget?: number;
 
   constructor(scope: Construct, id: string, props: TrainingWorkflowProps) {
     super(scope, id);
@@ -121,22 +137,12 @@ export class TrainingWorkflow extends Construct {
     const job = this.trainingJob;
     const tuning = this.tuningJob;
 
-    const longest = tuning ? tuning.maxRuntime : job.maxWait ?? job.maxRuntime;
-    const baselineLongest = props.baseline ? props.baseline.maxWait ?? props.baseline.maxRuntime : Duration.seconds(0);
-    const needed = longest.toSeconds() + baselineLongest.toSeconds();
-    const timeout = props.timeout ?? Duration.seconds(needed + 3600);
-    if (timeout.toSeconds() < needed) {
-      const what = tuning ? `tuning job's maxRuntime (${longest.toHumanString()})` : `job's ${job.maxWait ? 'maxWait' : 'maxRuntime'} (${longest.toHumanString()})`;
-      refuse('SML-MAXRUN', {
-        prop: 'timeout',
-        value: timeout,
-        problem: `is shorter than the ${what}${props.baseline ? ` plus the baseline's (${baselineLongest.toHumanString()})` : ''}, so executions would end while the job still runs`,
-        fix: 'leave timeout unset (derived from the job) or make it longer',
-      });
-    }
+    const timeout = this.executionTimeout(props);
+    checkLogRetention(this, 'logRetention', props.logRetention);
+    checkOwnLogGroup(this, 'logGroup', props.logGroup);
 
     this.logGroup = props.logGroup ?? new logs.LogGroup(this, 'Logs', {
-      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-${id}-${this.node.addr.slice(0, 8)}`,
+      logGroupName: derivedLogGroupName('/aws/vendedlogs/states/', [Stack.of(this).stackName, id, this.node.addr.slice(0, 8)]),
       retention: props.logRetention ?? DEFAULT_LOG_RETENTION,
       removalPolicy: RemovalPolicy.DESTROY,
     });
@@ -193,7 +199,7 @@ export class TrainingWorkflow extends Construct {
         outputPath: '$.result',
       });
       acceptBaseline.next(done);
-      const choice = new sfn.Choice(this, 'Baseline meets target?', { comment: `SML-BASELINE: ${gate.metricName} ${gate.stepFunctionsOperator} ${gate.target}` })
+      const choice = new sfn.Choice(this, 'Baseline meets target?', { comment: `SML-BASELINE: ${gate.metricName} ${gate.stepFunctionsOperator} ${gate.targetText}` })
         .when(gate.acceptsCondition(value), acceptBaseline)
         .otherwise(mainStart);
       name.next(bTask);
@@ -214,6 +220,13 @@ export class TrainingWorkflow extends Construct {
     else this.grantTrainingJob(job);
     if (props.baseline) this.grantTrainingJob(props.baseline);
 
+    // --- the region and the carbon budget (SML-REGION, SML-BUDGET) -------------------------------------------------------
+    checkRegion(this);
+    this.carbonBudget = props.carbonBudget ?? contextBudget(this);
+    if (this.carbonBudget !== undefined) {
+      enforceBudget(this, Footprint.ofWorkflow(this), this.carbonBudget, props.carbonBudget !== undefined ? 'carbonBudget' : 'context cdk-sustainable-ml:carbonBudget');
+    }
+
     Validations.of(this.stateMachine).acknowledge({
       id: 'AwsSolutions-SF2',
       reason: 'X-Ray tracing adds nothing to a workflow that waits on one SageMaker job; execution history and the ALL-level log show every step.',
@@ -223,6 +236,45 @@ export class TrainingWorkflow extends Construct {
       { finding: new RegExp(`^Resource::${nagArn('sagemaker', 'hyper-parameter-tuning-job/[a-z0-9-]+-\\*')}$`), reason: 'Each execution names its tuning job <prefix>-<16 hex>, so the SageMaker permissions cover that prefix only.' },
       { finding: /^Resource::\*$/, reason: 'The CloudWatch Logs delivery actions Step Functions needs for execution logging, and ListHyperParameterTuningJobs (warm-start lookup), support no resource-level permissions.' },
     ]);
+  }
+
+  /**
+   * The execution timeout (SML-MAXRUN): given, or the baseline's and the job's longest run plus an hour. When a
+   * limit is a deploy-time value, a given timeout is not compared with it, and none is derived: executions are then
+   * bounded by the jobs' own limits (MaxWait / MaxRuntime), which SageMaker enforces.
+   */
+  private executionTimeout(props: TrainingWorkflowProps): Duration | undefined {
+    const job = this.trainingJob;
+    const tuning = this.tuningJob;
+    const given = checkDuration('SML-MAXRUN', 'timeout', props.timeout);
+    if (given) durationIn(given, 'seconds', 'SML-MAXRUN', 'timeout'); // Step Functions takes TimeoutSeconds
+    const longest = tuning ? tuning.maxRuntime : job.maxWait ?? job.maxRuntime;
+    const longestProp = tuning ? 'tuningJob.maxRuntime' : job.maxWait ? 'trainingJob.maxWait' : 'trainingJob.maxRuntime';
+    const baselineLongest = props.baseline ? props.baseline.maxWait ?? props.baseline.maxRuntime : Duration.seconds(0);
+    const baselineProp = props.baseline?.maxWait ? 'baseline.maxWait' : 'baseline.maxRuntime';
+    if (given?.isUnresolved()) {
+      deferred(this, 'SML-MAXRUN', 'timeout', 'it is not compared with the jobs\' limits');
+      return given;
+    }
+    const deployTimeLimit = longest.isUnresolved() ? longestProp : baselineLongest.isUnresolved() ? baselineProp : undefined;
+    if (deployTimeLimit) {
+      deferred(this, 'SML-MAXRUN', deployTimeLimit, given
+        ? 'the timeout is not compared with it'
+        : 'no execution timeout is derived from it: executions end with the job, which SageMaker bounds by its own limits');
+      return given;
+    }
+    const needed = longest.toSeconds() + baselineLongest.toSeconds();
+    const timeout = given ?? Duration.seconds(needed + 3600);
+    if (timeout.toSeconds() < needed) {
+      const what = tuning ? `tuning job's maxRuntime (${longest.toHumanString()})` : `job's ${job.maxWait ? 'maxWait' : 'maxRuntime'} (${longest.toHumanString()})`;
+      refuse('SML-MAXRUN', {
+        prop: 'timeout',
+        value: timeout,
+        problem: `is shorter than the ${what}${props.baseline ? ` plus the baseline's (${baselineLongest.toHumanString()})` : ''}, so executions would end while the job still runs`,
+        fix: 'leave timeout unset (derived from the job) or make it longer',
+      });
+    }
+    return timeout;
   }
 
   /** Train (createTrainingJob.sync) and the gate after it; returns the first state. */
@@ -382,7 +434,7 @@ export class TrainingWorkflow extends Construct {
     const gate = this.gate;
     if (!gate) return done;
     const accept = new sfn.Pass(this, 'Accept', {
-      comment: `SML-ACCEPT: ${gate.metricName} ${gate.stepFunctionsOperator} ${gate.target}`,
+      comment: `SML-ACCEPT: ${gate.metricName} ${gate.stepFunctionsOperator} ${gate.targetText}`,
       parameters: {
         ...this.recordHeader(gate, kind),
         ...record,
@@ -395,7 +447,7 @@ export class TrainingWorkflow extends Construct {
     const metric = escapeIntrinsic(gate.metricName);
     const explain = new sfn.Pass(this, 'Explain miss', {
       parameters: {
-        'cause.$': `States.Format('SML-ACCEPT: ${metric} reached {} and the target is ${gate.comparisonWords} ${gate.target}: the model is not accepted', ${valuePath})`,
+        'cause.$': `States.Format('SML-ACCEPT: ${metric} reached {} and the target is ${gate.comparisonWords} ${gate.targetText}: the model is not accepted', ${valuePath})`,
       },
       resultPath: '$.gate',
     });
@@ -404,7 +456,7 @@ export class TrainingWorkflow extends Construct {
       error: 'ObjectiveNotReported',
       cause: `SML-ACCEPT: the ${kind} job reported no numeric value for '${gate.metricName}', so it cannot be accepted; check the objective's regex against the job's log`,
     });
-    const meets = new sfn.Choice(this, 'Meets target?', { comment: `${gate.metricName} ${gate.stepFunctionsOperator} ${gate.target}` })
+    const meets = new sfn.Choice(this, 'Meets target?', { comment: `${gate.metricName} ${gate.stepFunctionsOperator} ${gate.targetText}` })
       .when(gate.meetsCondition(valuePath), beforeAccept ? beforeAccept(accept) : accept)
       .otherwise(explain);
     return new sfn.Choice(this, 'Objective reported?')

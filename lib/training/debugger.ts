@@ -1,7 +1,7 @@
-import { Aws, CfnMapping, Fn, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { debuggerBuiltinRules, debuggerRuleImages } from '../data';
 import { refuse } from '../private/messages';
+import { regionalImage } from './private/ecr-registry';
 
 /** Options of a built-in Debugger rule. */
 export interface DebuggerRuleOptions {
@@ -145,28 +145,18 @@ export function stopTrainingActionJson(trainingJobPrefix: string): string {
  */
 export function ruleEvaluatorImage(scope: Construct): string {
   const data = debuggerRuleImages();
-  const stack = Stack.of(scope);
-  const suffix = `${data.repository}:${data.tag}`;
-  if (!Token.isUnresolved(stack.region)) {
-    const account = data.registries[stack.region];
-    if (!account) {
-      refuse('SML-GUARD', {
-        prop: 'debuggerRules',
-        value: stack.region,
-        problem: data.unsupportedRegions.includes(stack.region)
-          ? 'SageMaker Debugger is not supported in this region'
-          : 'no Debugger rule image is known for this region (lib/data/debugger-rule-images.json)',
-        fix: 'drop debuggerRules and rely on TrainingJobGuard, or train in a region with Debugger',
-      });
-    }
-    const dnsSuffix = stack.region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-    return `${account}.dkr.ecr.${stack.region}.${dnsSuffix}/${suffix}`;
-  }
-  const id = 'SustainableMlDebuggerRuleImages';
-  const mapping =
-    (stack.node.tryFindChild(id) as CfnMapping | undefined) ??
-    new CfnMapping(stack, id, {
-      mapping: Object.fromEntries(Object.entries(data.registries).map(([region, account]) => [region, { account }])),
-    });
-  return Fn.join('', [mapping.findInMap(Aws.REGION, 'account'), '.dkr.ecr.', Aws.REGION, '.', Aws.URL_SUFFIX, '/', suffix]);
+  return regionalImage(scope, {
+    mappingId: 'SustainableMlDebuggerRuleImages',
+    registries: data.registries,
+    repository: data.repository,
+    tag: data.tag,
+    onMissingRegion: (region) => refuse('SML-GUARD', {
+      prop: 'debuggerRules',
+      value: region,
+      problem: data.unsupportedRegions.includes(region)
+        ? 'SageMaker Debugger is not supported in this region'
+        : 'no Debugger rule image is known for this region (lib/data/debugger-rule-images.json)',
+      fix: 'drop debuggerRules and rely on TrainingJobGuard, or train in a region with Debugger',
+    }),
+  }).uri;
 }

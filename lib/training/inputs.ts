@@ -1,5 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { checkApiString } from '../private/api-values';
+import { grantPrefixRead } from './private/grants';
 
 /** How a channel's data reaches the container. */
 export enum InputMode {
@@ -57,14 +59,28 @@ export interface RenderedChannel {
 
 /** One named input channel of a training job. */
 export class InputChannel {
-  /** A channel reading every object under `prefix` of `bucket`; the job role gets read access to that prefix. */
+  /**
+   * A channel reading every object under `prefix` of `bucket`. The job role may read those objects and list that prefix
+   * only (and decrypt through S3 when the bucket has a KMS key); nothing else of the bucket.
+   * @throws SML-MANAGED when `name` is not a channel name the SageMaker API accepts
+   */
   public static fromBucket(name: string, bucket: s3.IBucket, prefix: string, options: InputChannelOptions = {}): InputChannel {
+    checkChannelName(name);
     const key = prefix.replace(/^\/+/, '');
-    return new InputChannel(name, `s3://${bucket.bucketName}/${key}`, options, (role) => bucket.grantRead(role, `${key}*`));
+    return new InputChannel(name, `s3://${bucket.bucketName}/${key}`, options, (role) => grantPrefixRead(role, bucket, `${key}*`));
   }
 
-  /** A channel reading an S3 URI the job role can already read (no grant is added). */
+  /**
+   * A channel reading an S3 URI the job role can already read (no grant is added).
+   * @throws SML-MANAGED when `name` or `s3Uri` is not a value the SageMaker API accepts
+   */
   public static fromS3Uri(name: string, s3Uri: string, options: InputChannelOptions = {}): InputChannel {
+    checkChannelName(name);
+    checkApiString('S3Uri', s3Uri, {
+      ruleId: 'SML-MANAGED',
+      prop: `InputChannel.fromS3Uri(${JSON.stringify(name)}) s3Uri`,
+      fix: "pass the S3 URI of the data, e.g. 's3://my-bucket/datasets/train/', or use InputChannel.fromBucket",
+    });
     return new InputChannel(name, s3Uri, options);
   }
 
@@ -120,13 +136,24 @@ export class InitialModel {
   /** The channel name the model is mounted as. */
   public static readonly CHANNEL_NAME = 'model';
 
-  /** A model artifact (e.g. `model.tar.gz`) in a bucket; the job role gets read access to it. */
+  /**
+   * A model artifact (e.g. `model.tar.gz`) in a bucket. The channel is an S3 prefix, so SageMaker lists the key and
+   * reads what matches it: the job role may list and read `<key>*` only.
+   */
   public static fromBucket(bucket: s3.IBucket, key: string): InitialModel {
-    return new InitialModel(`s3://${bucket.bucketName}/${key}`, (role) => bucket.grantRead(role, key));
+    return new InitialModel(`s3://${bucket.bucketName}/${key}`, (role) => grantPrefixRead(role, bucket, `${key}*`));
   }
 
-  /** A model artifact at an S3 URI the job role can already read. */
+  /**
+   * A model artifact at an S3 URI the job role can already read.
+   * @throws SML-MANAGED when `s3Uri` is not an S3 URI the SageMaker API accepts
+   */
   public static fromS3Uri(s3Uri: string): InitialModel {
+    checkApiString('S3Uri', s3Uri, {
+      ruleId: 'SML-MANAGED',
+      prop: 'InitialModel.fromS3Uri s3Uri',
+      fix: "pass the S3 URI of the model artifact, e.g. 's3://my-bucket/models/my-job/output/model.tar.gz', or use InitialModel.fromBucket or InitialModel.fromTrainingJob",
+    });
     return new InitialModel(s3Uri);
   }
 
@@ -156,4 +183,13 @@ export class InitialModel {
       CompressionType: 'None',
     };
   }
+}
+
+/** Channel names are checked where they are given (SML-MANAGED: the API would refuse the job when it starts). */
+function checkChannelName(name: string): void {
+  checkApiString('ChannelName', name, {
+    ruleId: 'SML-MANAGED',
+    prop: 'InputChannel name',
+    fix: "use letters, digits, dots, hyphens and underscores only, e.g. 'train' or 'validation'",
+  });
 }

@@ -4,18 +4,25 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { TRAINING_JOBS_METRIC_NAMESPACE } from '../idle/guard-env';
-import { GuardTags, GUARD_ENABLED } from '../idle/guard-tags';
+import { TRAINING_JOBS_METRIC_NAMESPACE } from '../guard/guard-env';
+import { GuardTags, GUARD_ENABLED } from '../guard/guard-tags';
 import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
+import { checkApiStringMap } from '../private/api-values';
 import { refuse, warn } from '../private/messages';
+import { checkPrefixFree, claimPrefix } from '../private/prefixes';
+import { checkDuration, checkNumber, checkSize, deferred, durationIn, isKnownNumber, sizeInGibibytes, stringMap, typeName } from '../private/synth-value';
 import { ArtifactPrefix, MlArtifactsBucket } from '../storage/artifacts-bucket';
 import { SageMakerLogGroup } from '../storage/log-retention';
+import { checkScratchExpiry } from '../storage/scratch-expiry';
 import { DebuggerRule, DebuggerRuleKind, ruleEvaluatorImage } from './debugger';
 import { TrainingImage } from './image';
+import { checkImage } from './private/image-prop';
 import { InitialModel, InputChannel, ITrainingJobOutput } from './inputs';
 import { TrainingInstance } from './instance';
 import { MetricDefinition, Objective } from './objective';
+import { TRAINING_DEFAULTS } from './private/defaults';
 import { JobNaming, literalNaming } from './private/naming';
+import { grantJobKey, grantKeyViaS3, grantList } from './private/grants';
 import { renderCreateTrainingJobRequest, TrainingJobSpec } from './request';
 
 /** The longest MaxRuntime the API accepts: 28 days. */
@@ -32,7 +39,9 @@ export interface SustainableTrainingJobProps {
   /** The training container. */
   readonly image: TrainingImage;
   /**
-   * Instance type (SML-START-SMALL). Previous-generation types warn (SML-SILICON).
+   * Instance type (SML-START-SMALL). Previous-generation types warn (SML-SILICON). Must be known at synth (the
+   * defaults are chosen by its accelerator and generation). Plain-JavaScript callers may pass the API name as a
+   * string (`'ml.g5.xlarge'`): it is converted with `TrainingInstance.of`.
    * @default TrainingInstance.M5_LARGE
    */
   readonly instanceType?: TrainingInstance;
@@ -43,6 +52,7 @@ export interface SustainableTrainingJobProps {
   readonly instanceCount?: number;
   /**
    * ML storage volume per instance (SML-START-SMALL). FastFile input streams data, so the volume need not hold it.
+   * A deploy-time value (token) must be in GiB: `Size.gibibytes(param.valueAsNumber)`.
    * @default Size.gibibytes(30)
    */
   readonly volumeSize?: Size;
@@ -67,12 +77,13 @@ export interface SustainableTrainingJobProps {
    */
   readonly metricDefinitions?: MetricDefinition[];
   /**
-   * Static hyperparameters (strings, as the API requires).
+   * Static hyperparameters (strings, as the API requires). Numbers and booleans, which plain-JavaScript callers may
+   * pass, are converted to their text (`200` → `'200'`); other values are refused.
    * @default - none
    */
   readonly hyperparameters?: { [name: string]: string };
   /**
-   * Environment variables of the container.
+   * Environment variables of the container (strings; numbers and booleans are converted as for `hyperparameters`).
    * @default - none
    */
   readonly environment?: { [name: string]: string };
@@ -82,12 +93,15 @@ export interface SustainableTrainingJobProps {
    */
   readonly spot?: boolean;
   /**
-   * The longest the job may run, all retries included (SML-MAXRUN); at most 28 days.
+   * The longest the job may run, all retries included (SML-MAXRUN); at most 28 days. A deploy-time value (token)
+   * must be in seconds (`Duration.seconds(param.valueAsNumber)`); with spot on, give `maxWait` as well, since its
+   * default (2 × maxRuntime) cannot be computed from a token.
    * @default Duration.hours(8)
    */
   readonly maxRuntime?: Duration;
   /**
-   * With spot: the longest the job may wait for capacity plus run (SML-MAXRUN); at least `maxRuntime`.
+   * With spot: the longest the job may wait for capacity plus run (SML-MAXRUN); at least `maxRuntime`. A
+   * deploy-time value (token) must be in seconds.
    * @default - 2 × maxRuntime
    */
   readonly maxWait?: Duration;
@@ -129,13 +143,17 @@ export interface SustainableTrainingJobProps {
    */
   readonly artifactsBucket?: MlArtifactsBucket;
   /**
-   * Bring your own bucket instead of an MlArtifactsBucket: the same prefixes are used, and expiring its scratch
-   * prefixes is up to you (SML-ARTIFACTS warns).
+   * Bring your own bucket instead of an MlArtifactsBucket: the same prefixes are used. When the bucket is defined in
+   * the app, its lifecycle rules are read at synth and SML-ARTIFACTS warns only if a scratch prefix (`checkpoints/`,
+   * `debug/`, `tmp/`) does not expire or `models/` does; a bucket from outside the app cannot be read and warns.
    * @default - see `artifactsBucket`
    */
   readonly bucket?: s3.IBucket;
   /**
-   * KMS key for the ML storage volume and the model output.
+   * KMS key for the ML storage volume and the model output (and the artifacts bucket this job creates). The role gets
+   * what SageMaker documents for it: kms:CreateGrant only for AWS resources (volume), kms:Encrypt (output), and
+   * kms:GenerateDataKey and kms:Decrypt only through S3 (SSE-KMS objects). The key policy must let IAM policies of
+   * the account grant it (the default key policy does).
    * @default - AWS-managed encryption
    */
   readonly encryptionKey?: kms.IKey;
@@ -155,8 +173,10 @@ export interface SustainableTrainingJobProps {
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
   /**
-   * Security groups in the VPC.
-   * @default - a new security group without ingress
+   * Security groups in the VPC. With several instances they must allow traffic between the job's instances (all
+   * traffic from the group itself; UDP 500 and ESP for inter-container encryption): bringing your own warns
+   * (SML-START-SMALL), since the rules cannot be checked at synth.
+   * @default - a new security group: all outbound; inbound only from itself, and only when instanceCount > 1
    */
   readonly securityGroups?: ec2.ISecurityGroup[];
   /**
@@ -170,12 +190,14 @@ export interface SustainableTrainingJobProps {
    */
   readonly interContainerEncryption?: boolean;
   /**
-   * Job-name prefix (≤ 26 characters, letters, digits and hyphens); each run appends a unique suffix.
+   * Job-name prefix (≤ 26 characters, letters, digits and hyphens, known at synth); each run appends a unique
+   * suffix. It identifies this definition's runs, so two training jobs in one app must not share it (SML-MANAGED;
+   * stacks with different explicit accounts or regions each have their own).
    * @default - derived from the construct path
    */
   readonly jobNamePrefix?: string;
   /**
-   * Tags on every job.
+   * Tags on every job (string values; numbers and booleans are converted as for `hyperparameters`).
    * @default - only the guard and objective tags
    */
   readonly tags?: { [key: string]: string };
@@ -224,7 +246,7 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
   public readonly debuggerRules: DebuggerRule[];
   /** The security groups, when the job runs in a VPC. */
   public readonly connections?: ec2.Connections;
-  /** Rule ids of the defaults and checks applied to this job (for the summary and the report). */
+  /** Rule ids of the defaults and checks applied to this job (named in the orchestrators' comments and descriptions). */
   public readonly appliedRules: string[] = [];
 
   private readonly spec: TrainingJobSpec;
@@ -235,32 +257,44 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
       if (!this.appliedRules.includes(ruleId)) this.appliedRules.push(ruleId);
     };
 
+    // --- what a plain-JavaScript caller may get wrong: named, with the type expected ---------------------------
+    if (typeof props !== 'object' || props === null) {
+      refuse('SML-MANAGED', { prop: 'props', value: props, problem: 'are required (at least image)', fix: "pass { image: TrainingImage.fromUri('…') }" });
+    }
+    checkImage(props.image);
+
     // --- names -------------------------------------------------------------------------------------------
     this.jobNamePrefix = props.jobNamePrefix ?? defaultPrefix(this);
     checkPrefix(this.jobNamePrefix);
+    checkPrefixFree('training', this, this.jobNamePrefix, props.jobNamePrefix === undefined ? 'derived from the construct path' : undefined,
+      'each run\'s checkpoints, the orchestrators\' permissions and the Debugger stop action would cover both',
+      'give each training job its own jobNamePrefix (≤ 26 characters), e.g. churn-xgb and churn-linear');
 
     // --- instance (SML-START-SMALL, SML-SILICON) ---------------------------------------------------------------
-    this.instanceType = props.instanceType ?? TrainingInstance.M5_LARGE;
-    this.instanceCount = props.instanceCount ?? 1;
+    this.instanceType = TrainingInstance._fromProp('instanceType', props.instanceType) ?? TrainingInstance.of(TRAINING_DEFAULTS.instanceTypeName);
+    this.instanceCount = checkNumber('SML-START-SMALL', 'instanceCount', props.instanceCount) ?? TRAINING_DEFAULTS.instanceCount;
     applied('SML-START-SMALL');
-    if (!Token.isUnresolved(this.instanceCount) && (!Number.isInteger(this.instanceCount) || this.instanceCount < 1)) {
+    if (!isKnownNumber(this.instanceCount)) {
+      deferred(this, 'SML-START-SMALL', 'instanceCount', 'SageMaker checks it when the job is created, and no warning can say whether it is more than one instance');
+    } else if (!Number.isInteger(this.instanceCount) || this.instanceCount < 1) {
       refuse('SML-START-SMALL', {
         prop: 'instanceCount',
         value: this.instanceCount,
         problem: 'must be a whole number of at least 1',
         fix: 'start with 1 instance and scale out only when utilisation shows the need',
       });
-    }
-    if (this.instanceCount > 1) {
+    } else if (this.instanceCount > 1) {
       warn(this, 'SML-START-SMALL', `instanceCount ${this.instanceCount}: distributed training multiplies the footprint; check that one instance is really too slow`);
     }
     if (this.instanceType.previousGeneration) {
       warn(this, 'SML-SILICON', `instanceType '${this.instanceType.name}' is a previous-generation type (${this.instanceType.family}); current-generation types do more work per watt`);
     }
     applied('SML-SILICON');
-    const volume = props.volumeSize ?? Size.gibibytes(30);
-    const volumeGb = volume.toGibibytes();
-    if (!Token.isUnresolved(volumeGb) && (volumeGb < 1 || volumeGb > 16384 || !Number.isInteger(volumeGb))) {
+    const volume = checkSize('SML-START-SMALL', 'volumeSize', props.volumeSize) ?? TRAINING_DEFAULTS.volumeSize;
+    const volumeGb = sizeInGibibytes(volume, 'SML-START-SMALL', 'volumeSize');
+    if (!isKnownNumber(volumeGb)) {
+      deferred(this, 'SML-START-SMALL', 'volumeSize', 'SageMaker checks the 1–16,384 GiB range when the job is created');
+    } else if (volumeGb < 1 || volumeGb > 16384 || !Number.isInteger(volumeGb)) {
       refuse('SML-START-SMALL', {
         prop: 'volumeSize',
         value: volume.toString(),
@@ -268,15 +302,14 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
         fix: 'size the volume to what the job writes locally; FastFile input needs no room for the dataset',
       });
     }
-    if (this.instanceType.isTrainium && props.image.knownUri && !/neuron/i.test(props.image.knownUri)) {
-      warn(this, 'SML-SILICON', `instanceType '${this.instanceType.name}' is Trainium but the image '${props.image.knownUri}' is not a Neuron image; use e.g. pytorch-training-neuronx`);
-    }
 
     // --- time limits (SML-MAXRUN, SML-SPOT) ----------------------------------------------------------------
     this.spot = props.spot ?? true;
-    this.maxRuntime = props.maxRuntime ?? Duration.hours(8);
-    const maxRuntimeS = this.maxRuntime.toSeconds();
-    if (!Token.isUnresolved(maxRuntimeS) && (maxRuntimeS < 1 || maxRuntimeS > MAX_RUNTIME_LIMIT.toSeconds())) {
+    this.maxRuntime = checkDuration('SML-MAXRUN', 'maxRuntime', props.maxRuntime) ?? TRAINING_DEFAULTS.maxRuntime;
+    const maxRuntimeS = durationIn(this.maxRuntime, 'seconds', 'SML-MAXRUN', 'maxRuntime');
+    if (!isKnownNumber(maxRuntimeS)) {
+      deferred(this, 'SML-MAXRUN', 'maxRuntime', 'SageMaker checks the 1 second–28 days range when the job is created');
+    } else if (maxRuntimeS < 1 || maxRuntimeS > MAX_RUNTIME_LIMIT.toSeconds()) {
       refuse('SML-MAXRUN', {
         prop: 'maxRuntime',
         value: this.maxRuntime,
@@ -285,11 +318,13 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
       });
     }
     applied('SML-MAXRUN');
+    const maxWait = checkDuration('SML-MAXRUN', 'maxWait', props.maxWait);
+    let maxWaitS: number | undefined;
     if (!this.spot) {
-      if (props.maxWait) {
+      if (maxWait) {
         refuse('SML-SPOT', {
           prop: 'maxWait',
-          value: props.maxWait,
+          value: maxWait,
           problem: 'only applies to managed spot training, and spot is off',
           fix: 'remove maxWait, or leave spot on',
         });
@@ -297,8 +332,19 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
       warn(this, 'SML-SPOT', 'spot is off: the job runs on on-demand capacity instead of spare capacity');
     } else {
       applied('SML-SPOT');
-      this.maxWait = props.maxWait ?? Duration.seconds(maxRuntimeS * 2);
-      if (!Token.isUnresolved(this.maxWait.toSeconds()) && !Token.isUnresolved(maxRuntimeS) && this.maxWait.toSeconds() < maxRuntimeS) {
+      if (!maxWait && !isKnownNumber(maxRuntimeS)) {
+        refuse('SML-MAXRUN', {
+          prop: 'maxWait',
+          value: undefined,
+          problem: 'must be given when maxRuntime is a deploy-time value: its default, 2 × maxRuntime, cannot be computed at synth, and with spot the API requires MaxWaitTimeInSeconds ≥ MaxRuntimeInSeconds',
+          fix: 'pass maxWait as well (e.g. Duration.seconds(maxWaitParameter.valueAsNumber)), or give maxRuntime as a literal',
+        });
+      }
+      this.maxWait = maxWait ?? Duration.seconds(maxRuntimeS * TRAINING_DEFAULTS.maxWaitFactor);
+      maxWaitS = durationIn(this.maxWait, 'seconds', 'SML-MAXRUN', 'maxWait');
+      if (!isKnownNumber(maxWaitS) || !isKnownNumber(maxRuntimeS)) {
+        deferred(this, 'SML-MAXRUN', isKnownNumber(maxWaitS) ? 'maxRuntime' : 'maxWait', 'SageMaker checks MaxWaitTimeInSeconds ≥ MaxRuntimeInSeconds when the job is created');
+      } else if (maxWaitS < maxRuntimeS) {
         refuse('SML-MAXRUN', {
           prop: 'maxWait',
           value: this.maxWait,
@@ -307,8 +353,10 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
         });
       }
     }
-    const retryAttempts = props.retryAttempts ?? 2;
-    if (!Token.isUnresolved(retryAttempts) && (!Number.isInteger(retryAttempts) || retryAttempts < 1 || retryAttempts > 30)) {
+    const retryAttempts = checkNumber('SML-MAXRUN', 'retryAttempts', props.retryAttempts) ?? TRAINING_DEFAULTS.retryAttempts;
+    if (!isKnownNumber(retryAttempts)) {
+      deferred(this, 'SML-MAXRUN', 'retryAttempts', 'SageMaker checks the 1–30 range when the job is created');
+    } else if (!Number.isInteger(retryAttempts) || retryAttempts < 1 || retryAttempts > 30) {
       refuse('SML-MAXRUN', {
         prop: 'retryAttempts',
         value: retryAttempts,
@@ -328,7 +376,9 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
     }
     if (props.bucket) {
       this.outputBucket = props.bucket;
-      warn(this, 'SML-ARTIFACTS', `bucket '${props.bucket.node.path}' is your own: make its ${ArtifactPrefix.SCRATCH.join(', ')} prefixes expire (MlArtifactsBucket does) and never ${ArtifactPrefix.MODELS}`);
+      // Read the bucket's lifecycle rules once the app is complete: rules may be added after this job.
+      const bucket = props.bucket;
+      this.node.addValidation({ validate: () => { checkScratchExpiry(this, 'bucket', bucket); return []; } });
     } else {
       this.artifactsBucket = props.artifactsBucket ?? new MlArtifactsBucket(this, 'Artifacts', { encryptionKey: props.encryptionKey });
       this.outputBucket = this.artifactsBucket.bucket;
@@ -342,11 +392,15 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
     if (checkpointing && this.artifactsBucket) {
       const lifetime = this.artifactsBucket.checkpointExpiration;
       const longest = this.spot ? this.maxWait! : this.maxRuntime;
-      if (!Token.isUnresolved(lifetime.toSeconds()) && lifetime.toSeconds() < longest.toSeconds()) {
+      const longestProp = this.spot ? 'maxWait' : 'maxRuntime';
+      if (lifetime.isUnresolved() || longest.isUnresolved()) {
+        deferred(this, 'SML-CKPT', lifetime.isUnresolved() ? 'artifactsBucket.checkpointExpiration' : longestProp,
+          `whether checkpoints outlive the job (${longestProp}) is not checked: make checkpointExpiration longer than any run`);
+      } else if (lifetime.toSeconds() < longest.toSeconds()) {
         refuse('SML-CKPT', {
           prop: 'artifactsBucket.checkpointExpiration',
           value: lifetime,
-          problem: `expires checkpoints before the job can finish (${this.spot ? 'maxWait' : 'maxRuntime'} ${longest.toHumanString()}), so a resumed job may find none`,
+          problem: `expires checkpoints before the job can finish (${longestProp} ${longest.toHumanString()}), so a resumed job may find none`,
           fix: `set checkpointExpiration to at least ${Math.ceil(longest.toDays({ integral: false }))} days, or shorten the job`,
         });
       }
@@ -371,9 +425,19 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
     const networkIsolation = props.networkIsolation ?? false;
     let vpcSpec: TrainingJobSpec['vpc'];
     if (props.vpc) {
-      const sgs = props.securityGroups ?? [
-        new ec2.SecurityGroup(this, 'SecurityGroup', { vpc: props.vpc, allowAllOutbound: true, description: `Training job ${this.jobNamePrefix}` }),
-      ];
+      // Distributed training needs traffic between the job's own instances; with one instance nothing comes in.
+      const distributed = Token.isUnresolved(this.instanceCount) || this.instanceCount > 1;
+      let sgs: ec2.ISecurityGroup[];
+      if (props.securityGroups) {
+        sgs = props.securityGroups;
+        if (distributed) {
+          warn(this, 'SML-START-SMALL', `securityGroups are your own and instanceCount is ${Token.isUnresolved(this.instanceCount) ? 'a deploy-time value' : this.instanceCount}: SageMaker needs traffic between the job's instances, which cannot be checked at synth. Allow all traffic from the group itself inbound (distributed training) and UDP 500 and ESP (IP protocol 50) inbound and outbound within the group (inter-container traffic encryption)`);
+        }
+      } else {
+        const sg = new ec2.SecurityGroup(this, 'SecurityGroup', { vpc: props.vpc, allowAllOutbound: true, description: `Training job ${this.jobNamePrefix}` });
+        if (distributed) allowBetweenInstances(sg);
+        sgs = [sg];
+      }
       this.connections = new ec2.Connections({ securityGroups: sgs });
       const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? {});
       vpcSpec = { securityGroupIds: sgs.map((sg) => sg.securityGroupId), subnets: subnets.subnetIds };
@@ -385,8 +449,10 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
         fix: 'pass vpc as well',
       });
     }
-    const interContainerEncryption = props.interContainerEncryption ?? this.instanceCount > 1;
-    if (this.instanceCount > 1 && props.interContainerEncryption === false) {
+    // A deploy-time instance count may be more than one: encrypt (with one instance there is no traffic to encrypt).
+    const multiInstance = !isKnownNumber(this.instanceCount) || this.instanceCount > 1;
+    const interContainerEncryption = props.interContainerEncryption ?? multiInstance;
+    if (multiInstance && props.interContainerEncryption === false) {
       warn(this, 'SML-START-SMALL', 'interContainerEncryption is off for a multi-instance job: traffic between instances is not encrypted');
     }
 
@@ -403,7 +469,7 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
     }
 
     // --- Training Compiler (SML-COMPILE) ---------------------------------------------------------------------------
-    const hyperParameters = { ...(props.hyperparameters ?? {}) };
+    const hyperParameters = { ...(stringMap('SML-MANAGED', 'hyperparameters', props.hyperparameters) ?? {}) };
     if (props.trainingCompiler) {
       if (!TRAINING_COMPILER_FAMILIES.includes(this.instanceType.family)) {
         refuse('SML-COMPILE', {
@@ -418,6 +484,9 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
       hyperParameters.sagemaker_training_compiler_debug_mode = 'false';
       applied('SML-COMPILE');
     }
+
+    const environment = stringMap('SML-MANAGED', 'environment', props.environment) ?? {};
+    checkHyperParametersAndEnvironment(hyperParameters, environment);
 
     // --- channels (SML-REUSE) --------------------------------------------------------------------------------------
     const inputs = props.inputs ?? [];
@@ -437,14 +506,15 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
     if (props.initialModel) applied('SML-REUSE');
 
     // --- role ----------------------------------------------------------------------------------------------------------------
-    this.role = props.role ?? this.createRole(props.encryptionKey, !!props.vpc);
+    this.role = props.role ?? this.createRole(!!props.vpc);
     this.grantPrincipal = this.role.grantPrincipal;
-    const image = props.image.bind(this, this.role);
+    const image = props.image.bind(this, { role: this.role, instanceType: this.instanceType });
     const channels = [
       ...inputs.map((c) => c._bind(this.role)),
       ...(props.initialModel ? [props.initialModel._bind(this.role)] : []),
     ];
     this.grantBucket(checkpointing);
+    if (props.encryptionKey) grantJobKey(this.role, props.encryptionKey, this);
     if (this.debuggerRules.some((r) => r.stopsTraining)) {
       this.role.addToPrincipalPolicy(new iam.PolicyStatement({
         actions: ['sagemaker:StopTrainingJob'],
@@ -468,7 +538,7 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
         }
       }
     }
-    for (const [Key, Value] of Object.entries(props.tags ?? {})) tags.push({ Key, Value });
+    for (const [Key, Value] of Object.entries(stringMap('SML-MANAGED', 'tags', props.tags) ?? {})) tags.push({ Key, Value });
 
     const debugUri = `s3://${this.outputBucket.bucketName}/${ArtifactPrefix.DEBUG}`;
     this.spec = {
@@ -485,11 +555,11 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
       volumeKmsKeyId: props.encryptionKey?.keyArn,
       maxRuntimeSeconds: maxRuntimeS,
       spot: this.spot,
-      maxWaitSeconds: this.maxWait?.toSeconds(),
+      maxWaitSeconds: maxWaitS,
       checkpointBaseUri: checkpointing ? `s3://${this.outputBucket.bucketName}/${ArtifactPrefix.CHECKPOINTS}${this.jobNamePrefix}/` : undefined,
       retryAttempts,
       hyperParameters,
-      environment: { ...(props.environment ?? {}) },
+      environment,
       tags,
       vpc: vpcSpec,
       networkIsolation,
@@ -502,6 +572,7 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
       tensorBoard: props.tensorBoard ?? false,
     };
     if (!props.role) this.acknowledgeRoleWildcards();
+    claimPrefix('training', this, this.jobNamePrefix);
   }
 
   /** The CreateTrainingJob request (PascalCase; tokens allowed), with a literal job name. */
@@ -576,16 +647,24 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
     warn(this, 'SML-GUARD', 'Debugger rules need an account that already used SageMaker Debugger (closed to new customers since 2026-07-30); TrainingJobGuard works without it');
   }
 
-  private createRole(key: kms.IKey | undefined, inVpc: boolean): iam.IRole {
+  private createRole(inVpc: boolean): iam.IRole {
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
       description: `Execution role of training jobs ${this.jobNamePrefix}*`,
     });
     const stack = Stack.of(this);
+    // The log actions of "CreateTrainingJob API: Execution Role Permissions" (SageMaker Developer Guide,
+    // sagemaker-roles.html), on the one group SageMaker writes training logs to, in the resource forms CloudWatch Logs
+    // authorizes: log-group actions on `log-group:NAME:*`, stream actions on `log-group:NAME:log-stream:*` (Amazon
+    // CloudWatch Logs User Guide, iam-access-control-overview-cwl.html; Service Authorization Reference for logs).
     const logGroupArn = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: SageMakerLogGroup.TRAINING_JOBS.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-      resources: [logGroupArn, `${logGroupArn}:log-stream:*`],
+      actions: ['logs:CreateLogGroup', 'logs:DescribeLogStreams'],
+      resources: [`${logGroupArn}:*`],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [`${logGroupArn}:log-stream:*`],
     }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['cloudwatch:PutMetricData'],
@@ -603,7 +682,6 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
         resources: ['*'],
       }));
     }
-    key?.grantEncryptDecrypt(role);
     return role;
   }
 
@@ -612,9 +690,9 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
     acknowledgeWildcards(this.role, [
       { finding: /^Resource::\*$/, reason: 'ecr:GetAuthorizationToken, cloudwatch:PutMetricData (conditioned on the /aws/sagemaker/TrainingJobs namespace) and the VPC network-interface actions support no resource-level permissions.' },
       { finding: new RegExp(`^Resource::${nagArn('logs', 'log-group:/aws/sagemaker/TrainingJobs:log-stream:\\*')}$`), reason: 'SageMaker names one log stream per job and host at run time.' },
+      { finding: new RegExp(`^Resource::${nagArn('logs', 'log-group:/aws/sagemaker/TrainingJobs:\\*')}$`), reason: 'The one training log group, named exactly; \':*\' is the ARN form CloudWatch Logs authorizes log-group actions on (CreateLogGroup, DescribeLogStreams).' },
       { finding: /^Resource::<[^>]+\.Arn>\/(models|debug|checkpoints\/[a-z0-9-]+)\/\*$/, reason: 'SageMaker writes objects named at run time under the job\'s fixed bucket prefixes (models/, debug/, checkpoints/<prefix>/) and nowhere else.' },
       { finding: /^Resource::<[^>]+\.Arn>\/.+\*$/, reason: 'Read access to the objects under an input channel\'s prefix, named by the dataset.' },
-      { finding: /^Action::s3:(GetObject|GetBucket|List)\*$/, reason: 'Read-only S3 action groups granted by bucket.grantRead on input prefixes only.' },
       { finding: new RegExp(`^Resource::${nagArn('sagemaker', 'training-job/[a-z0-9-]+-\\*')}$`), reason: 'The Debugger StopTraining action may stop only this definition\'s own jobs (<prefix>*).' },
     ]);
   }
@@ -636,14 +714,27 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
         resources: [objects(ckpt)],
       }));
     }
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['s3:ListBucket'],
-      resources: [b.bucketArn],
-      conditions: { StringLike: { 's3:prefix': prefixes.map((p) => `${p}*`) } },
-    }));
+    grantList(this.role, b, prefixes.map((p) => `${p}*`));
+    // SSE-KMS bucket: S3 encrypts what the job writes (models/, debug/, checkpoints/) and decrypts checkpoints it reads.
     const key = this.artifactsBucket?.encryptionKey ?? b.encryptionKey;
-    key?.grantEncryptDecrypt(this.role);
+    if (key) grantKeyViaS3(this.role, key, b, ['kms:GenerateDataKey', 'kms:Decrypt']);
   }
+}
+
+/**
+ * Self-referencing rules for the instances of one distributed job. "In distributed training, you must allow
+ * communication between the different containers in the same training job … configure a rule for your security group
+ * that allows inbound connections between members of the same security group" (SageMaker Developer Guide, "Give
+ * SageMaker Training Jobs Access to Resources in Your Amazon VPC", train-vpc.html, "Configure the VPC Security Group").
+ * Inter-container traffic encryption (on for multi-instance jobs) uses UDP 500 and ESP, IP protocol 50, inbound and
+ * outbound from the group itself ("Protect Communications Between ML Compute Instances in a Distributed Training Job",
+ * train-encrypt.html): named as rules of their own although all traffic covers them, so a reviewer sees them. Outbound
+ * is all traffic already (allowAllOutbound).
+ */
+function allowBetweenInstances(sg: ec2.SecurityGroup): void {
+  sg.addIngressRule(sg, ec2.Port.allTraffic(), 'Distributed training: traffic between the instances of the job (SageMaker train-vpc)');
+  sg.addIngressRule(sg, ec2.Port.udp(500), 'Inter-container traffic encryption: IKE, UDP 500 (SageMaker train-encrypt)');
+  sg.addIngressRule(sg, ec2.Port.esp(), 'Inter-container traffic encryption: ESP, IP protocol 50 (SageMaker train-encrypt)');
 }
 
 function defaultPrefix(scope: Construct): string {
@@ -653,6 +744,9 @@ function defaultPrefix(scope: Construct): string {
 }
 
 function checkPrefix(prefix: string): void {
+  if (typeof prefix !== 'string') {
+    refuse('SML-MANAGED', { prop: 'jobNamePrefix', value: prefix, problem: `must be a string, and it is ${typeName(prefix)}`, fix: "use a short name such as 'churn-xgb'" });
+  }
   if (Token.isUnresolved(prefix)) {
     refuse('SML-MANAGED', {
       prop: 'jobNamePrefix',
@@ -675,4 +769,25 @@ function dedupeCollections(cs: { CollectionName: string; CollectionParameters?: 
   const seen = new Map<string, (typeof cs)[number]>();
   for (const c of cs) if (!seen.has(c.CollectionName)) seen.set(c.CollectionName, c);
   return [...seen.values()];
+}
+
+/**
+ * Hyperparameters and environment variables against the API's map, key and value shapes (SML-MANAGED: the API, or
+ * the container, would refuse the job when it starts). Token keys or values are left to the API.
+ */
+function checkHyperParametersAndEnvironment(hyperParameters: { [name: string]: string }, environment: { [name: string]: string } | undefined): void {
+  checkApiStringMap({ map: 'HyperParameters', key: 'HyperParameterKey', value: 'HyperParameterValue' }, hyperParameters, {
+    ruleId: 'SML-MANAGED',
+    prop: 'hyperparameters',
+    countFix: 'keep the hyperparameters the script reads; pass larger configuration as an input channel',
+    keyFix: 'give every hyperparameter a name (the container passes it to the script as --<name> <value>)',
+    valueFix: 'pass long values (e.g. JSON configuration) as a file in an input channel',
+  });
+  checkApiStringMap({ map: 'TrainingEnvironmentMap', key: 'TrainingEnvironmentKey', value: 'TrainingEnvironmentValue' }, environment, {
+    ruleId: 'SML-MANAGED',
+    prop: 'environment',
+    countFix: 'keep the variables the container reads; pass larger configuration as an input channel',
+    keyFix: "name variables with letters, digits and underscores, not starting with a digit, e.g. 'LOG_LEVEL'",
+    valueFix: 'pass long values as a file in an input channel',
+  });
 }

@@ -9,7 +9,11 @@ import { previousGenerationFamilies } from '../../lib/data';
 import { NotebookIdleShutdown } from '../../lib/idle/notebook-idle-shutdown';
 import { SustainableNotebookInstance, SustainableNotebookInstanceProps } from '../../lib/idle/notebook-instance';
 import { TrainingInstance } from '../../lib/training/instance';
+import { apiModel } from '../support/api-model';
 import { newTestStack } from '../support/app';
+
+/** The notebook instance types of the official model (the fixture, not the library's copy). */
+const NOTEBOOK_TYPES: string[] = apiModel('sagemaker').shapes.InstanceType.enum!;
 
 function setup(props: Partial<SustainableNotebookInstanceProps> = {}, appOptions: { validate?: boolean } = {}) {
   const stack = newTestStack({}, appOptions);
@@ -280,7 +284,9 @@ describe('SustainableNotebookInstance options', () => {
     const families = previousGenerationFamilies();
     expect(families.length).toBeGreaterThan(0);
     for (const family of families) {
-      expect(silicon(`ml.${family}.xlarge`)).toEqual([expect.stringMatching(new RegExp(`^SML-SILICON: instanceType 'ml\\.${family}\\.xlarge' is a previous-generation type`))]);
+      // the smallest notebook type of the family (the API's notebook InstanceType enum lists no ml.p3.xlarge)
+      const type = NOTEBOOK_TYPES.find((t) => t.split('.')[1] === family)!;
+      expect(silicon(type)).toEqual([expect.stringMatching(new RegExp(`^SML-SILICON: instanceType '${type.replace(/\./g, '\\.')}' is a previous-generation type`))]);
     }
     for (const current of ['ml.t3.medium', 'ml.m5.xlarge', 'ml.m7i.large', 'ml.g5.xlarge']) {
       expect(families).not.toContain(current.split('.')[1]);
@@ -299,7 +305,9 @@ describe('SustainableNotebookInstance options', () => {
 
   describe('refusals', () => {
     test.each([
-      ['fails when the instance type is not a SageMaker type', { instanceType: 't3.medium' }, /SML-START-SMALL: instanceType 't3.medium': is not a SageMaker instance type/],
+      ['fails when the instance type is not a SageMaker type', { instanceType: 't3.medium' }, /SML-START-SMALL: instanceType 't3.medium': is not a SageMaker notebook instance type .*Fix: use one of ml\.t3\.medium,/],
+      ['fails when the instance type is misspelt, with near matches first', { instanceType: 'ml.t3.meduim' }, /SML-START-SMALL: instanceType 'ml.t3.meduim': is not a SageMaker notebook instance type \(the API's InstanceType enum has \d+, e\.g\. ml\.t3\.medium\)\. Fix: use one of ml\.t3\.medium, ml\.t3\.large,/],
+      ['fails when the instance type is not listed for notebooks (ml.trn2 trains, but no notebook runs on it)', { instanceType: 'ml.trn2.48xlarge' }, /SML-START-SMALL: instanceType 'ml.trn2.48xlarge': is not a SageMaker notebook instance type/],
       ['fails when the volume is smaller than 5 GiB', { volumeSize: Size.gibibytes(4) }, /SML-START-SMALL: volumeSize 4 GiB: must be whole GiB between 5 and 16,384/],
       ['fails when the volume is not whole GiB', { volumeSize: Size.mebibytes(5 * 1024 + 512) }, /SML-START-SMALL: volumeSize/],
       ['fails when the notebook instance name is invalid', { notebookInstanceName: 'my_notebook' }, /SML-IDLE-NOTEBOOK: notebookInstanceName 'my_notebook'/],

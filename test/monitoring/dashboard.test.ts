@@ -1,5 +1,5 @@
 import { Duration, Lazy, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { METRICS as HANDLER_METRICS } from '../../lambda/training-job-guard/log';
@@ -7,7 +7,8 @@ import {
   MlArtifactsBucket, Objective, SageMakerLogGroup, SustainableTrainingJob, SustainableTuningJob, TrainingEfficiencyDashboard,
   TrainingEfficiencyDashboardProps, TrainingImage, TrainingJobGuard, HyperparameterRange,
 } from '../../lib';
-import { GUARD_METRICS } from '../../lib/idle/guard-env';
+import { GUARD_METRICS } from '../../lib/guard/guard-env';
+import { RIGHT_SIZING_METRICS } from '../../lib/guard/right-sizing';
 import { newTestStack } from '../support/app';
 import { dashboardBody, dashboardExpressions, DashboardWidget } from '../support/dashboard';
 
@@ -85,6 +86,21 @@ describe('defaults', () => {
     expect(widgets.some((w) => w.properties.view === 'singleValue')).toBe(false);
   });
 
+  test('the guard\'s right-sizing verdicts on ended jobs, per instance type (daily sums)', () => {
+    const verdicts = titled(widgets, 'Ended guarded jobs a smaller type would have done (guard\'s right-sizing, daily)');
+    expect(rows(verdicts)).toEqual([
+      { expression: `SEARCH('${GUARD_NS},FunctionName,InstanceType} MetricName="JobsEnded"', 'Sum', 86400)`, label: "ended: ${PROP('Dim.InstanceType')}", period: 86400 },
+      { expression: `SEARCH('${GUARD_NS},FunctionName,InstanceType} MetricName="JobsOverProvisioned"', 'Sum', 86400)`, label: "over-provisioned: ${PROP('Dim.InstanceType')}", period: 86400 },
+    ]);
+    const hours = titled(widgets, 'Over-provisioned instance-hours of ended guarded jobs, by instance type (daily)');
+    expect(rows(hours)).toEqual([
+      { expression: `SEARCH('${GUARD_NS},FunctionName,InstanceType} MetricName="OverProvisionedInstanceHours"', 'Sum', 86400)`, label: "${PROP('Dim.InstanceType')}", period: 86400 },
+    ]);
+    // The names are the ones the handler publishes.
+    expect([RIGHT_SIZING_METRICS.JOBS_ENDED, RIGHT_SIZING_METRICS.JOBS_OVER_PROVISIONED, RIGHT_SIZING_METRICS.OVER_PROVISIONED_INSTANCE_HOURS])
+      .toEqual(['JobsEnded', 'JobsOverProvisioned', 'OverProvisionedInstanceHours']);
+  });
+
   test('IncomingBytes (AWS/Logs, Sum per hour) of every SageMaker log group SageMakerLogRetention bounds', () => {
     const logs = titled(widgets, 'Bytes ingested by the SageMaker log groups (SML-LOGS)');
     expect(rows(logs)).toEqual(SageMakerLogGroup.defaults().map((g) => [
@@ -156,6 +172,9 @@ describe('with the example\'s jobs, a guard and the artifacts bucket', () => {
       ['cdk-sustainable-ml/TrainingJobGuard', 'InstanceHoursSaved', 'FunctionName', guardRef, { label: 'instance-hours', period: 3600, stat: 'Sum' }],
       ['cdk-sustainable-ml/TrainingJobGuard', 'AcceleratorHoursSaved', 'FunctionName', guardRef, { label: 'accelerator-hours', period: 3600, stat: 'Sum' }],
     ]);
+    expect(expressions(titled(widgets, 'Over-provisioned instance-hours of ended guarded jobs, by instance type (daily)'))).toEqual([
+      `SEARCH('${GUARD_NS},FunctionName,InstanceType} MetricName="OverProvisionedInstanceHours" FunctionName="${guardRef}"', 'Sum', 86400)`,
+    ]);
     const totals = widgets.find((w) => w.properties.view === 'singleValue')!;
     expect(totals.properties.setPeriodToTimeRange).toBe(true);
     expect(rows(totals).map((r) => [r[1], r[4].stat])).toEqual([['JobsStopped', 'Sum'], ['InstanceHoursSaved', 'Sum'], ['AcceleratorHoursSaved', 'Sum']]);
@@ -220,6 +239,15 @@ describe('options', () => {
     expect(rows(titled(widgets, 'CPU utilisation per host'))).toEqual([{
       expression: utilisation('CPUUtilization', ' Host=team-a').replace(', 300)', ', 600)'), label: HOST_LABEL, period: 600,
     }]);
+    // The whole-minutes check cannot run on a deploy-time period: an info note says so.
+    Annotations.fromStack(stack).hasInfo('/TestStack/Efficiency', Match.stringLikeRegexp('^SML-MEASURE: period is a token .*whole minutes are not checked at synth'));
+  });
+
+  test('fails when a deploy-time period is not given in seconds, or the default interval is a deploy-time value', () => {
+    expect(() => build({ period: Duration.minutes(Lazy.number({ produce: () => 10 })) }))
+      .toThrow(/^SML-MEASURE: period 'Duration\.minutes\(<deploy-time value>\)'.*give it in seconds/);
+    expect(() => build({ defaultInterval: Duration.days(Lazy.number({ produce: () => 7 })) }))
+      .toThrow(/^SML-MEASURE: defaultInterval .*must be known at synth time/);
   });
 
   test('the guard metric names are the ones the handler publishes and the construct\'s helpers read', () => {

@@ -1,6 +1,6 @@
 /**
  * Names of the environment variables TrainingJobGuard sets and its handler reads: the one contract between the
- * construct (lib/idle/training-job-guard.ts) and the bundled handler (lambda/training-job-guard/config.ts).
+ * construct (lib/guard/training-job-guard.ts) and the bundled handler (lambda/training-job-guard/config.ts).
  * Dependency-free, so esbuild bundles it into the handler.
  */
 /** The CloudWatch namespace SageMaker publishes training-job instance and algorithm metrics to. */
@@ -20,10 +20,13 @@ export const GUARD_ENV = {
   NEURON_METRIC: 'GUARD_NEURON_METRIC',
   IGNORED_RULES: 'GUARD_IGNORED_RULES',
   METRIC_NAMESPACE: 'GUARD_METRIC_NAMESPACE',
+  STOP_CONCURRENCY: 'GUARD_STOP_CONCURRENCY',
+  RESERVE_SECONDS: 'GUARD_RESERVE_SECONDS',
+  RIGHT_SIZING_HEADROOM_PERCENT: 'GUARD_RIGHT_SIZING_HEADROOM_PERCENT',
 } as const;
 
 /**
- * The guard's defaults (SML-GUARD): the one home of each value. The construct (lib/idle/training-job-guard.ts)
+ * The guard's defaults (SML-GUARD): the one home of each value. The construct (lib/guard/training-job-guard.ts)
  * writes them into the function's environment when a prop is not given, and the handler
  * (lambda/training-job-guard/config.ts) falls back to them when a variable is missing. Dependency-free, so
  * esbuild bundles it into the handler.
@@ -51,6 +54,15 @@ export const GUARD_DEFAULTS = Object.freeze({
   discovery: 'search',
   /** CloudWatch namespace of the guard's own metrics (EMF). */
   metricNamespace: 'cdk-sustainable-ml/TrainingJobGuard',
+  /** The function's timeout, in seconds; the sweep's time budget comes from the invocation's remaining time. */
+  timeoutSeconds: 120,
+  /** StopTrainingJob calls in flight at once (the SDK's retries and back-off apply to each). */
+  stopConcurrency: 10,
+  /**
+   * Seconds of the invocation's remaining time (Lambda `getRemainingTimeInMillis()`) kept back: no new call starts
+   * once less than this is left, so in-flight stops finish and the sweep summary is written before the timeout.
+   */
+  reserveSeconds: 15,
 });
 
 /**
