@@ -1,4 +1,4 @@
-import { SustainabilityRule } from './rule';
+import { ApiShape, field, RuleFinding, SustainabilityRule, unknown, warning } from './rule';
 
 /** SML-CKPT: Checkpoints to the bucket's checkpoint prefix whenever spot is on. */
 export const CKPT: SustainabilityRule = {
@@ -8,3 +8,12 @@ export const CKPT: SustainabilityRule = {
   rationale: 'An interrupted job resumes from its last checkpoint instead of starting over.',
   fix: 'Leave checkpointing on, or point `checkpointS3Uri` at a prefix that outlives the job.',
 };
+
+/** Compliant when a spot training job checkpoints (`CheckpointConfig.S3Uri`); not applicable without spot. */
+export function trainingJobCheckpointsWithSpot(request: ApiShape): RuleFinding[] {
+  const spot = field(request, 'EnableManagedSpotTraining');
+  if (!spot.known || spot.value !== true) return [];
+  const ckpt = field(request, 'CheckpointConfig');
+  if (!ckpt.known) return [unknown(CKPT.id, 'CheckpointConfig', 'whether the spot job checkpoints is not checked at synth')];
+  return ckpt.value?.S3Uri ? [] : [warning(CKPT.id, 'checkpointing is off with spot on: an interrupted job starts over from the beginning')];
+}
