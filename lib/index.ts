@@ -27,3 +27,4 @@ export { NotebookIdleShutdown } from './idle/notebook-idle-shutdown';
 export type { NotebookIdleShutdownProps } from './idle/notebook-idle-shutdown';
 export * from './idle/notebook-instance';
 export * from './idle/studio-idle-shutdown';
+export { SustainableMlChecks } from './checks/sustainable-ml-checks';

@@ -15,5 +15,6 @@ export function trainingJobCheckpointsWithSpot(request: ApiShape): RuleFinding[]
   if (!spot.known || spot.value !== true) return [];
   const ckpt = field(request, 'CheckpointConfig');
   if (!ckpt.known) return [unknown(CKPT.id, 'CheckpointConfig', 'whether the spot job checkpoints is not checked at synth')];
-  return ckpt.value?.S3Uri ? [] : [warning(CKPT.id, 'checkpointing is off with spot on: an interrupted job starts over from the beginning')];
+  const uri = field(ckpt.value, 'S3Uri'); // a JSONPath (`S3Uri.$`) is set too, only at run time
+  return !uri.known || uri.value ? [] : [warning(CKPT.id, 'checkpointing is off with spot on: an interrupted job starts over from the beginning')];
 }

@@ -73,7 +73,8 @@ export function isKnown(value: unknown): boolean {
   if (typeof value === 'string') return !value.includes(DEPLOY_TIME);
   if (typeof value === 'object' && !Array.isArray(value)) {
     const keys = Object.keys(value as object);
-    if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) return false;
+    // CloudFormation intrinsics, and SageMaker Pipelines expressions (`Get`, `Std:Join`, …) known only at run time.
+    if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::') || keys[0] === 'Get' || keys[0].startsWith('Std:'))) return false;
   }
   return true;
 }
