@@ -39,7 +39,6 @@ const FIXED_BY: { [ruleId: string]: string } = {
   'SML-HPO-EARLYSTOP': 'SustainableTuningJob (early stopping Auto by default)',
   'SML-IDLE-NOTEBOOK': 'SustainableNotebookInstance, or NotebookIdleShutdown on your own instance',
   'SML-IDLE-STUDIO': 'StudioIdleShutdown on the domain, its user profiles and spaces',
-  'SML-LOGS': 'a bounded retention on the log group (SageMakerLogRetention for the groups SageMaker creates)',
   'SML-ARTIFACTS': 'MlArtifactsBucket (scratch prefixes expire, models never)',
   'SML-MANAGED': 'TrainingWorkflow or TrainingPipeline (definitions rendered in the template)',
 };

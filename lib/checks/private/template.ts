@@ -41,8 +41,11 @@ function insideString(text: string): boolean {
   return inside;
 }
 
-/** The text of a resolved string value: `Fn::Join` and `Fn::Sub` are flattened, other intrinsics become placeholders. */
-export function flattenText(value: any, intrinsics: any[]): string {
+/**
+ * The text of a resolved string value: `Fn::Join` and `Fn::Sub` are flattened, other intrinsics become placeholders.
+ * In a JSON document (`json`), a placeholder outside a JSON string is quoted so that the document still parses.
+ */
+export function flattenText(value: any, intrinsics: any[], json = false): string {
   if (typeof value === 'string') return value;
   if (value && typeof value === 'object' && Array.isArray(value['Fn::Join'])) {
     const [sep, parts] = value['Fn::Join'];
@@ -50,8 +53,8 @@ export function flattenText(value: any, intrinsics: any[]): string {
     (parts as any[]).forEach((part, n) => {
       if (n > 0) text += sep;
       if (typeof part === 'string') { text += part; return; }
-      const inner = flattenText(part, intrinsics);
-      text += insideString(text) || typeof part === 'string' ? inner : `"${inner}"`;
+      const inner = flattenText(part, intrinsics, json);
+      text += !json || insideString(text) ? inner : `"${inner}"`;
     });
     return text;
   }
@@ -76,7 +79,7 @@ export function parseDefinition(value: any): ParsedDefinition | undefined {
     return { document: value, intrinsics: [] };
   }
   const intrinsics: any[] = [];
-  const text = flattenText(value, intrinsics);
+  const text = flattenText(value, intrinsics, true);
   try {
     return { document: JSON.parse(text), intrinsics };
   } catch {
