@@ -11,11 +11,13 @@ import { GUARD_DEFAULTS } from '../lib/guard/guard-env';
 import { countSweep, SweepCount } from './api-calls';
 import { coldRequire } from './cold-start';
 import { StopTime, timeStops } from './stop-time';
+import { synthTimes } from './synth-checks';
 import { table } from './table';
 
 const BUNDLE = path.join(__dirname, '..', 'assets', 'training-job-guard', 'index.js');
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--synth-only')) return synthBench();
   if (!fs.existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run \`npm run build:lambda\``);
   const code = fs.readFileSync(BUNDLE);
   console.log('\nTrainingJobGuard handler bundle (assets/training-job-guard/index.js)');
@@ -86,6 +88,17 @@ async function main(): Promise<void> {
     console.error(`\nGOAL MISSED: 500 stops did not finish inside the timeout at ${late.map((t) => `${t.throttle.ratePerSecond}/s`).join(', ')}`);
     process.exitCode = 1;
   }
+  synthBench();
+}
+
+/** Synth time with and without SustainableMlChecks (`npm run bench -- --synth-only` runs only this part). */
+function synthBench(): void {
+  const times = synthTimes(3);
+  console.log('\nSynth time with and without SustainableMlChecks (median of 3 fresh apps after a warm-up;');
+  console.log('"with" = synth + the pack\'s walk of the app, as Validations.of(app).addPlugins runs it; "pack ms" = the walk alone)');
+  console.log(table(['app', 'without ms', 'with ms', 'pack ms', 'with / without', 'pack / without', 'findings'], times.map((t) => [
+    t.app, t.withoutMs.toFixed(0), t.withMs.toFixed(0), t.checkMs.toFixed(0), (t.withMs / t.withoutMs).toFixed(2) + 'x', (t.checkMs / t.withoutMs).toFixed(2) + 'x', t.findings,
+  ])));
 }
 
 main().catch((err) => {
