@@ -1,4 +1,4 @@
-/** Rewrites the rule table in README.md from lib/rules.ts (`npm run docs`). */
+/** Rewrites the rule table in README.md from the registry (lib/rules/) (`npm run docs`). */
 import * as fs from 'fs';
 import * as path from 'path';
 import { renderRulesTable } from '../lib/docs/rules-table';
