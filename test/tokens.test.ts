@@ -93,6 +93,7 @@ const ROWS: Row[] = [
   { iface: 'TrainingJobGuardProps', file: 'lib/guard/training-job-guard.ts', prop: 'logRetention', build: (s, t) => new TrainingJobGuard(s, 'Guard', { logRetention: t }), info: /^SML-LOGS: logRetention is a token/ },
   // idle
   { iface: 'NotebookIdleShutdownProps', file: 'lib/idle/notebook-idle-shutdown.ts', prop: 'idleThreshold', synthOnly: true, build: (s, t) => new NotebookIdleShutdown(s, 'Idle', { idleThreshold: Duration.seconds(t) }) },
+  { iface: 'NotebookIdleShutdownProps', file: 'lib/idle/notebook-idle-shutdown.ts', prop: 'cpuActivityThreshold', synthOnly: true, build: (s, t) => new NotebookIdleShutdown(s, 'Idle', { cpuActivityThreshold: t }) },
   { iface: 'NotebookIdleShutdownProps', file: 'lib/idle/notebook-idle-shutdown.ts', prop: 'checkInterval', synthOnly: true, build: (s, t) => new NotebookIdleShutdown(s, 'Idle', { checkInterval: Duration.minutes(t) }) },
   { iface: 'SustainableNotebookInstanceProps', file: 'lib/idle/notebook-instance.ts', prop: 'volumeSize', build: (s, t) => new SustainableNotebookInstance(s, 'Nb', { vpc: vpc(s), volumeSize: Size.gibibytes(t) }), info: /^SML-START-SMALL: volumeSize is a token/ },
   { iface: 'SustainableNotebookInstanceProps', file: 'lib/idle/notebook-instance.ts', prop: 'idleThreshold', synthOnly: true, build: (s, t) => new SustainableNotebookInstance(s, 'Nb', { vpc: vpc(s), idleThreshold: Duration.seconds(t) }) },
