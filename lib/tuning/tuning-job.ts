@@ -377,8 +377,8 @@ export class SustainableTuningJob extends Construct {
     this.maxParallelTrainingJobs = checkNumber('SML-HPO-PARALLEL', 'maxParallelTrainingJobs', props.maxParallelTrainingJobs) ?? 1;
     const parallel = this.maxParallelTrainingJobs;
     if (!isKnownNumber(parallel)) {
-      deferred(this, 'SML-HPO-PARALLEL', 'maxParallelTrainingJobs',
-        'SageMaker checks the 1–100 range when the tuning job is created, and no warning can say whether jobs run in parallel');
+      // A deploy-time value: the predicate says it cannot be evaluated at synth (published as the info annotation).
+      publishFindings(this, tuningJobRunsOneAtATime({ HyperParameterTuningJobConfig: { Strategy: strategy, ResourceLimits: { MaxParallelTrainingJobs: parallel } } }));
     } else if (!Number.isInteger(parallel) || parallel < 1 || parallel > 100) {
       refuse('SML-HPO-PARALLEL', { prop: 'maxParallelTrainingJobs', value: parallel, problem: 'must be a whole number from 1 to 100 (the API limit)', fix: 'keep the default of 1' });
     } else if (isKnownNumber(this.maxTrainingJobs) && parallel > this.maxTrainingJobs) {
