@@ -21,7 +21,6 @@ import { table } from './table';
 const BUNDLE = path.join(__dirname, '..', 'assets', 'training-job-guard', 'index.js');
 
 async function main(): Promise<void> {
-  if (process.argv.includes('--synth-only')) return synthBench();
   if (!fs.existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run \`npm run build:lambda\``);
   const code = fs.readFileSync(BUNDLE);
   console.log('\nTrainingJobGuard handler bundle (assets/training-job-guard/index.js)');
@@ -131,7 +130,7 @@ async function jobEnds(): Promise<void> {
   }
 }
 
-main().then(jobEnds).catch((err) => {
+(process.argv.includes('--synth-only') ? Promise.resolve(synthBench()) : main().then(jobEnds)).catch((err) => {
   console.error(err);
   process.exit(1);
 });
