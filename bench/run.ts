@@ -3,11 +3,13 @@
  * one sweep makes for N = 100 and 1,000 guarded jobs against the goal of 2 + N/50 reads plus one StopTrainingJob per
  * stop, the sweep time for 500 stops at 100 ms API latency with throttling against the function's timeout, and the
  * footprint report's own cost at synth (bench/report-cost.ts), and the calls one ended job costs (right-sizing)
- * against ceil(queries / 500) GetMetricData and no SageMaker call, and the synth overhead of the library against
- * hand-written aws-cdk-lib (bench/synth-overhead.ts). Not a test: it prints figures, and exits non-zero only if a
+ * against ceil(queries / 500) GetMetricData and no SageMaker call, the synth time with and without SustainableMlChecks
+ * (bench/synth-checks.ts), and the synth overhead of the library against hand-written aws-cdk-lib
+ * (bench/synth-overhead.ts). Not a test: it prints figures, and exits non-zero only if a
  * sweep misbehaves or misses a goal.
  *
- * `npm run bench -- guard`, `-- report` or `-- synth` runs one part. BENCH_SYNTH_REPS (default 15) sets the synth
+ * `npm run bench -- guard`, `-- report`, `-- checks` (synth time with and without SustainableMlChecks) or
+ * `-- synth` (the library's synth overhead) runs one part. BENCH_SYNTH_REPS (default 15) sets the synth
  * rounds; BENCH_SYNTH_BASELINE=<another checkout of this repository> adds that checkout's library to the synth
  * comparison, for a before/after in one run.
  */
@@ -22,18 +24,21 @@ import { countJobEnd, JobEndCount } from './job-end';
 import { StopTime, timeStops } from './stop-time';
 import { measureSynthOverhead } from './synth-overhead';
 import { NAG_ACKNOWLEDGEMENTS } from './synth-workflows';
+import { synthTimes } from './synth-checks';
 import { table } from './table';
 
 const BUNDLE = path.join(__dirname, '..', 'assets', 'training-job-guard', 'index.js');
 
 async function main(): Promise<void> {
-  const parts = process.argv.slice(2);
+  // `--synth-only` (main's earlier flag) still runs only the SustainableMlChecks comparison.
+  const parts = process.argv.slice(2).map((a) => (a === '--synth-only' ? 'checks' : a));
   const want = (part: string) => parts.length === 0 || parts.includes(part);
   if (want('guard')) {
     await guardBench();
     await jobEnds();
   }
   if (want('report')) reportBench();
+  if (want('checks')) checksBench();
   if (want('synth')) synthBench();
 }
 
@@ -146,6 +151,16 @@ function reportBench(): void {
   console.log('\nFootprintReport: its own cost beside the synth of the same app (validation off; medians of fresh apps)');
   console.log(table(['app', 'runs', 'synth ms', 'report ms', 'report / synth'],
     measureReportCost().map((r) => [r.scenario, r.runs, r.synthMs.toFixed(0), r.reportMs.toFixed(0), `${(100 * r.reportMs / r.synthMs).toFixed(1)} %`])));
+}
+
+/** Synth time with and without SustainableMlChecks (`npm run bench -- checks` runs only this part). */
+function checksBench(): void {
+  const times = synthTimes(3);
+  console.log('\nSynth time with and without SustainableMlChecks (median of 3 fresh apps after a warm-up;');
+  console.log('"with" = synth + the pack\'s walk of the app, as Validations.of(app).addPlugins runs it; "pack ms" = the walk alone)');
+  console.log(table(['app', 'without ms', 'with ms', 'pack ms', 'with / without', 'pack / without', 'findings'], times.map((t) => [
+    t.app, t.withoutMs.toFixed(0), t.withMs.toFixed(0), t.checkMs.toFixed(0), (t.withMs / t.withoutMs).toFixed(2) + 'x', (t.checkMs / t.withoutMs).toFixed(2) + 'x', t.findings,
+  ])));
 }
 
 async function jobEnds(): Promise<void> {
