@@ -8,8 +8,9 @@
  *   kind (in rotating order) synthesizes an app of `small` and one of `large` workflows; reports the CPU time of
  *   each synth. All kinds run in the same process and the same seconds, so they meet the same machine load.
  *
- * Kinds: `hand`, `handNagClean`, `library` (bench/synth-workflows.ts), and `baseline` when BENCH_SYNTH_BASELINE
- * names another checkout of this repository: the library workflow built from that checkout's `lib`.
+ * Kinds: `hand`, `handNagClean` (bench/synth-workflows.ts); `library`, the library workflow built from the package
+ * as users install it (`dist/`, compiled by jsii without source maps; BENCH_SYNTH_LIBRARY names another entry); and
+ * `baseline` when BENCH_SYNTH_BASELINE names the built entry of another version (its `dist/`), for a before/after.
  *
  * CPU time (user + system of this process), not wall time: on a shared machine wall time counts the other processes
  * too. Each app loads cdk.json's context, as `cdk synth` does; `on|off` is aws-cdk-lib's built-in CloudFormation
@@ -19,14 +20,16 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, AppProps, Stack } from 'aws-cdk-lib';
-import { handWrittenNagCleanWorkflow, handWrittenWorkflow, libraryWorkflow, libraryWorkflowOf } from './synth-workflows';
+import { LIBRARY_ENTRY } from './synth-overhead';
+import { handWrittenNagCleanWorkflow, handWrittenWorkflow, libraryWorkflowOf } from './synth-workflows';
 
 type Build = (app: App, id: string) => Stack;
-const BUILD: Record<string, Build> = { hand: handWrittenWorkflow, handNagClean: handWrittenNagCleanWorkflow, library: libraryWorkflow };
-if (process.env.BENCH_SYNTH_BASELINE) {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  BUILD.baseline = libraryWorkflowOf(require(path.resolve(process.env.BENCH_SYNTH_BASELINE, 'lib')));
-}
+const BUILD: Record<string, Build> = {
+  hand: handWrittenWorkflow,
+  handNagClean: handWrittenNagCleanWorkflow,
+  library: libraryWorkflowOf(require(path.resolve(process.env.BENCH_SYNTH_LIBRARY ?? LIBRARY_ENTRY))),
+};
+if (process.env.BENCH_SYNTH_BASELINE) BUILD.baseline = libraryWorkflowOf(require(path.resolve(process.env.BENCH_SYNTH_BASELINE)));
 const context = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8')).context;
 
 const cpuMs = (): number => {

@@ -1,6 +1,8 @@
 /**
  * Synth overhead of the library against hand-written aws-cdk-lib (the workflows of bench/synth-workflows.ts), with
- * aws-cdk-lib's built-in CloudFormation validation on and off, measured in CPU time by bench/synth-child.ts:
+ * aws-cdk-lib's built-in CloudFormation validation on and off, measured in CPU time by bench/synth-child.ts. The
+ * library is the built package (dist/, as users install it): from lib/*.ts through tsx, every stack trace CDK records
+ * would also pay for the source maps of the library's frames, which the package does not ship.
  *
  * - marginal cost per workflow: (synth of `large` workflows − synth of `small`) / (large − small), warm, which
  *   leaves out the fixed costs (module loading, the validator's start-up). One process per validation mode runs
@@ -11,8 +13,23 @@
  *   such an app costs, start-up included); the median of `coldReps` processes per kind, interleaved.
  */
 import { execFileSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import { median } from './cold-start';
+
+/** The package as users install it: jsii's output, without source maps (scripts/build-lib.js). */
+export const LIBRARY_ENTRY = path.join(__dirname, '..', 'dist');
+
+/** Build dist/ (scripts/build-lib.js) when it is missing or older than a source under lib/. */
+export function ensureBuiltLibrary(): void {
+  const entry = path.join(LIBRARY_ENTRY, 'index.js');
+  const newest = (dir: string): number => Math.max(0, ...fs.readdirSync(dir, { withFileTypes: true }).map((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs;
+  }));
+  if (fs.existsSync(entry) && fs.statSync(entry).mtimeMs >= newest(path.join(__dirname, '..', 'lib'))) return;
+  execFileSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'build-lib.js')], { stdio: 'inherit' });
+}
 
 export interface SynthOverheadOptions {
   readonly reps: number;
@@ -56,6 +73,7 @@ function quantile(values: readonly number[], q: number): number {
 }
 
 export function measureSynthOverhead(o: SynthOverheadOptions): { rows: SynthOverhead[]; resourceTypes: string[] } {
+  if (!process.env.BENCH_SYNTH_LIBRARY) ensureBuiltLibrary();
   const types: Record<string, string[]> = {};
   const rows = (['on', 'off'] as const).map((validation) => {
     const cold: Record<string, number[]> = { hand: [], library: [] };

@@ -21,6 +21,11 @@ import * as lib from '../lib';
 
 const IMAGE = '123456789012.dkr.ecr.us-east-1.amazonaws.com/train:1';
 
+/** Each workflow's job-name prefix: its stack id in lower case (the library refuses two definitions with one prefix). */
+function jobNamePrefix(stackId: string): string {
+  return stackId.toLowerCase();
+}
+
 /** How many cdk-nag acknowledgements each workflow records (the library's and the nag-clean hand-written one). */
 export const NAG_ACKNOWLEDGEMENTS = 10;
 
@@ -36,7 +41,7 @@ export function libraryWorkflowOf(l: Pick<typeof lib, 'MlArtifactsBucket' | 'Sus
   return (app: App, id: string): Stack => {
     const stack = new Stack(app, id);
     const artifacts = new l.MlArtifactsBucket(stack, 'Artifacts');
-    const job = new l.SustainableTrainingJob(stack, 'Job', { image: l.TrainingImage.fromUri(IMAGE), artifactsBucket: artifacts, jobNamePrefix: 'train' });
+    const job = new l.SustainableTrainingJob(stack, 'Job', { image: l.TrainingImage.fromUri(IMAGE), artifactsBucket: artifacts, jobNamePrefix: jobNamePrefix(id) });
     new l.TrainingWorkflow(stack, 'Workflow', { trainingJob: job });
     return stack;
   };
@@ -52,6 +57,7 @@ export function handWrittenNagCleanWorkflow(app: App, id: string): Stack {
 
 function handWritten(app: App, id: string, nagClean: boolean): Stack {
   const stack = new Stack(app, id);
+  const prefix = jobNamePrefix(id);
   const scratch = (prefix: string): s3.LifecycleRule => ({
     id: `expire-${prefix}`, prefix: `${prefix}/`, expiration: Duration.days(30),
     noncurrentVersionExpiration: Duration.days(7), abortIncompleteMultipartUploadAfter: Duration.days(1),
@@ -67,7 +73,7 @@ function handWritten(app: App, id: string, nagClean: boolean): Stack {
     lifecycleRules: [scratch('checkpoints'), scratch('debug'), scratch('tmp'), { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) }],
   });
 
-  const role = new iam.Role(stack, 'JobRole', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'), description: 'Execution role of training jobs train*' });
+  const role = new iam.Role(stack, 'JobRole', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'), description: `Execution role of training jobs ${prefix}*` });
   const logGroupArn = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '/aws/sagemaker/TrainingJobs', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
   role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogGroup', 'logs:DescribeLogStreams'], resources: [`${logGroupArn}:*`] }));
   role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroupArn}:log-stream:*`] }));
@@ -83,10 +89,10 @@ function handWritten(app: App, id: string, nagClean: boolean): Stack {
     actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: [bucket.arnForObjects('models/*'), bucket.arnForObjects('debug/*')],
   }));
   role.addToPrincipalPolicy(new iam.PolicyStatement({
-    actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], resources: [bucket.arnForObjects('checkpoints/train/*')],
+    actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], resources: [bucket.arnForObjects(`checkpoints/${prefix}/*`)],
   }));
   role.addToPrincipalPolicy(new iam.PolicyStatement({
-    actions: ['s3:ListBucket'], resources: [bucket.bucketArn], conditions: { StringLike: { 's3:prefix': ['debug/*', 'checkpoints/train/*'] } },
+    actions: ['s3:ListBucket'], resources: [bucket.bucketArn], conditions: { StringLike: { 's3:prefix': ['debug/*', `checkpoints/${prefix}/*`] } },
   }));
 
   const logGroup = new logs.LogGroup(stack, 'Logs', {
@@ -94,7 +100,7 @@ function handWritten(app: App, id: string, nagClean: boolean): Stack {
   });
   const s3Uri = (prefix: string) => `s3://${bucket.bucketName}/${prefix}`;
   const name = new sfn.Pass(stack, 'Name run', {
-    parameters: { 'jobName.$': "States.Format('train-{}', States.UUID())" },
+    parameters: { 'jobName.$': `States.Format('${prefix}-{}', States.UUID())` },
     resultPath: '$.run',
   });
   const train = new sfn.CustomState(stack, 'Train', {
@@ -109,7 +115,7 @@ function handWritten(app: App, id: string, nagClean: boolean): Stack {
         ResourceConfig: { InstanceType: 'ml.m5.large', InstanceCount: 1, VolumeSizeInGB: 30 },
         StoppingCondition: { MaxRuntimeInSeconds: 28800, MaxWaitTimeInSeconds: 57600 },
         EnableManagedSpotTraining: true,
-        CheckpointConfig: { 'S3Uri.$': `States.Format('${s3Uri('checkpoints/train/')}{}/', $.run.jobName)`, LocalPath: '/opt/ml/checkpoints/' },
+        CheckpointConfig: { 'S3Uri.$': `States.Format('${s3Uri(`checkpoints/${prefix}/`)}{}/', $.run.jobName)`, LocalPath: '/opt/ml/checkpoints/' },
         RetryStrategy: { MaximumRetryAttempts: 2 },
         EnableNetworkIsolation: false,
         EnableInterContainerTrafficEncryption: false,
@@ -137,7 +143,7 @@ function handWritten(app: App, id: string, nagClean: boolean): Stack {
   });
   machine.addToRolePolicy(new iam.PolicyStatement({
     actions: ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:AddTags', 'sagemaker:ListTags'],
-    resources: [stack.formatArn({ service: 'sagemaker', resource: 'training-job', resourceName: 'train-*' })],
+    resources: [stack.formatArn({ service: 'sagemaker', resource: 'training-job', resourceName: `${prefix}-*` })],
   }));
   machine.addToRolePolicy(new iam.PolicyStatement({
     actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
@@ -157,9 +163,9 @@ function handWritten(app: App, id: string, nagClean: boolean): Stack {
       iam5(`Resource::${arn('logs', 'log-group:/aws/sagemaker/TrainingJobs:log-stream:*')}`),
       iam5(`Resource::${bucketArn}/models/*`),
       iam5(`Resource::${bucketArn}/debug/*`),
-      iam5(`Resource::${bucketArn}/checkpoints/train/*`),
+      iam5(`Resource::${bucketArn}/checkpoints/${prefix}/*`),
     ]) Validations.of(role.node.findChild('DefaultPolicy').node.defaultChild!).acknowledge(ack);
-    for (const ack of [iam5('Resource::*'), iam5(`Resource::${arn('sagemaker', 'training-job/train-*')}`)]) {
+    for (const ack of [iam5('Resource::*'), iam5(`Resource::${arn('sagemaker', `training-job/${prefix}-*`)}`)]) {
       Validations.of(machine.role.node.findChild('DefaultPolicy').node.defaultChild!).acknowledge(ack);
     }
     Validations.of(bucket).acknowledge({ id: 'AwsSolutions-S1', reason: 'No server access logs (benchmark).' });

@@ -9,10 +9,11 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { handWrittenNagCleanWorkflow, handWrittenWorkflow, libraryWorkflow, NAG_ACKNOWLEDGEMENTS } from '../../bench/synth-workflows';
 import { newTestApp } from '../support/app';
 
-const app: App = newTestApp();
-const hand = handWrittenWorkflow(app, 'Hand');
-const handClean = handWrittenNagCleanWorkflow(app, 'HandClean');
-const library = libraryWorkflow(app, 'Library');
+// Each in its own app under the same stack id, as the benchmark builds them (names and prefixes follow the id).
+const build = (f: (app: App, id: string) => Stack): Stack => f(newTestApp(), 'Workflow0');
+const hand = build(handWrittenWorkflow);
+const handClean = build(handWrittenNagCleanWorkflow);
+const library = build(libraryWorkflow);
 const templates = new Map<Stack, any>([hand, handClean, library].map((s) => [s, Template.fromStack(s).toJSON()]));
 const types = (s: Stack) => Object.values<any>(templates.get(s).Resources).map((r) => r.Type).sort();
 const open = (s: Stack) => new AwsSolutionsChecks().validateScope(s).violations.map((v: any) => v.ruleName).sort();

@@ -9,6 +9,8 @@
  *   and digits, and matches the term's tokens in sequence;
  * - the schema and search term sit inside single quotes, so no part of them may contain one;
  * - a query is at most 1,024 characters; a graph holds at most 100 search expressions and 500 time series.
+ * A search finds only metrics that reported data within the last two weeks, and no alarm can watch one ("Use search
+ * expressions in graphs", https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-search-expressions.html).
  */
 import { Token } from 'aws-cdk-lib';
 import { refuse } from '../../private/messages';
