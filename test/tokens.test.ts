@@ -15,7 +15,7 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import {
   HyperparameterRange, MlArtifactsBucket, NotebookIdleShutdown, Objective, SageMakerLogRetention, StudioIdleShutdown,
   Footprint, FootprintReport, SustainableNotebookInstance, SustainableTrainingJob, SustainableTuningJob, TrainingImage,
-  TrainingInstance, TrainingJobGuard, TrainingPipeline, TrainingWorkflow, TuningStrategy,
+  TrainingEfficiencyDashboard, TrainingInstance, TrainingJobGuard, TrainingPipeline, TrainingWorkflow, TuningStrategy,
 } from '../lib';
 import { newTestStack } from './support/app';
 
@@ -101,6 +101,9 @@ const ROWS: Row[] = [
   { iface: 'SustainableNotebookInstanceProps', file: 'lib/idle/notebook-instance.ts', prop: 'volumeSize', build: (s, t) => new SustainableNotebookInstance(s, 'Nb', { vpc: vpc(s), volumeSize: Size.gibibytes(t) }), info: /^SML-START-SMALL: volumeSize is a token/ },
   { iface: 'SustainableNotebookInstanceProps', file: 'lib/idle/notebook-instance.ts', prop: 'idleThreshold', synthOnly: true, build: (s, t) => new SustainableNotebookInstance(s, 'Nb', { vpc: vpc(s), idleThreshold: Duration.seconds(t) }) },
   // Carbon budgets and footprint estimates are computed at synth (SML-BUDGET, SML-MEASURE)
+  // TrainingEfficiencyDashboard
+  { iface: 'TrainingEfficiencyDashboardProps', file: 'lib/monitoring/dashboard.ts', prop: 'period', build: (s, t) => new TrainingEfficiencyDashboard(s, 'Dashboard', { period: Duration.seconds(t) }), info: /^SML-MEASURE: period is a token/ },
+  { iface: 'TrainingEfficiencyDashboardProps', file: 'lib/monitoring/dashboard.ts', prop: 'defaultInterval', synthOnly: true, build: (s, t) => new TrainingEfficiencyDashboard(s, 'Dashboard', { defaultInterval: Duration.days(t) }) },
   { iface: 'TrainingWorkflowProps', file: 'lib/orchestration/workflow.ts', prop: 'carbonBudget', synthOnly: true, build: (s, t) => new TrainingWorkflow(s, 'Flow', { trainingJob: job(s), carbonBudget: t }) },
   { iface: 'TrainingPipelineProps', file: 'lib/orchestration/pipeline.ts', prop: 'carbonBudget', synthOnly: true, build: (s, t) => new TrainingPipeline(s, 'Pipe', { trainingJob: job(s), carbonBudget: t }) },
   ...(['carbonBudget', 'expectedUtilization', 'expectedTuningSavings'] as const).map((prop): Row => ({

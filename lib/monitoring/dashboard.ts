@@ -23,13 +23,14 @@ export interface TrainingEfficiencyDashboardProps {
 
   /**
    * The time range the dashboard opens with. S3 storage metrics come once a day, so a week shows a trend.
+   * Synth-time only: it is written into the dashboard body as its start time.
    * @default Duration.days(7)
    */
   readonly defaultInterval?: Duration;
 
   /**
    * Aggregation period of the utilisation and objective graphs. Whole minutes: SageMaker publishes training-job
-   * metrics every minute.
+   * metrics every minute. A deploy-time value (token) must be in seconds, and is not checked at synth.
    * @default Duration.minutes(5)
    */
   readonly period?: Duration;
