@@ -27,3 +27,7 @@ export { NotebookIdleShutdown } from './idle/notebook-idle-shutdown';
 export type { NotebookIdleShutdownProps } from './idle/notebook-idle-shutdown';
 export * from './idle/notebook-instance';
 export * from './idle/studio-idle-shutdown';
+export { CarbonIntensitySource } from './orchestration/carbon-intensity-source';
+export type { CarbonIntensityHttpOptions, ElectricityMapsOptions, GreatBritainCarbonIntensityOptions } from './orchestration/carbon-intensity-source';
+export { CarbonAwareStartReason } from './orchestration/carbon-aware-start';
+export type { CarbonAwareStartOptions } from './orchestration/carbon-aware-start';

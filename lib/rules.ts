@@ -196,6 +196,18 @@ const RULE_LIST: SustainabilityRule[] = [
     rationale: 'Re-running an unchanged step repeats work whose result is already known.',
     fix: 'Leave `cacheSteps` on; set the expiry that matches how often the inputs change.',
   },
+  // SUS03-BP01 "Optimize software and architecture for asynchronous and scheduled jobs": "Schedule jobs during times
+  // of day where carbon intensity for power is lowest"
+  // (https://docs.aws.amazon.com/wellarchitected/2022-03-31/framework/sus_sus_software_a2.html); the current text
+  // (https://docs.aws.amazon.com/wellarchitected/latest/sustainability-pillar/sus_sus_software_a2.html): "For requests
+  // or jobs that can be processed anytime, use scheduling mechanisms".
+  {
+    id: 'SML-TIMESHIFT',
+    title: 'Optional carbon-aware start: the expensive step waits, at most a day, for a lower-carbon window; a failing intensity source never blocks a run',
+    wellArchitected: ['SUS03-BP01'],
+    rationale: 'The same training run emits less when the grid is cleaner, and most training can wait a few hours; the wait is bounded and fails open.',
+    fix: 'Set `carbonAwareStart` with a `maxDelay` of at most one day and a `checkEvery` of at least five minutes.',
+  },
 ];
 
 /** Every rule, keyed by id. */

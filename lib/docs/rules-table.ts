@@ -26,6 +26,7 @@ const CARRIERS: { [id: string]: string } = {
   'SML-MEASURE': 'FootprintReport, TrainingEfficiencyDashboard (planned)',
   'SML-BUDGET': 'carbon budget (planned)',
   'SML-CACHE': 'TrainingPipeline',
+  'SML-TIMESHIFT': 'TrainingWorkflow (`carbonAwareStart`), CarbonAwareSchedule (TrainingPipeline), CarbonIntensitySource',
 };
 
 /** The rule table of the README, rendered from the registry. */

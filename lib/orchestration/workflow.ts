@@ -12,6 +12,7 @@ import { stepFunctionsNaming } from '../training/private/naming';
 import { SustainableTuningJob } from '../tuning/tuning-job';
 import { WarmStartParent } from '../tuning/warm-start';
 import { AcceptanceGate, BEST_OBJECTIVE_PATH, escapeIntrinsic, finalMetricSelector, resolveGatedJob } from './acceptance';
+import { CARBON_AWARE_START_PATH, CarbonAwareStartLoop, CarbonAwareStartOptions, CarbonAwareStartPlan, planCarbonAwareStart } from './carbon-aware-start';
 
 /**
  * How many of the newest completed tuning jobs whose name contains a warm-start prefix are listed (the API's
@@ -56,8 +57,17 @@ export interface TrainingWorkflowProps {
    */
   readonly logGroup?: logs.ILogGroup;
   /**
+   * Carbon-aware start (SML-TIMESHIFT): before the expensive step (after a baseline that missed its target, before
+   * tuning or training), wait until the grid's carbon intensity is at or below a threshold, at most `maxDelay` (one
+   * day or less). A failing source is retried a few times, then the run starts anyway. The execution output records
+   * the decision under `carbonAwareStart`: `reason` (BELOW_THRESHOLD, DEADLINE or SOURCE_FAILED), `intensity`,
+   * `threshold`, `waits`, `waitedSeconds`, `decidedAt` and, when the source failed, `sourceError`.
+   * @default - no wait: the expensive step starts at once
+   */
+  readonly carbonAwareStart?: CarbonAwareStartOptions;
+  /**
    * Execution timeout.
-   * @default - the baseline's and the job's longest run (MaxWait, or MaxRuntime without spot; a tuning job's MaxRuntime) plus one hour for provisioning and upload
+   * @default - the baseline's and the job's longest run (MaxWait, or MaxRuntime without spot; a tuning job's MaxRuntime) plus one hour for provisioning and upload, plus the carbon-aware start's longest wait
    */
   readonly timeout?: Duration;
   /**
@@ -111,6 +121,13 @@ export class TrainingWorkflow extends Construct {
   public readonly baseline?: SustainableTrainingJob;
   /** The acceptance gate, when the objective has a target and the gate is on. */
   public readonly gate?: AcceptanceGate;
+  /** The carbon-aware start options, when the workflow waits for a lower-carbon window (SML-TIMESHIFT). */
+  public readonly carbonAwareStart?: CarbonAwareStartOptions;
+  /**
+   * The carbon-aware start's bounds (threshold, waits, worst case), when on.
+   * @internal
+   */
+  public readonly _carbonAwareStartPlan?: CarbonAwareStartPlan;
 
   constructor(scope: Construct, id: string, props: TrainingWorkflowProps) {
     super(scope, id);
@@ -122,16 +139,21 @@ export class TrainingWorkflow extends Construct {
     const job = this.trainingJob;
     const tuning = this.tuningJob;
 
+    this.carbonAwareStart = props.carbonAwareStart;
+    this._carbonAwareStartPlan = props.carbonAwareStart ? planCarbonAwareStart(props.carbonAwareStart) : undefined;
+    const carbonWait = this._carbonAwareStartPlan?.worstCaseSeconds ?? 0;
+
     const longest = tuning ? tuning.maxRuntime : job.maxWait ?? job.maxRuntime;
     const baselineLongest = props.baseline ? props.baseline.maxWait ?? props.baseline.maxRuntime : Duration.seconds(0);
-    const needed = longest.toSeconds() + baselineLongest.toSeconds();
+    const needed = longest.toSeconds() + baselineLongest.toSeconds() + carbonWait;
     const timeout = props.timeout ?? Duration.seconds(needed + 3600);
     if (timeout.toSeconds() < needed) {
       const what = tuning ? `tuning job's maxRuntime (${longest.toHumanString()})` : `job's ${job.maxWait ? 'maxWait' : 'maxRuntime'} (${longest.toHumanString()})`;
       refuse('SML-MAXRUN', {
         prop: 'timeout',
         value: timeout,
-        problem: `is shorter than the ${what}${props.baseline ? ` plus the baseline's (${baselineLongest.toHumanString()})` : ''}, so executions would end while the job still runs`,
+        problem: `is shorter than the ${what}${props.baseline ? ` plus the baseline's (${baselineLongest.toHumanString()})` : ''}`
+          + `${carbonWait ? ` plus the carbon-aware start's longest wait (${Duration.seconds(carbonWait).toHumanString()})` : ''}, so executions would end while the job still runs`,
         fix: 'leave timeout unset (derived from the job) or make it longer',
       });
     }
@@ -170,6 +192,9 @@ export class TrainingWorkflow extends Construct {
     } else {
       mainStart = this.trainStates(job, done);
     }
+    // --- carbon-aware start: the wait goes before the expensive step only (SML-TIMESHIFT) -----------------------------
+    const carbonLoop = props.carbonAwareStart ? new CarbonAwareStartLoop(this, props.carbonAwareStart, mainStart) : undefined;
+    if (carbonLoop) mainStart = carbonLoop.startState;
 
     // --- an optional baseline first ---------------------------------------------------------------------------------
     if (props.baseline) {
@@ -214,6 +239,7 @@ export class TrainingWorkflow extends Construct {
     if (tuning) this.grantTuningJob(tuning);
     else this.grantTrainingJob(job);
     if (props.baseline) this.grantTrainingJob(props.baseline);
+    props.carbonAwareStart?.source._grant(this, this.stateMachine);
 
     Validations.of(this.stateMachine).acknowledge({
       id: 'AwsSolutions-SF2',
@@ -388,6 +414,7 @@ export class TrainingWorkflow extends Construct {
         ...this.recordHeader(gate, kind),
         ...record,
         ...(this.baseline ? { baseline: this.trainingRecord('$.baseline') } : {}),
+        ...(this.carbonAwareStart ? { 'carbonAwareStart.$': CARBON_AWARE_START_PATH } : {}),
       },
       resultPath: '$.result',
       outputPath: '$.result',
