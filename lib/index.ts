@@ -31,3 +31,5 @@ export { CarbonIntensitySource } from './orchestration/carbon-intensity-source';
 export type { CarbonIntensityHttpOptions, ElectricityMapsOptions, GreatBritainCarbonIntensityOptions } from './orchestration/carbon-intensity-source';
 export { CarbonAwareStartReason } from './orchestration/carbon-aware-start';
 export type { CarbonAwareStartOptions } from './orchestration/carbon-aware-start';
+export { CarbonAwareSchedule } from './orchestration/carbon-aware-schedule';
+export type { CarbonAwareScheduleProps } from './orchestration/carbon-aware-schedule';

@@ -1,17 +1,16 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
 import { refuse } from '../private/messages';
-import { DEFAULT_LOG_RETENTION } from '../storage/log-defaults';
-import { derivedLogGroupName } from '../storage/log-group-name';
 import { SustainableTrainingJob } from '../training/training-job';
 import { stepFunctionsNaming } from '../training/private/naming';
 import { SustainableTuningJob } from '../tuning/tuning-job';
 import { WarmStartParent } from '../tuning/warm-start';
 import { AcceptanceGate, BEST_OBJECTIVE_PATH, escapeIntrinsic, finalMetricSelector, resolveGatedJob } from './acceptance';
+import { executionLogGroup, executionLogging } from './private/execution-log';
 import { CARBON_AWARE_START_PATH, CarbonAwareStartLoop, CarbonAwareStartOptions, CarbonAwareStartPlan, planCarbonAwareStart } from './carbon-aware-start';
 
 /**
@@ -158,11 +157,7 @@ export class TrainingWorkflow extends Construct {
       });
     }
 
-    this.logGroup = props.logGroup ?? new logs.LogGroup(this, 'Logs', {
-      logGroupName: derivedLogGroupName('/aws/vendedlogs/states/', [Stack.of(this).stackName, id, this.node.addr.slice(0, 8)]),
-      retention: props.logRetention ?? DEFAULT_LOG_RETENTION,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    this.logGroup = executionLogGroup(this, props);
 
     // --- names: one per execution ---------------------------------------------------------------------------
     const nameParameters: { [key: string]: string } = {};
@@ -233,7 +228,7 @@ export class TrainingWorkflow extends Construct {
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromChainable(name),
       timeout,
-      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+      logs: executionLogging(this.logGroup),
       comment: `Sustainable ${tuning ? 'tuning' : 'training'} workflow for ${tuning ? tuning.jobNamePrefix : job.jobNamePrefix}`,
     });
     if (tuning) this.grantTuningJob(tuning);
