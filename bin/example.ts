@@ -1,14 +1,16 @@
 /**
  * The example app's stacks, shared by `bin/app.ts` (cdk synth) and the tests (test/app.test.ts).
  */
-import { App, Aspects, Duration, Environment, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { App, Aspects, Duration, Environment, SecretValue, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import {
-  HyperparameterRange, InitialModel, InputChannel, MlArtifactsBucket, Objective, SageMakerLogRetention, SustainableTrainingJob,
+  CarbonAwareSchedule, CarbonIntensitySource, HyperparameterRange, InitialModel, InputChannel, MlArtifactsBucket, Objective, SageMakerLogRetention, SustainableTrainingJob,
   StudioIdleShutdown, SustainableNotebookInstance, SustainableTuningJob, TrainingImage, TrainingJobGuard,
   TrainingPipeline, TrainingWorkflow, WarmStart,
 } from '../lib';
@@ -61,10 +63,41 @@ export class SustainableMlExampleStack extends Stack {
       ],
       warmStart: WarmStart.fromPreviousRun(),
     });
-    new TrainingWorkflow(this, 'ChurnTuningWorkflow', { tuningJob: tuning, baseline });
+    // Carbon-aware start (SML-TIMESHIFT): when the baseline misses the target, the search waits up to six hours for
+    // the grid to fall to 150 gCO2e/kWh. The API key lives in an EventBridge connection, read from a Secrets Manager
+    // secret that you create (the name below is a placeholder). A failing source never blocks the run.
+    const carbonApi = new events.Connection(this, 'ElectricityMaps', {
+      description: 'Electricity Maps API key for carbon-aware starts',
+      authorization: events.Authorization.apiKey('auth-token', SecretValue.secretsManager('cdk-sustainable-ml/electricity-maps-api-key')),
+    });
+    new TrainingWorkflow(this, 'ChurnTuningWorkflow', {
+      tuningJob: tuning,
+      baseline,
+      carbonAwareStart: {
+        source: CarbonIntensitySource.http({
+          connection: carbonApi,
+          url: 'https://api.electricitymaps.com/v3/carbon-intensity/latest?zone=US-NW-PACW',
+          path: '$.carbonIntensity',
+        }),
+        threshold: 150,
+        maxDelay: Duration.hours(6),
+        checkEvery: Duration.minutes(30),
+      },
+    });
 
     // The same definitions as a SageMaker pipeline: baseline → condition → training → acceptance gate.
-    new TrainingPipeline(this, 'ChurnPipeline', { trainingJob: job, baseline, pipelineName: 'churn-training' });
+    const pipeline = new TrainingPipeline(this, 'ChurnPipeline', { trainingJob: job, baseline, pipelineName: 'churn-training' });
+    // Every evening, the pipeline starts in the cleanest hour before morning (or at 06:00 at the latest).
+    new CarbonAwareSchedule(this, 'ChurnPipelineWhenClean', {
+      pipeline,
+      schedule: scheduler.ScheduleExpression.cron({ hour: '18', minute: '0' }),
+      carbonAwareStart: {
+        source: CarbonIntensitySource.electricityMaps({ connection: carbonApi, zone: 'US-NW-PACW' }),
+        threshold: 150,
+        maxDelay: Duration.hours(12),
+        checkEvery: Duration.hours(1),
+      },
+    });
   }
 }
 

@@ -400,3 +400,43 @@ describe('carbonAwareStart refusals', () => {
     expect(() => setup(() => ({ maxDelay: Duration.days(2) }))).toThrow(expect.objectContaining({ ruleId: 'SML-TIMESHIFT' }));
   });
 });
+
+describe('the ASL test interpreter: Wait, Retry and the context object', () => {
+  test('Wait (Seconds, SecondsPath) sleeps on a simulated clock that $$.State.EnteredTime reads', () => {
+    const definition = {
+      StartAt: 'W1',
+      States: {
+        W1: { Type: 'Wait', Seconds: 90, Next: 'W2' },
+        W2: { Type: 'Wait', SecondsPath: '$.s', Next: 'P' },
+        P: { Type: 'Pass', Parameters: { 'at.$': '$$.State.EnteredTime', 'from.$': '$$.Execution.StartTime', 'n.$': "States.Format('{}', $$.Execution.Name)" }, End: true },
+      },
+    };
+    const r = runAsl(definition, { input: { s: 30 }, startTime: T0, executionName: 'exec-1' });
+    expect(r.waits).toEqual([{ state: 'W1', seconds: 90, kind: 'wait' }, { state: 'W2', seconds: 30, kind: 'wait' }]);
+    expect(r.output).toEqual({ at: '2026-11-20T10:02:00.000Z', from: T0, n: 'exec-1' });
+    expect(runAsl(definition, { input: { s: -1 } })).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+  });
+
+  test('Retry: IntervalSeconds × BackoffRate^n per attempt, MaxAttempts, then the Catch; never for States.Runtime', () => {
+    const definition = {
+      StartAt: 'T',
+      States: {
+        T: {
+          Type: 'Task', Resource: 'x',
+          Retry: [{ ErrorEquals: ['Busy'], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 3 }],
+          Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.e', Next: 'Caught' }],
+          End: true,
+        },
+        Caught: { Type: 'Succeed' },
+      },
+    };
+    const busy = new TaskError('Busy', 'later');
+    const gaveUp = runAsl(definition, { tasks: { T: busy } });
+    expect(gaveUp.taskCalls.T).toBe(4);
+    expect(gaveUp.waits.map((w) => w.seconds)).toEqual([2, 6, 18]);
+    expect(gaveUp.path).toEqual(['T', 'T', 'T', 'T', 'Caught']);
+    expect(runAsl(definition, { tasks: { T: sequence(busy, { ok: 1 }) } })).toMatchObject({ status: 'SUCCEEDED', output: { ok: 1 }, taskCalls: { T: 2 } });
+    expect(runAsl(definition, { tasks: { T: new TaskError('Other', 'x') } }).taskCalls.T).toBe(1);
+    expect(runAsl(definition, { tasks: { T: new TaskError('States.Runtime', 'x') } })).toMatchObject({ status: 'FAILED', error: 'States.Runtime', taskCalls: { T: 1 } });
+  });
+});
