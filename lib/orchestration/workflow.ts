@@ -96,7 +96,8 @@ function trainingResultSelector(job: SustainableTrainingJob, withObjective: bool
  * A Standard Step Functions workflow (SML-MANAGED: nothing stays up between runs) that runs a SustainableTrainingJob
  * with `createTrainingJob.sync` or a SustainableTuningJob with `createHyperParameterTuningJob.sync`, optionally
  * after a cheap baseline (SML-BASELINE), and then an acceptance gate (SML-ACCEPT) that fails the execution when the
- * objective misses its target. The task parameters are the jobs' own rendered requests.
+ * objective misses its target. The task parameters are the jobs' own rendered requests. With `carbonAwareStart`
+ * (SML-TIMESHIFT), the expensive step waits, bounded and failing open, for a lower-carbon window.
  *
  * Names: a training job is `<prefix>-<uuid>` (≤ 63). A tuning job is `<prefix ≤ 15>-<16 hex>` (≤ 32): the first
  * three groups of one `States.UUID()` (8 + 4 + 4 hex, 60 random bits; the fourth hex of the third group is the

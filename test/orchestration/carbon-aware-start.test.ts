@@ -2,6 +2,8 @@
  * Carbon-aware start (SML-TIMESHIFT) on TrainingWorkflow: the synthesized ASL is valid and is executed with the test
  * interpreter on sample source responses; every case asserts the execution output's `carbonAwareStart` record.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { CfnParameter, Duration, SecretValue, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -394,6 +396,12 @@ describe('carbonAwareStart refusals', () => {
 
   test('fails when the timeout does not cover the carbon-aware wait', () => {
     expect(() => setup(() => ({}), { timeout: Duration.hours(18) })).toThrow(/^SML-MAXRUN: timeout 18 hours: is shorter than the job's maxWait \(16 hours\) plus the carbon-aware start's longest wait \(6 hours 45 minutes\)/);
+  });
+
+  test('the README shows the refusal as the library words it', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const shown = /A `maxDelay` longer than one day is refused:\n\n```\n([\s\S]*?)\n```/.exec(readme)![1].replace(/\n/g, ' ');
+    expect(() => setup(() => ({ maxDelay: Duration.days(2) }))).toThrow(shown);
   });
 
   test('the refusal id is in the registry with its Well-Architected reference', () => {
