@@ -59,6 +59,11 @@ function electricityMaps(carbonIntensity: unknown): any {
 }
 const TRAINED = describeTrainingJob('churn-0f8fad5b-d9cb-469f-a165-70867728950e', { 'validation:auc': 0.9 });
 
+/** The record of a run that started after 3 failed reads and 2 retry waits of a minute (fail open). */
+function failedOpenAfterRetries(sourceError: { Error: string; Cause: string }) {
+  return { reason: 'SOURCE_FAILED', intensity: null, threshold: 150, waits: 0, waitedSeconds: 120, decidedAt: '2026-11-20T10:02:00.000Z', sourceError };
+}
+
 function run(definition: any, read: unknown) {
   return runAsl(definition, { tasks: { 'Read carbon intensity': read, 'Train': TRAINED }, maxTransitions: 400, startTime: T0 });
 }
@@ -152,15 +157,7 @@ describe('TrainingWorkflow carbonAwareStart (SML-TIMESHIFT)', () => {
         { state: 'Wait before retrying', seconds: 60, kind: 'wait' },
         { state: 'Wait before retrying', seconds: 60, kind: 'wait' },
       ]);
-      expect(r.output.carbonAwareStart).toEqual({
-        reason: 'SOURCE_FAILED',
-        intensity: null,
-        threshold: 150,
-        waits: 0,
-        waitedSeconds: 120,
-        decidedAt: '2026-11-20T10:02:00.000Z',
-        sourceError: { Error: 'States.Http.StatusCode.503', Cause: 'HTTP 503 Service Unavailable' },
-      });
+      expect(r.output.carbonAwareStart).toEqual(failedOpenAfterRetries({ Error: 'States.Http.StatusCode.503', Cause: 'HTTP 503 Service Unavailable' }));
     });
 
     test('a source error that clears on the retry: the reading counts', () => {
@@ -186,15 +183,7 @@ describe('TrainingWorkflow carbonAwareStart (SML-TIMESHIFT)', () => {
       expect(r.status).toBe('SUCCEEDED');
       expect(r.taskCalls['Read carbon intensity']).toBe(3);
       expect(r.path).toContain('Carbon source unreadable');
-      expect(r.output.carbonAwareStart).toEqual({
-        reason: 'SOURCE_FAILED',
-        intensity: null,
-        threshold: 150,
-        waits: 0,
-        waitedSeconds: 120,
-        decidedAt: '2026-11-20T10:02:00.000Z',
-        sourceError: { Error: 'SML.CarbonIntensityUnreadable', Cause: "no number at $.ResponseBody.carbonIntensity in the source's result" },
-      });
+      expect(r.output.carbonAwareStart).toEqual(failedOpenAfterRetries({ Error: 'SML.CarbonIntensityUnreadable', Cause: "no number at $.ResponseBody.carbonIntensity in the source's result" }));
     });
 
     test('with sourceRetries 0 a failed read starts the run at once', () => {
