@@ -2,7 +2,8 @@
  * API calls of one sweep over N guarded running jobs, counted at the loopback fake (every HTTP request, so SDK
  * retries would show; none are injected here). Worst case for the metric reads: every job carries an objective
  * and a training metric (3 series per job). Half as many unguarded running jobs sit next to them, and 1 % of the
- * guarded jobs idle (so the stop path is counted too, separately).
+ * guarded jobs idle (so the stop path is counted too). Reads are every call but StopTrainingJob: discovery,
+ * GetMetricData and any DescribeTrainingJob (a status re-check) alike.
  */
 import { configFromEnv, ENV } from '../lambda/training-job-guard/config';
 import { guard, setLogSink } from '../lambda/training-job-guard/index';
@@ -13,8 +14,9 @@ export interface SweepCount {
   readonly n: number;
   readonly discovery: 'search' | 'list';
   readonly byOperation: Record<string, number>;
-  /** Discovery + metric reads (everything but the per-stop DescribeTrainingJob + StopTrainingJob). */
+  /** Every call but StopTrainingJob (discovery, metric reads, status re-checks). */
   readonly reads: number;
+  /** StopTrainingJob calls. */
   readonly stopCalls: number;
   readonly stopped: number;
   readonly wallMs: number;
@@ -43,7 +45,7 @@ export async function countSweep(n: number, discovery: 'search' | 'list'): Promi
     }
     const byOperation: Record<string, number> = {};
     for (const c of fake.calls) byOperation[c.operation] = (byOperation[c.operation] ?? 0) + 1;
-    const stopCalls = (byOperation.StopTrainingJob ?? 0) + summary.stopped.length; // + the DescribeTrainingJob before each stop
+    const stopCalls = byOperation.StopTrainingJob ?? 0;
     const total = fake.calls.length;
     return { n, discovery, byOperation, reads: total - stopCalls, stopCalls, stopped: summary.stopped.length, wallMs };
   } finally {

@@ -45,6 +45,10 @@ export interface GuardConfig {
   readonly ignoredRules: readonly string[];
   readonly metricNamespace: string;
   readonly functionName: string;
+  /** StopTrainingJob calls in flight at once. */
+  readonly stopConcurrency: number;
+  /** Milliseconds of remaining invocation time kept back for in-flight calls and the summary. */
+  readonly reserveMs: number;
 }
 
 function num(env: NodeJS.ProcessEnv, key: string, fallback: number, ok: (n: number) => boolean): number {
@@ -99,6 +103,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): GuardConfig
       : env[ENV.IGNORED_RULES]!.split(',').map((s) => s.trim()).filter(Boolean),
     metricNamespace: env[ENV.METRIC_NAMESPACE] || GUARD_DEFAULTS.metricNamespace,
     functionName: env.AWS_LAMBDA_FUNCTION_NAME ?? 'local',
+    stopConcurrency: num(env, ENV.STOP_CONCURRENCY, GUARD_DEFAULTS.stopConcurrency, (n) => Number.isInteger(n) && n >= 1 && n <= 100),
+    reserveMs: num(env, ENV.RESERVE_SECONDS, GUARD_DEFAULTS.reserveSeconds, (n) => n >= 0) * 1000,
   };
 }
 

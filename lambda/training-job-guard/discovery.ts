@@ -30,11 +30,15 @@ export interface Discovered {
 
 export const PAGE_SIZE = 100;
 
-export async function discover(sm: SageMakerClient, config: GuardConfig): Promise<Discovered> {
-  return config.discovery === 'list' ? discoverByList(sm) : discoverBySearch(sm);
+/**
+ * @param canContinue checked before every call after the first: false (the time budget ran out) ends discovery with
+ *   `complete: false`; the jobs not seen are found by the next sweep
+ */
+export async function discover(sm: SageMakerClient, config: GuardConfig, canContinue: () => boolean = () => true): Promise<Discovered> {
+  return config.discovery === 'list' ? discoverByList(sm, canContinue) : discoverBySearch(sm, canContinue);
 }
 
-export async function discoverBySearch(sm: SageMakerClient): Promise<Discovered> {
+export async function discoverBySearch(sm: SageMakerClient, canContinue: () => boolean = () => true): Promise<Discovered> {
   const jobs: WatchedJob[] = [];
   const errors: Discovered['errors'] = [];
   let calls = 0;
@@ -68,8 +72,8 @@ export async function discoverBySearch(sm: SageMakerClient): Promise<Discovered>
       errors.push({ operation: 'Search', error: errorText(err) });
       return { jobs, errors, complete: false, calls };
     }
-  } while (nextToken);
-  return { jobs, errors, complete: true, calls };
+  } while (nextToken && canContinue());
+  return { jobs, errors, complete: !nextToken, calls };
 }
 
 /**
@@ -100,7 +104,7 @@ export async function listAllTags(sm: SageMakerClient, arn: string): Promise<{ t
   return { tags: tagMap(tags), calls };
 }
 
-export async function discoverByList(sm: SageMakerClient): Promise<Discovered> {
+export async function discoverByList(sm: SageMakerClient, canContinue: () => boolean = () => true): Promise<Discovered> {
   const jobs: WatchedJob[] = [];
   const errors: Discovered['errors'] = [];
   let calls = 0;
@@ -121,8 +125,13 @@ export async function discoverByList(sm: SageMakerClient): Promise<Discovered> {
       complete = false;
       break;
     }
-  } while (nextToken);
+  } while (nextToken && canContinue());
+  if (nextToken) complete = false;
   for (const s of summaries) {
+    if (!canContinue()) {
+      complete = false;
+      break;
+    }
     try {
       const t = await listAllTags(sm, s.arn);
       calls += t.calls;

@@ -4,8 +4,8 @@
  * actions do not work with spot interruptions, network isolation or VPC jobs: the guard stops the job instead.
  *
  * The event detail carries the job's Tags as a map (SageMaker EventBridge event reference); when it does not, the
- * tags are read with the discovery mode's own permission (Search by name, or ListTags). The job's current status is
- * read with DescribeTrainingJob before stopping.
+ * tags are read with the discovery mode's own permission (Search by name, or ListTags). No status read before the
+ * stop: StopTrainingJob refuses a job that is no longer InProgress (see actions.ts).
  */
 import { stopJob, StopOutcome } from './actions';
 import { isGuarded, isIgnoredRule, jobSettings } from './config';

@@ -42,6 +42,8 @@ export interface StopRecord {
   readonly hosts: number;
   readonly figures: Record<string, unknown>;
   readonly savings: Savings;
+  /** How the stop was settled (SDK attempts; the status read when the answer was ambiguous). */
+  readonly evidence?: { readonly attempts: number; readonly confirmedStatus?: string };
 }
 
 /** Metric names (public: the construct's metric helpers read them). */
@@ -85,6 +87,7 @@ export function logStop(config: GuardConfig, rec: StopRecord, now: Date): void {
     ...(rec.instanceType ? { instanceType: rec.instanceType } : {}),
     hosts: rec.hosts,
     figures: rec.figures,
+    ...(rec.evidence ? { evidence: rec.evidence } : {}),
     estimate: {
       remainingHours: round(rec.savings.remainingHours),
       method: 'upper bound: hours left until MaxRuntimeInSeconds x instances (x accelerators per instance)',

@@ -55,6 +55,8 @@ export interface FetchResult {
   readonly series: Map<number, Series>;
   /** Request indexes whose batch failed (after the SDK's retries), with the error. */
   readonly failed: Map<number, string>;
+  /** Request indexes not read because the time budget ran out (their jobs wait for the next sweep). */
+  readonly skipped: Set<number>;
   readonly calls: number;
 }
 
@@ -63,15 +65,22 @@ export function queriesPerCall(pointsPerQuery: number): number {
   return Math.max(1, Math.min(MAX_QUERIES_PER_CALL, Math.floor(MAX_DATAPOINTS_PER_CALL / Math.max(1, pointsPerQuery))));
 }
 
+/** @param canContinue checked before every batch: false (the time budget ran out) skips the remaining batches */
 export async function fetchSeries(
   cw: CloudWatchClient, requests: readonly SeriesRequest[], start: Date, end: Date, periodSeconds: number,
+  canContinue: () => boolean = () => true,
 ): Promise<FetchResult> {
   const series = new Map<number, Series>();
   const failed = new Map<number, string>();
+  const skipped = new Set<number>();
   let calls = 0;
   const perCall = queriesPerCall(Math.ceil((end.getTime() - start.getTime()) / 1000 / periodSeconds));
   for (let offset = 0; offset < requests.length; offset += perCall) {
     const batch = requests.slice(offset, offset + perCall);
+    if (!canContinue()) {
+      batch.forEach((_, i) => skipped.add(offset + i));
+      continue;
+    }
     // Ids must start with a lower-case letter; the index in the batch maps them back.
     const queries: MetricDataQuery[] = batch.map((r, i) => ({
       Id: `q${i}`,
@@ -116,7 +125,7 @@ export async function fetchSeries(
       series.set(offset + i, { t: list.map((p) => p.t), v: list.map((p) => p.v) });
     }
   }
-  return { series, failed, calls };
+  return { series, failed, skipped, calls };
 }
 
 /** A short, loggable description of an SDK error. */

@@ -20,6 +20,8 @@ export const GUARD_ENV = {
   NEURON_METRIC: 'GUARD_NEURON_METRIC',
   IGNORED_RULES: 'GUARD_IGNORED_RULES',
   METRIC_NAMESPACE: 'GUARD_METRIC_NAMESPACE',
+  STOP_CONCURRENCY: 'GUARD_STOP_CONCURRENCY',
+  RESERVE_SECONDS: 'GUARD_RESERVE_SECONDS',
 } as const;
 
 /**
@@ -51,4 +53,13 @@ export const GUARD_DEFAULTS = Object.freeze({
   discovery: 'search',
   /** CloudWatch namespace of the guard's own metrics (EMF). */
   metricNamespace: 'cdk-sustainable-ml/TrainingJobGuard',
+  /** The function's timeout, in seconds; the sweep's time budget comes from the invocation's remaining time. */
+  timeoutSeconds: 120,
+  /** StopTrainingJob calls in flight at once (the SDK's retries and back-off apply to each). */
+  stopConcurrency: 10,
+  /**
+   * Seconds of the invocation's remaining time (Lambda `getRemainingTimeInMillis()`) kept back: no new call starts
+   * once less than this is left, so in-flight stops finish and the sweep summary is written before the timeout.
+   */
+  reserveSeconds: 15,
 });

@@ -175,7 +175,12 @@ const ASSET_DIR = path.join(__dirname, '..', '..', 'assets', 'training-job-guard
  * CloudWatch metrics (namespace `/aws/sagemaker/TrainingJobs`) with batched `GetMetricData` calls and stops the
  * jobs that fail a check. A second EventBridge rule sends "SageMaker Training Job State Change" events with rule
  * findings to the same function. Each stop writes one JSON log line with the reason and the figures, which is also
- * an Embedded Metric Format document (metrics `JobsStopped`, `InstanceHoursSaved`, `AcceleratorHoursSaved`).
+ * an Embedded Metric Format document (metrics `JobsStopped`, `InstanceHoursSaved`, `AcceleratorHoursSaved`), once per
+ * stop whatever the SDK's retries. Stops run in parallel (10 at a time) within a time budget taken from the
+ * invocation's remaining time; the jobs a sweep does not reach are left to the next one.
+ *
+ * The role may describe and stop only training jobs tagged `sustainable-ml:guard=enabled`
+ * (`aws:ResourceTag` condition).
  */
 export class TrainingJobGuard extends Construct {
   /** CloudWatch namespace of the guard's metrics (`cdk-sustainable-ml/TrainingJobGuard`). */
@@ -227,22 +232,33 @@ export class TrainingJobGuard extends Construct {
     });
 
     const trainingJobs = Stack.of(this).formatArn({ service: 'sagemaker', resource: 'training-job', resourceName: '*' });
+    // Service Authorization Reference, "Actions, resources, and condition keys for Amazon SageMaker"
+    // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html): StopTrainingJob
+    // and DescribeTrainingJob require the `training-job*` resource type, whose condition keys are
+    // aws:ResourceTag/${TagKey} and sagemaker:ResourceTag/${TagKey}; Search and ListTrainingJobs take no resource
+    // type (Resource "*"); ListTags takes `training-job` among others.
+    const guardedOnly = { StringEquals: { [`aws:ResourceTag/${GuardTags.GUARD}`]: GUARD_ENABLED } };
     const policy = new iam.Policy(this, 'Policy', {
       statements: [
         new iam.PolicyStatement({
           sid: 'FindRunningJobs',
-          // Neither Search nor ListTrainingJobs supports resource-level permissions.
           actions: discovery === JobDiscovery.SEARCH ? ['sagemaker:Search'] : ['sagemaker:ListTrainingJobs'],
           resources: ['*'],
         }),
+        ...(discovery === JobDiscovery.LIST
+          ? [new iam.PolicyStatement({
+            sid: 'ReadTrainingJobTags',
+            // List discovery reads every running job's tags to learn whether it is guarded: not conditioned on the tag.
+            actions: ['sagemaker:ListTags'],
+            resources: [trainingJobs],
+          })]
+          : []),
         new iam.PolicyStatement({
-          sid: 'DescribeAndStopTrainingJobs',
-          actions: [
-            'sagemaker:DescribeTrainingJob',
-            'sagemaker:StopTrainingJob',
-            ...(discovery === JobDiscovery.LIST ? ['sagemaker:ListTags'] : []),
-          ],
+          sid: 'DescribeAndStopGuardedTrainingJobs',
+          // Only jobs that carry the guard tag: the role cannot stop (or read) any other job in the account.
+          actions: ['sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob'],
           resources: [trainingJobs],
+          conditions: guardedOnly,
         }),
         new iam.PolicyStatement({
           sid: 'ReadTrainingJobMetrics',
@@ -266,7 +282,7 @@ export class TrainingJobGuard extends Construct {
       handler: 'index.handler',
       code: lambda.Code.fromAsset(ASSET_DIR),
       memorySize: 256,
-      timeout: Duration.minutes(2),
+      timeout: Duration.seconds(GUARD_DEFAULTS.timeoutSeconds),
       role: this.role,
       logGroup: this.logGroup,
       environment: {
@@ -321,8 +337,9 @@ export class TrainingJobGuard extends Construct {
       },
       {
         finding: new RegExp(`^Resource::${nagArn('sagemaker', 'training-job/\\*')}$`),
-        reason: 'The guard watches training jobs that do not exist at deploy time; it describes and stops only jobs tagged '
-          + `${GuardTags.GUARD}=${GUARD_ENABLED} (checked by the handler before every stop).`,
+        reason: 'The guard watches training jobs that do not exist at deploy time: DescribeTrainingJob and StopTrainingJob '
+          + `are conditioned on aws:ResourceTag/${GuardTags.GUARD}=${GUARD_ENABLED}; with list discovery ListTags reads the `
+          + 'tags of running jobs to find the guarded ones.',
       },
     ]);
   }

@@ -56,9 +56,10 @@ export interface SustainableNotebookInstanceProps {
   readonly volumeSize?: Size;
 
   /**
-   * KMS key that encrypts the ML storage volume (AwsSolutions-SM2).
+   * KMS key that encrypts the ML storage volume (AwsSolutions-SM2). Its key policy is yours: limit kms:CreateGrant to
+   * AWS services there (Control Tower CT.KMS.PR.3), as the key this construct creates does.
    *
-   * @default - a new key with rotation enabled
+   * @default - a new key with rotation enabled whose policy denies kms:CreateGrant unless an AWS service asks
    */
   readonly encryptionKey?: kms.IKey;
 
@@ -205,10 +206,26 @@ export class SustainableNotebookInstance extends Construct implements ec2.IConne
     })];
     this.connections = new ec2.Connections({ securityGroups });
 
-    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
-      enableKeyRotation: true,
-      description: 'Encrypts the ML storage volume of a SageMaker notebook instance',
-    });
+    if (props.encryptionKey) {
+      this.encryptionKey = props.encryptionKey;
+    } else {
+      const key = new kms.Key(this, 'Key', {
+        enableKeyRotation: true,
+        description: 'Encrypts the ML storage volume of a SageMaker notebook instance',
+      });
+      // Grants on this key only for AWS services: SageMaker creates one for the volume on the role's behalf
+      // (kms:GrantIsForAWSResource). The statement AWS Control Tower's proactive control CT.KMS.PR.3 requires ("Require
+      // an AWS KMS key policy to have a statement that limits creation of AWS KMS grants to AWS services"): deny
+      // kms:CreateGrant to every principal when both kms:GrantIsForAWSResource and aws:PrincipalIsAWSService are false.
+      key.addToResourcePolicy(new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+      }));
+      this.encryptionKey = key;
+    }
     this.role = props.role ?? new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
       description: 'SageMaker notebook instance execution role',

@@ -1,10 +1,13 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnResource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
-import { refuse } from '../private/messages';
+import { refuse, warn } from '../private/messages';
 import { DEFAULT_LOG_RETENTION } from './log-defaults';
+
+/** The construct id aws-cdk-lib gives the one LogRetention provider function of a stack (logs.LogRetention). */
+const LOG_RETENTION_PROVIDER_ID = 'LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a';
 
 /** A log group SageMaker creates itself (with no expiry) on first use. */
 export class SageMakerLogGroup {
@@ -83,41 +86,54 @@ export class SageMakerLogRetention extends Construct {
     }
 
     const stack = Stack.of(this);
-    const groupArn = (name: string) => stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    // CloudWatch Logs authorizes log-group actions on the ARN with the trailing ':*' ("Use this version to refer to the
+    // ARN in IAM policies when specifying permissions for most API actions", CloudWatch Logs API Reference, LogGroup
+    // `arn`; Amazon CloudWatch Logs User Guide, iam-access-control-overview-cwl.html). Without it the provider's
+    // CreateLogGroup is denied and the stack rolls back on its first deploy.
+    const groupBase = (name: string) => stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const groupArn = (name: string) => `${groupBase(name)}:*`;
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Sets retention on the log groups SageMaker creates',
     });
-    // Retention rights on the named groups only, none on /aws/lambda/* (they would let the role remove retention from
-    // any Lambda log group). logs.LogRetention adds PutRetentionPolicy and DeleteRetentionPolicy on * itself, which
-    // covers the one-day retention its provider sets on its own log group.
+    // What the LogRetention handler calls on each named group (aws-cdk-lib custom-resource-handlers
+    // aws-logs/log-retention-handler): CreateLogGroup (ResourceAlreadyExists tolerated), then PutRetentionPolicy.
+    // DeleteRetentionPolicy is called only for a never-expiring retention, which SML-LOGS refuses.
     role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy'],
+      actions: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy'],
       resources: this.logGroupNames.map(groupArn),
     }));
-    // The provider function's own logs in /aws/lambda/<name generated at deploy time>. CreateLogGroup stays: on
-    // Create the provider calls CreateLogGroup on its own group (only ResourceAlreadyExists is tolerated, so a denial
-    // fails the deployment), and Lambda needs it to deliver the function's logs.
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogGroup'],
-      resources: [groupArn('/aws/lambda/*')],
-    }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [`${groupArn('/aws/lambda/*')}:log-stream:*`],
-    }));
-    groups.forEach((g, i) => {
-      new logs.LogRetention(this, `Retention${i}`, { logGroupName: g.logGroupName, retention: this.retention, role });
-    });
-    acknowledgeWildcards(this, [
-      {
-        finding: /^Resource::\*$/,
-        reason: 'logs.LogRetention itself adds logs:PutRetentionPolicy and logs:DeleteRetentionPolicy on * to its provider role; the statements above name the exact groups.',
-      },
-      {
-        finding: new RegExp(`^Resource::${nagArn('logs', 'log-group:/aws/lambda/\\*(:log-stream:\\*)?')}$`),
-        reason: 'The LogRetention provider function creates and writes its own log group /aws/lambda/<generated name> (CreateLogGroup, CreateLogStream, PutLogEvents only; no retention rights there), a name generated at deploy time.',
-      },
-    ]);
+    // LogRetention would add PutRetentionPolicy and DeleteRetentionPolicy on '*' to the role it is given (any group of
+    // the account). It gets the role without policy updates; the statements here grant what its handler calls.
+    const providerRole = role.withoutPolicyUpdates();
+    const retentions = groups.map((g, i) => new logs.LogRetention(this, `Retention${i}`, { logGroupName: g.logGroupName, retention: this.retention, role: providerRole }));
+
+    // The provider function's own log group, /aws/lambda/<its name>: on Create the handler calls CreateLogGroup on it
+    // and PutRetentionPolicy (1 day); Lambda writes the function's logs there. Named exactly through the function's
+    // Ref, in a policy of its own (the function depends on the role, this policy on the function).
+    const provider = stack.node.tryFindChild(LOG_RETENTION_PROVIDER_ID) as (Construct & { role?: iam.IRole }) | undefined;
+    const providerFunction = provider?.node.tryFindChild('Resource') as CfnResource | undefined;
+    if (!provider || !providerFunction || provider.role !== providerRole) {
+      warn(this, 'SML-LOGS', `the LogRetention provider function of this stack was created by another construct and runs with its role: that role needs logs:CreateLogGroup and logs:PutRetentionPolicy on ${this.logGroupNames.join(', ')}`);
+    } else {
+      const fnGroup = `/aws/lambda/${providerFunction.ref}`;
+      const providerLogs = new iam.Policy(this, 'ProviderLogs', {
+        roles: [role],
+        statements: [
+          new iam.PolicyStatement({ actions: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy'], resources: [groupArn(fnGroup)] }),
+          new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${groupBase(fnGroup)}:log-stream:*`] }),
+        ],
+      });
+      // The custom resources run the handler: they wait for both policies.
+      for (const r of retentions) r.node.addDependency(role, providerLogs);
+      acknowledgeWildcards(providerLogs, [{
+        finding: new RegExp(`^Resource::${nagArn('logs', `log-group:/aws/lambda/<${LOG_RETENTION_PROVIDER_ID}[A-F0-9]{8}>:(\\*|log-stream:\\*)`)}$`),
+        reason: 'The LogRetention provider function\'s own log group, named exactly; \':*\' is the form CloudWatch Logs authorizes group actions on, and its streams are named by Lambda at run time.',
+      }]);
+    }
+    acknowledgeWildcards(role, [{
+      finding: new RegExp(`^Resource::${nagArn('logs', 'log-group:[A-Za-z0-9_./#-]+:\\*')}$`),
+      reason: 'Each log group is named exactly; \':*\' is the ARN form CloudWatch Logs authorizes log-group actions on (CreateLogGroup, PutRetentionPolicy), not a wider scope.',
+    }]);
   }
 }

@@ -1,6 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { checkApiString } from '../private/api-values';
+import { grantPrefixRead } from './private/grants';
 
 /** How a channel's data reaches the container. */
 export enum InputMode {
@@ -59,13 +60,14 @@ export interface RenderedChannel {
 /** One named input channel of a training job. */
 export class InputChannel {
   /**
-   * A channel reading every object under `prefix` of `bucket`; the job role gets read access to that prefix.
+   * A channel reading every object under `prefix` of `bucket`. The job role may read those objects and list that prefix
+   * only (and decrypt through S3 when the bucket has a KMS key); nothing else of the bucket.
    * @throws SML-MANAGED when `name` is not a channel name the SageMaker API accepts
    */
   public static fromBucket(name: string, bucket: s3.IBucket, prefix: string, options: InputChannelOptions = {}): InputChannel {
     checkChannelName(name);
     const key = prefix.replace(/^\/+/, '');
-    return new InputChannel(name, `s3://${bucket.bucketName}/${key}`, options, (role) => bucket.grantRead(role, `${key}*`));
+    return new InputChannel(name, `s3://${bucket.bucketName}/${key}`, options, (role) => grantPrefixRead(role, bucket, `${key}*`));
   }
 
   /**
@@ -134,9 +136,12 @@ export class InitialModel {
   /** The channel name the model is mounted as. */
   public static readonly CHANNEL_NAME = 'model';
 
-  /** A model artifact (e.g. `model.tar.gz`) in a bucket; the job role gets read access to it. */
+  /**
+   * A model artifact (e.g. `model.tar.gz`) in a bucket. The channel is an S3 prefix, so SageMaker lists the key and
+   * reads what matches it: the job role may list and read `<key>*` only.
+   */
   public static fromBucket(bucket: s3.IBucket, key: string): InitialModel {
-    return new InitialModel(`s3://${bucket.bucketName}/${key}`, (role) => bucket.grantRead(role, key));
+    return new InitialModel(`s3://${bucket.bucketName}/${key}`, (role) => grantPrefixRead(role, bucket, `${key}*`));
   }
 
   /**

@@ -17,6 +17,7 @@ import { InitialModel, InputChannel, ITrainingJobOutput } from './inputs';
 import { TrainingInstance } from './instance';
 import { MetricDefinition, Objective } from './objective';
 import { JobNaming, literalNaming } from './private/naming';
+import { grantJobKey, grantKeyViaS3, grantList } from './private/grants';
 import { renderCreateTrainingJobRequest, TrainingJobSpec } from './request';
 
 /** The longest MaxRuntime the API accepts: 28 days. */
@@ -136,7 +137,10 @@ export interface SustainableTrainingJobProps {
    */
   readonly bucket?: s3.IBucket;
   /**
-   * KMS key for the ML storage volume and the model output.
+   * KMS key for the ML storage volume and the model output (and the artifacts bucket this job creates). The role gets
+   * what SageMaker documents for it: kms:CreateGrant only for AWS resources (volume), kms:Encrypt (output), and
+   * kms:GenerateDataKey and kms:Decrypt only through S3 (SSE-KMS objects). The key policy must let IAM policies of
+   * the account grant it (the default key policy does).
    * @default - AWS-managed encryption
    */
   readonly encryptionKey?: kms.IKey;
@@ -156,8 +160,10 @@ export interface SustainableTrainingJobProps {
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
   /**
-   * Security groups in the VPC.
-   * @default - a new security group without ingress
+   * Security groups in the VPC. With several instances they must allow traffic between the job's instances (all
+   * traffic from the group itself; UDP 500 and ESP for inter-container encryption): bringing your own warns
+   * (SML-START-SMALL), since the rules cannot be checked at synth.
+   * @default - a new security group: all outbound; inbound only from itself, and only when instanceCount > 1
    */
   readonly securityGroups?: ec2.ISecurityGroup[];
   /**
@@ -369,9 +375,19 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
     const networkIsolation = props.networkIsolation ?? false;
     let vpcSpec: TrainingJobSpec['vpc'];
     if (props.vpc) {
-      const sgs = props.securityGroups ?? [
-        new ec2.SecurityGroup(this, 'SecurityGroup', { vpc: props.vpc, allowAllOutbound: true, description: `Training job ${this.jobNamePrefix}` }),
-      ];
+      // Distributed training needs traffic between the job's own instances; with one instance nothing comes in.
+      const distributed = Token.isUnresolved(this.instanceCount) || this.instanceCount > 1;
+      let sgs: ec2.ISecurityGroup[];
+      if (props.securityGroups) {
+        sgs = props.securityGroups;
+        if (distributed) {
+          warn(this, 'SML-START-SMALL', `securityGroups are your own and instanceCount is ${Token.isUnresolved(this.instanceCount) ? 'a deploy-time value' : this.instanceCount}: SageMaker needs traffic between the job's instances, which cannot be checked at synth. Allow all traffic from the group itself inbound (distributed training) and UDP 500 and ESP (IP protocol 50) inbound and outbound within the group (inter-container traffic encryption)`);
+        }
+      } else {
+        const sg = new ec2.SecurityGroup(this, 'SecurityGroup', { vpc: props.vpc, allowAllOutbound: true, description: `Training job ${this.jobNamePrefix}` });
+        if (distributed) allowBetweenInstances(sg);
+        sgs = [sg];
+      }
       this.connections = new ec2.Connections({ securityGroups: sgs });
       const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? {});
       vpcSpec = { securityGroupIds: sgs.map((sg) => sg.securityGroupId), subnets: subnets.subnetIds };
@@ -437,7 +453,7 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
     if (props.initialModel) applied('SML-REUSE');
 
     // --- role ----------------------------------------------------------------------------------------------------------------
-    this.role = props.role ?? this.createRole(props.encryptionKey, !!props.vpc);
+    this.role = props.role ?? this.createRole(!!props.vpc);
     this.grantPrincipal = this.role.grantPrincipal;
     const image = props.image.bind(this, { role: this.role, instanceType: this.instanceType });
     const channels = [
@@ -445,6 +461,7 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
       ...(props.initialModel ? [props.initialModel._bind(this.role)] : []),
     ];
     this.grantBucket(checkpointing);
+    if (props.encryptionKey) grantJobKey(this.role, props.encryptionKey, this);
     if (this.debuggerRules.some((r) => r.stopsTraining)) {
       this.role.addToPrincipalPolicy(new iam.PolicyStatement({
         actions: ['sagemaker:StopTrainingJob'],
@@ -576,16 +593,24 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
     warn(this, 'SML-GUARD', 'Debugger rules need an account that already used SageMaker Debugger (closed to new customers since 2026-07-30); TrainingJobGuard works without it');
   }
 
-  private createRole(key: kms.IKey | undefined, inVpc: boolean): iam.IRole {
+  private createRole(inVpc: boolean): iam.IRole {
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
       description: `Execution role of training jobs ${this.jobNamePrefix}*`,
     });
     const stack = Stack.of(this);
+    // The log actions of "CreateTrainingJob API: Execution Role Permissions" (SageMaker Developer Guide,
+    // sagemaker-roles.html), on the one group SageMaker writes training logs to, in the resource forms CloudWatch Logs
+    // authorizes: log-group actions on `log-group:NAME:*`, stream actions on `log-group:NAME:log-stream:*` (Amazon
+    // CloudWatch Logs User Guide, iam-access-control-overview-cwl.html; Service Authorization Reference for logs).
     const logGroupArn = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: SageMakerLogGroup.TRAINING_JOBS.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-      resources: [logGroupArn, `${logGroupArn}:log-stream:*`],
+      actions: ['logs:CreateLogGroup', 'logs:DescribeLogStreams'],
+      resources: [`${logGroupArn}:*`],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [`${logGroupArn}:log-stream:*`],
     }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['cloudwatch:PutMetricData'],
@@ -603,7 +628,6 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
         resources: ['*'],
       }));
     }
-    key?.grantEncryptDecrypt(role);
     return role;
   }
 
@@ -612,9 +636,9 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
     acknowledgeWildcards(this.role, [
       { finding: /^Resource::\*$/, reason: 'ecr:GetAuthorizationToken, cloudwatch:PutMetricData (conditioned on the /aws/sagemaker/TrainingJobs namespace) and the VPC network-interface actions support no resource-level permissions.' },
       { finding: new RegExp(`^Resource::${nagArn('logs', 'log-group:/aws/sagemaker/TrainingJobs:log-stream:\\*')}$`), reason: 'SageMaker names one log stream per job and host at run time.' },
+      { finding: new RegExp(`^Resource::${nagArn('logs', 'log-group:/aws/sagemaker/TrainingJobs:\\*')}$`), reason: 'The one training log group, named exactly; \':*\' is the ARN form CloudWatch Logs authorizes log-group actions on (CreateLogGroup, DescribeLogStreams).' },
       { finding: /^Resource::<[^>]+\.Arn>\/(models|debug|checkpoints\/[a-z0-9-]+)\/\*$/, reason: 'SageMaker writes objects named at run time under the job\'s fixed bucket prefixes (models/, debug/, checkpoints/<prefix>/) and nowhere else.' },
       { finding: /^Resource::<[^>]+\.Arn>\/.+\*$/, reason: 'Read access to the objects under an input channel\'s prefix, named by the dataset.' },
-      { finding: /^Action::s3:(GetObject|GetBucket|List)\*$/, reason: 'Read-only S3 action groups granted by bucket.grantRead on input prefixes only.' },
       { finding: new RegExp(`^Resource::${nagArn('sagemaker', 'training-job/[a-z0-9-]+-\\*')}$`), reason: 'The Debugger StopTraining action may stop only this definition\'s own jobs (<prefix>*).' },
     ]);
   }
@@ -636,14 +660,27 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
         resources: [objects(ckpt)],
       }));
     }
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['s3:ListBucket'],
-      resources: [b.bucketArn],
-      conditions: { StringLike: { 's3:prefix': prefixes.map((p) => `${p}*`) } },
-    }));
+    grantList(this.role, b, prefixes.map((p) => `${p}*`));
+    // SSE-KMS bucket: S3 encrypts what the job writes (models/, debug/, checkpoints/) and decrypts checkpoints it reads.
     const key = this.artifactsBucket?.encryptionKey ?? b.encryptionKey;
-    key?.grantEncryptDecrypt(this.role);
+    if (key) grantKeyViaS3(this.role, key, b, ['kms:GenerateDataKey', 'kms:Decrypt']);
   }
+}
+
+/**
+ * Self-referencing rules for the instances of one distributed job. "In distributed training, you must allow
+ * communication between the different containers in the same training job … configure a rule for your security group
+ * that allows inbound connections between members of the same security group" (SageMaker Developer Guide, "Give
+ * SageMaker Training Jobs Access to Resources in Your Amazon VPC", train-vpc.html, "Configure the VPC Security Group").
+ * Inter-container traffic encryption (on for multi-instance jobs) uses UDP 500 and ESP, IP protocol 50, inbound and
+ * outbound from the group itself ("Protect Communications Between ML Compute Instances in a Distributed Training Job",
+ * train-encrypt.html): named as rules of their own although all traffic covers them, so a reviewer sees them. Outbound
+ * is all traffic already (allowAllOutbound).
+ */
+function allowBetweenInstances(sg: ec2.SecurityGroup): void {
+  sg.addIngressRule(sg, ec2.Port.allTraffic(), 'Distributed training: traffic between the instances of the job (SageMaker train-vpc)');
+  sg.addIngressRule(sg, ec2.Port.udp(500), 'Inter-container traffic encryption: IKE, UDP 500 (SageMaker train-encrypt)');
+  sg.addIngressRule(sg, ec2.Port.esp(), 'Inter-container traffic encryption: ESP, IP protocol 50 (SageMaker train-encrypt)');
 }
 
 function defaultPrefix(scope: Construct): string {

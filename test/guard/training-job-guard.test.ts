@@ -10,6 +10,8 @@ import { GUARD_DEFAULTS } from '../../lib/guard/guard-env';
 import { GuardTags } from '../../lib/guard/guard-tags';
 import { JobDiscovery, TrainingJobGuard, TrainingJobGuardProps } from '../../lib/guard/training-job-guard';
 import { DEFAULT_LOG_RETENTION } from '../../lib/storage/log-defaults';
+import { TrainingImage } from '../../lib/training/image';
+import { SustainableTrainingJob } from '../../lib/training/training-job';
 import { newTestStack } from '../support/app';
 
 function synth(props: TrainingJobGuardProps = {}, stack: Stack = newTestStack()) {
@@ -23,6 +25,10 @@ function functionEnv(template: Template): Record<string, string> {
   expect(fns).toHaveLength(1);
   return fns[0].Properties.Environment.Variables;
 }
+
+const TRAINING_JOBS = {
+  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':training-job/*']],
+};
 
 function policyStatements(template: Template): any[] {
   const policies = Object.values(template.findResources('AWS::IAM::Policy'));
@@ -126,13 +132,14 @@ describe('defaults', () => {
     template.resourceCountIs('AWS::Lambda::Permission', 2);
   });
 
-  test('least privilege: Search and GetMetricData on *, describe/stop on training jobs, logs on its own group', () => {
-    const trainingJobs = {
-      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':training-job/*']],
-    };
+  test('least privilege: Search and GetMetricData on *, describe/stop only on jobs with the guard tag, logs on its own group', () => {
     expect(policyStatements(template)).toEqual([
       { Sid: 'FindRunningJobs', Effect: 'Allow', Action: 'sagemaker:Search', Resource: '*' },
-      { Sid: 'DescribeAndStopTrainingJobs', Effect: 'Allow', Action: ['sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob'], Resource: trainingJobs },
+      {
+        Sid: 'DescribeAndStopGuardedTrainingJobs', Effect: 'Allow',
+        Action: ['sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob'], Resource: TRAINING_JOBS,
+        Condition: { StringEquals: { 'aws:ResourceTag/sustainable-ml:guard': 'enabled' } },
+      },
       { Sid: 'ReadTrainingJobMetrics', Effect: 'Allow', Action: 'cloudwatch:GetMetricData', Resource: '*' },
       {
         Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -178,11 +185,29 @@ test('props reach the handler unchanged', () => {
   });
 });
 
-test('list discovery grants ListTrainingJobs and ListTags instead of Search', () => {
+test('the stop condition matches the tag SustainableTrainingJob puts on every job it renders', () => {
+  const { template, stack } = synth();
+  const condition = policyStatements(template).find((st) => st.Sid === 'DescribeAndStopGuardedTrainingJobs').Condition.StringEquals;
+  const job = new SustainableTrainingJob(stack, 'Job', { image: TrainingImage.fromUri('123456789012.dkr.ecr.us-west-2.amazonaws.com/train:1') });
+  const tags: { Key: string; Value: string }[] = stack.resolve(job.renderRequest()).Tags;
+  const [key, value] = Object.entries(condition)[0] as [string, string];
+  expect(key).toBe(`aws:ResourceTag/${GuardTags.GUARD}`);
+  expect(tags).toContainEqual({ Key: key.slice('aws:ResourceTag/'.length), Value: value });
+});
+
+test('list discovery grants ListTrainingJobs and ListTags (on every training job: it is how it finds the tag) instead of Search', () => {
   const { template } = synth({ discovery: JobDiscovery.LIST });
   const statements = policyStatements(template);
-  expect(statements[0]).toEqual({ Sid: 'FindRunningJobs', Effect: 'Allow', Action: 'sagemaker:ListTrainingJobs', Resource: '*' });
-  expect(statements[1].Action).toEqual(['sagemaker:DescribeTrainingJob', 'sagemaker:ListTags', 'sagemaker:StopTrainingJob']);
+  expect(statements.slice(0, 3)).toEqual([
+    { Sid: 'FindRunningJobs', Effect: 'Allow', Action: 'sagemaker:ListTrainingJobs', Resource: '*' },
+    { Sid: 'ReadTrainingJobTags', Effect: 'Allow', Action: 'sagemaker:ListTags', Resource: TRAINING_JOBS },
+    {
+      Sid: 'DescribeAndStopGuardedTrainingJobs', Effect: 'Allow',
+      Action: ['sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob'], Resource: TRAINING_JOBS,
+      Condition: { StringEquals: { 'aws:ResourceTag/sustainable-ml:guard': 'enabled' } },
+    },
+  ]);
+  expect(statements.map((st) => st.Sid)).toEqual(['FindRunningJobs', 'ReadTrainingJobTags', 'DescribeAndStopGuardedTrainingJobs', 'ReadTrainingJobMetrics', 'WriteOwnLogs']);
   expect(JSON.stringify(statements)).not.toContain('sagemaker:Search');
   expect(functionEnv(template).GUARD_DISCOVERY).toBe('list');
 });

@@ -80,3 +80,22 @@ test('the bundled handler sweeps (with a retried 5xx) and acts on a rule-finding
   ]);
   expect(stops[0].figures).toMatchObject({ windowMinutes: 20 });
 });
+
+test('the bundled handler takes its time budget from the Lambda context', async () => {
+  const out: string[] = [];
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: any) => {
+    out.push(String(chunk));
+    return true;
+  });
+  const before = fake.calls.length;
+  try {
+    const { handler } = require(BUNDLE);
+    const summary = await handler({ source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} }, { getRemainingTimeInMillis: () => 5_000 });
+    expect(summary).toMatchObject({ kind: 'sweep', budget: { remainingAtStartMs: 5_000, reserveMs: 15_000, exhaustedIn: 'start' } });
+  } finally {
+    spy.mockRestore();
+  }
+  expect(fake.calls.length).toBe(before); // no call started
+  const summaryLines = out.join('').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => /^sweep complete/.test(l.message));
+  expect(summaryLines).toHaveLength(1);
+});

@@ -5,25 +5,18 @@
 import { GuardTags } from '../../lib/guard/guard-tags';
 import { configFromEnv, ENV } from '../../lambda/training-job-guard/config';
 import type { EventResult } from '../../lambda/training-job-guard/events';
-import { guard, setLogSink } from '../../lambda/training-job-guard/index';
+import { guard } from '../../lambda/training-job-guard/index';
 import { ACCOUNT, addRunningJob, clientsFor, FakeAws, GUARDED, REGION } from '../support/fake-aws';
+import { guardHarness } from '../support/guard-harness';
 
 const NOW = new Date('2026-11-26T12:00:30Z');
 
+const harness = guardHarness();
 let fake: FakeAws;
 let lines: Record<string, any>[];
-
-beforeEach(async () => {
-  fake = await FakeAws.start();
-  lines = [];
-  setLogSink((l) => lines.push(l));
+beforeEach(() => {
+  ({ fake, lines } = harness);
   addRunningJob(fake, NOW, 'gpu-job', { instanceType: 'ml.p4d.24xlarge', util: () => 400 });
-});
-
-afterEach(async () => {
-  setLogSink(undefined);
-  await fake.close();
-  expect(fake.problems).toEqual([]);
 });
 
 interface Rule { RuleConfigurationName: string; RuleEvaluationStatus: string; StatusDetails?: string }
@@ -65,7 +58,7 @@ test('stops a guarded job whose profiler rule reports IssuesFound, with one stru
   const result = await send(stateChange('gpu-job', { profiler: [lowGpu, { RuleConfigurationName: 'ProfilerReport', RuleEvaluationStatus: 'IssuesFound' }] }));
   expect(result).toEqual({ kind: 'event', job: 'gpu-job', outcome: 'stopped', rules: ['LowGPUUtilization'] });
   expect(fake.stops).toEqual(['gpu-job']);
-  expect(fake.calls.map((c) => c.operation)).toEqual(['DescribeTrainingJob', 'StopTrainingJob']);
+  expect(fake.calls.map((c) => c.operation)).toEqual(['StopTrainingJob']); // no read before the stop
   const stop = lines.filter((l) => l.action === 'stopped');
   expect(stop).toHaveLength(1);
   expect(stop[0]).toMatchObject({
@@ -101,13 +94,24 @@ test('reads the tags with Search (or ListTags in list mode) when the event carri
   expect([fake.count('Search'), fake.count('ListTags')]).toEqual([1, 1]);
 });
 
-test('duplicate events stop the job once', async () => {
+test('duplicate events stop and record the job once: the service refuses the second stop', async () => {
   const event = stateChange('gpu-job', { profiler: [lowGpu] });
   const first = await send(event);
   const second = await send(event);
   expect([first.outcome, second.outcome]).toEqual(['stopped', 'already-stopping']);
-  expect(fake.count('StopTrainingJob')).toBe(1);
+  expect(fake.stops).toEqual(['gpu-job']);
+  expect(fake.calls.filter((c) => c.operation === 'StopTrainingJob').map((c) => c.status)).toEqual([200, 400]);
   expect(lines.filter((l) => l.action === 'stopped')).toHaveLength(1);
+});
+
+test('a stop whose answer was lost after it took effect is recorded once (the retry\'s refusal is not "already stopping")', async () => {
+  fake.faults = [{ operation: 'StopTrainingJob', times: 1, status: 500, code: 'InternalFailure', afterEffect: true }];
+  const result = await send(stateChange('gpu-job', { profiler: [lowGpu] }));
+  expect(result.outcome).toBe('stopped');
+  expect(fake.calls.map((c) => [c.operation, c.status])).toEqual([
+    ['StopTrainingJob', 500], ['StopTrainingJob', 400], ['DescribeTrainingJob', 200],
+  ]);
+  expect(lines.filter((l) => l.action === 'stopped')).toMatchObject([{ job: 'gpu-job', JobsStopped: 1, evidence: { attempts: 2, confirmedStatus: 'Stopping' } }]);
 });
 
 test('dry run only reports', async () => {
@@ -117,10 +121,11 @@ test('dry run only reports', async () => {
   expect(lines.filter((l) => l.action === 'would-stop')).toHaveLength(1);
 });
 
-test('retries a throttled DescribeTrainingJob; a StopTrainingJob that keeps failing is reported, not thrown', async () => {
-  fake.faults = [{ operation: 'DescribeTrainingJob', times: 1, status: 400, code: 'ThrottlingException' }];
+test('retries a throttled StopTrainingJob; a StopTrainingJob that keeps failing is reported, not thrown', async () => {
+  fake.faults = [{ operation: 'StopTrainingJob', times: 1, status: 400, code: 'ThrottlingException' }];
   expect((await send(stateChange('gpu-job', { profiler: [lowGpu] }))).outcome).toBe('stopped');
-  expect(fake.count('DescribeTrainingJob')).toBe(2);
+  expect(fake.count('StopTrainingJob')).toBe(2);
+  expect(fake.count('DescribeTrainingJob')).toBe(0);
 
   addRunningJob(fake, NOW, 'other-job', { instanceType: 'ml.p4d.24xlarge' });
   fake.faults = [{ operation: 'StopTrainingJob', status: 503, code: 'ServiceUnavailable' }];

@@ -4,9 +4,10 @@
  */
 import { GuardTags } from '../../lib/guard/guard-tags';
 import { configFromEnv, ENV } from '../../lambda/training-job-guard/config';
-import { guard, setLogSink } from '../../lambda/training-job-guard/index';
+import { guard } from '../../lambda/training-job-guard/index';
 import type { SweepSummary } from '../../lambda/training-job-guard/sweep';
 import { addHealthyJobs, addRunningJob, clientsFor, FakeAws, GUARDED } from '../support/fake-aws';
+import { guardHarness } from '../support/guard-harness';
 
 const NOW = new Date('2026-11-26T12:00:30Z');
 const SCHEDULED = { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} };
@@ -18,19 +19,11 @@ const OBJECTIVE_TAGS = {
   [GuardTags.TRAIN_METRIC]: 'train:loss',
 };
 
+const harness = guardHarness();
 let fake: FakeAws;
 let lines: Record<string, any>[];
-
-beforeEach(async () => {
-  fake = await FakeAws.start();
-  lines = [];
-  setLogSink((l) => lines.push(l));
-});
-
-afterEach(async () => {
-  setLogSink(undefined);
-  await fake.close();
-  expect(fake.problems).toEqual([]);
+beforeEach(() => {
+  ({ fake, lines } = harness);
 });
 
 /** The jobs that must (and must not) be stopped, next to `healthy` busy guarded jobs and `unguarded` others. */
@@ -75,12 +68,18 @@ function seedFleet(healthy: number, unguarded = 0, healthyWithObjective = 0): vo
   stale.searchSecondaryStatus = 'Training';
 }
 
-function deps(env: NodeJS.ProcessEnv = {}, maxAttempts = 3) {
-  return { ...clientsFor(fake, maxAttempts), config: configFromEnv({ AWS_LAMBDA_FUNCTION_NAME: 'guard-fn', ...env }), now: () => NOW };
+function deps(env: NodeJS.ProcessEnv = {}, maxAttempts = 3, remainingTimeMs?: () => number) {
+  return {
+    ...clientsFor(fake, maxAttempts), config: configFromEnv({ AWS_LAMBDA_FUNCTION_NAME: 'guard-fn', ...env }), now: () => NOW,
+    ...(remainingTimeMs ? { remainingTimeMs } : {}),
+  };
 }
 
-const sweep = async (env: NodeJS.ProcessEnv = {}, maxAttempts = 3): Promise<SweepSummary> =>
-  (await guard(SCHEDULED, deps(env, maxAttempts))) as SweepSummary;
+const sweep = async (env: NodeJS.ProcessEnv = {}, maxAttempts = 3, remainingTimeMs?: () => number): Promise<SweepSummary> =>
+  (await guard(SCHEDULED, deps(env, maxAttempts, remainingTimeMs))) as SweepSummary;
+
+/** The summary line the sweep logs. */
+const summaryLine = (): Record<string, any> | undefined => lines.find((l) => /^sweep complete/.test(l.message));
 
 const watchedBySearch = (): number => [...fake.jobs.values()]
   .filter((j) => (j.searchStatus ?? j.status) === 'InProgress' && j.tags[GuardTags.GUARD] === 'enabled').length;
@@ -101,7 +100,8 @@ test('stops exactly the idle, stalled and overfitting jobs among 1,064 guarded j
 
   expect([...fake.stops].sort()).toEqual(EXPECTED_STOPS);
   expect([...summary.stopped].sort()).toEqual(EXPECTED_STOPS);
-  expect(summary).toMatchObject({ discoveryComplete: true, errors: 0, dryRun: false });
+  expect(summary).toMatchObject({ discoveryComplete: true, errors: 0, dryRun: false, deferred: [] });
+  expect(summaryLine()).toMatchObject({ level: 'INFO', stopped: EXPECTED_STOPS.length, errors: 0, deferred: 0 });
 
   // Pagination is complete: every guarded running job was seen and its metrics read, no unguarded job was.
   expect(watched).toBe(1064);
@@ -116,11 +116,14 @@ test('stops exactly the idle, stalled and overfitting jobs among 1,064 guarded j
   for (const name of ['downloading', 'just-started', 'young-for-window', 'idle-check-off']) expect(queried.has(name)).toBe(false);
   expect(fake.calls.every((c) => c.service !== 'cloudwatch' || c.body.MetricDataQueries.length <= 500)).toBe(true);
   expect(fake.count('ListTags') + fake.count('ListTrainingJobs')).toBe(0);
-  // Stops cost one DescribeTrainingJob (fresh status) each, plus the stale-index job that is not stopped again.
-  expect(fake.count('DescribeTrainingJob')).toBe(EXPECTED_STOPS.length + 1);
+  // No read before a stop: one StopTrainingJob per job to stop. The stale-index job (Search says InProgress, it is
+  // Stopping) costs one StopTrainingJob that the service refuses; it is neither stopped again nor recorded.
+  expect(fake.count('DescribeTrainingJob')).toBe(0);
+  expect(fake.count('StopTrainingJob')).toBe(EXPECTED_STOPS.length + 1);
   expect(summary.results.find((r) => r.job === 'stale-index')).toMatchObject({ outcome: 'already-stopping', reason: 'idle' });
-  // Read calls stay under the 2 + N/50 budget.
-  const reads = fake.count('Search') + fake.count('GetMetricData');
+  expect(summary.apiCalls).toEqual({ discovery: fake.count('Search'), getMetricData: fake.count('GetMetricData'), stopTrainingJob: 6 });
+  // Every read (re-checks included) stays under the 2 + N/50 budget.
+  const reads = fake.calls.filter((c) => c.operation !== 'StopTrainingJob').length;
   expect(reads).toBeLessThanOrEqual(2 + watched / 50);
 
   // ONE structured line per stop, which is also an EMF document.
@@ -149,17 +152,21 @@ test('retries throttling and 5xx answers on every operation and still stops the 
     { operation: 'Search', times: 2, status: 400, code: 'ThrottlingException' },
     { operation: 'GetMetricData', times: 1, status: 503, code: 'ServiceUnavailable' },
     { operation: 'GetMetricData', times: 1, status: 400, code: 'Throttling' },
-    { operation: 'DescribeTrainingJob', times: 1, status: 400, code: 'ThrottlingException' },
-    { operation: 'StopTrainingJob', times: 2, status: 500, code: 'InternalFailure' },
+    { operation: 'StopTrainingJob', times: 1, status: 400, code: 'ThrottlingException', match: (body) => body.TrainingJobName === 'idle-cpu' },
+    { operation: 'StopTrainingJob', times: 2, status: 500, code: 'InternalFailure', match: (body) => body.TrainingJobName === 'idle-gpu' },
   ];
   const summary = await sweep({}, 4);
   expect([...fake.stops].sort()).toEqual(EXPECTED_STOPS);
+  expect([...summary.stopped].sort()).toEqual(EXPECTED_STOPS);
   expect(summary.errors).toBe(0);
-  for (const op of ['Search', 'GetMetricData', 'DescribeTrainingJob', 'StopTrainingJob']) {
+  for (const op of ['Search', 'GetMetricData', 'StopTrainingJob']) {
     expect(fake.calls.some((c) => c.operation === op && c.attempt > 1)).toBe(true);
   }
   expect(fake.count('Search')).toBe(fake.count('Search', true) + 2);
-  expect(fake.count('StopTrainingJob')).toBe(EXPECTED_STOPS.length + 2);
+  expect(fake.count('StopTrainingJob')).toBe(fake.count('StopTrainingJob', true) + 3);
+  // A retried stop that ends in success needs no read.
+  expect(fake.count('DescribeTrainingJob')).toBe(0);
+  expect(lines.filter((l) => l.action === 'stopped')).toHaveLength(EXPECTED_STOPS.length);
 });
 
 test('dry run stops nothing and reports what it would stop', async () => {
@@ -167,9 +174,11 @@ test('dry run stops nothing and reports what it would stop', async () => {
   const summary = await sweep({ [ENV.DRY_RUN]: 'true' });
   expect(fake.count('StopTrainingJob')).toBe(0);
   expect(fake.stops).toEqual([]);
-  expect([...summary.wouldStop].sort()).toEqual(EXPECTED_STOPS);
+  // A dry run makes no call to the job, so it trusts the Search index: the stale-index job is reported too.
+  const wouldStop = [...EXPECTED_STOPS, 'stale-index'].sort();
+  expect([...summary.wouldStop].sort()).toEqual(wouldStop);
   const would = lines.filter((l) => l.action === 'would-stop');
-  expect(would.map((l) => l.job).sort()).toEqual(EXPECTED_STOPS);
+  expect(would.map((l) => l.job).sort()).toEqual(wouldStop);
   expect(would[0]).toMatchObject({ dryRun: true, JobsWouldStop: 1 });
   expect(would[0].JobsStopped).toBeUndefined();
   expect(lines.some((l) => l.action === 'stopped')).toBe(false);
@@ -183,6 +192,9 @@ test('an error on one job does not stop the sweep', async () => {
   expect(summary.results.find((r) => r.job === 'idle-gpu')).toMatchObject({ outcome: 'error', reason: 'idle' });
   expect(summary.errors).toBe(1);
   expect(lines.some((l) => l.level === 'ERROR' && l.job === 'idle-gpu')).toBe(true);
+  // The 5xx might have taken effect: one DescribeTrainingJob says it did not (InProgress), so no stop is recorded.
+  expect(fake.count('DescribeTrainingJob')).toBe(1);
+  expect(lines.some((l) => l.action === 'stopped' && l.job === 'idle-gpu')).toBe(false);
 });
 
 test('a GetMetricData batch that keeps failing only skips the jobs in that batch', async () => {
@@ -208,19 +220,24 @@ test('a Search page that keeps failing ends discovery but not the invocation', a
   expect(summary).toMatchObject({ discoveryComplete: false, jobsWatched: 100, errors: 1 });
 });
 
-test('never stops a job twice: a second sweep over a stale index issues no StopTrainingJob', async () => {
+test('never stops or records a job twice: a second sweep over a stale index is refused by the service', async () => {
   seedFleet(30);
   await sweep();
-  expect(fake.count('StopTrainingJob')).toBe(EXPECTED_STOPS.length);
+  expect(fake.stops.sort()).toEqual(EXPECTED_STOPS);
   for (const name of EXPECTED_STOPS) { // the index lags behind
     fake.jobs.get(name)!.searchStatus = 'InProgress';
     fake.jobs.get(name)!.searchSecondaryStatus = 'Training';
   }
+  const stopsBefore = fake.count('StopTrainingJob');
   const second = await sweep();
-  expect(fake.count('StopTrainingJob')).toBe(EXPECTED_STOPS.length);
+  const refused = fake.calls.slice(-EXPECTED_STOPS.length - 1).filter((c) => c.operation === 'StopTrainingJob');
+  expect(fake.count('StopTrainingJob') - stopsBefore).toBe(EXPECTED_STOPS.length + 1); // + stale-index, refused again
+  expect(refused.every((c) => c.status === 400 && c.attempt === 1)).toBe(true);
+  expect(fake.stops.sort()).toEqual(EXPECTED_STOPS);
   expect(second.stopped).toEqual([]);
   for (const name of EXPECTED_STOPS) expect(second.results.find((r) => r.job === name)?.outcome).toBe('already-stopping');
   expect(lines.filter((l) => l.action === 'stopped')).toHaveLength(EXPECTED_STOPS.length);
+  expect(fake.count('DescribeTrainingJob')).toBe(0);
 });
 
 test('list discovery (ListTrainingJobs + ListTags per job) stops the same jobs at a much higher call count', async () => {
@@ -233,7 +250,7 @@ test('list discovery (ListTrainingJobs + ListTags per job) stops the same jobs a
   expect(fake.count('ListTrainingJobs')).toBe(Math.ceil(inProgress / 100));
   expect(fake.count('ListTags')).toBe(inProgress);
   expect(summary.jobsWatched).toBe(watched - 1); // the stale-index job is not InProgress for ListTrainingJobs
-  expect(fake.count('DescribeTrainingJob')).toBe(watched - 1 + EXPECTED_STOPS.length);
+  expect(fake.count('DescribeTrainingJob')).toBe(watched - 1); // discovery's, one per guarded job; none before stops
 });
 
 test('follows GetMetricData NextToken pages when data points exceed a response', async () => {

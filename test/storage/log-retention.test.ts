@@ -1,4 +1,4 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { SageMakerLogGroup, SageMakerLogRetention } from '../../lib';
@@ -22,30 +22,47 @@ describe('SageMakerLogRetention', () => {
     t.resourceCountIs('AWS::Logs::LogGroup', 0);
   });
 
-  test('the provider role has no managed policy and touches only those groups', () => {
+  const policies = t.findResources('AWS::IAM::Policy');
+  const statements: any[] = Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+  const arn = (name: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:log-group:${name}`]] });
+  const fnName = Object.keys(t.findResources('AWS::Lambda::Function'))[0];
+
+  test('the provider role has no managed policy and no statement on *', () => {
     const roles = Object.values(t.findResources('AWS::IAM::Role')) as any[];
     for (const r of roles) expect(r.Properties.ManagedPolicyArns).toBeUndefined();
-    const policy = JSON.stringify(t.findResources('AWS::IAM::Policy'));
-    expect(policy).toContain('log-group:/aws/sagemaker/TrainingJobs');
-    // The only '*' is the one logs.LogRetention adds itself, for the retention actions only.
-    const statements = (Object.values(t.findResources('AWS::IAM::Policy'))[0] as any).Properties.PolicyDocument.Statement;
-    for (const st of statements.filter((x: any) => x.Resource === '*')) expect(st.Action).toEqual(['logs:DeleteRetentionPolicy', 'logs:PutRetentionPolicy']);
+    expect(statements.filter((st) => [st.Resource].flat().includes('*'))).toEqual([]);
   });
 
-  test('no retention rights on /aws/lambda/*: only the provider\'s own log group and streams there', () => {
-    const statements: any[] = (Object.values(t.findResources('AWS::IAM::Policy'))[0] as any).Properties.PolicyDocument.Statement;
-    const resources = (st: any): string[] => [st.Resource].flat().map((r: any) => JSON.stringify(r));
-    const retention = ['logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy'];
-    const onLambda = statements.filter((st) => resources(st).some((r) => r.includes('/aws/lambda/')));
-    expect(onLambda.map((st) => st.Action)).toEqual(['logs:CreateLogGroup', ['logs:CreateLogStream', 'logs:PutLogEvents']]);
-    for (const st of onLambda) expect([st.Action].flat().some((a: string) => retention.includes(a))).toBe(false);
-    // the retention actions name the SageMaker groups one by one (or are the '*' LogRetention adds itself)
-    const named = statements.find((st) => [st.Action].flat().includes('logs:PutRetentionPolicy') && st.Resource !== '*');
-    expect(named.Action).toEqual(['logs:CreateLogGroup', 'logs:DeleteRetentionPolicy', 'logs:PutRetentionPolicy']);
-    expect(named.Resource.map((r: any) => JSON.stringify(r).match(/log-group:([^"]+)/)![1]).sort()).toEqual([
-      '/aws/sagemaker/NotebookInstances', '/aws/sagemaker/ProcessingJobs', '/aws/sagemaker/TrainingJobs',
-      '/aws/sagemaker/TransformJobs', '/aws/sagemaker/studio',
+  test('CreateLogGroup and PutRetentionPolicy on each SageMaker group in the form CloudWatch Logs authorizes (log-group:NAME:*)', () => {
+    const named = statements.filter((st) => JSON.stringify(st.Resource).includes('/aws/sagemaker/'));
+    expect(named).toHaveLength(1);
+    expect(named[0].Action).toEqual(['logs:CreateLogGroup', 'logs:PutRetentionPolicy']);
+    expect(named[0].Resource).toHaveLength(5);
+    expect(named[0].Resource).toEqual(expect.arrayContaining(['TrainingJobs', 'ProcessingJobs', 'TransformJobs', 'NotebookInstances', 'studio'].map((g) => arn(`/aws/sagemaker/${g}:*`))));
+  });
+
+  test('on /aws/lambda only the provider function\'s own group, named through its Ref, and its streams', () => {
+    const own = (suffix: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':log-group:/aws/lambda/', { Ref: fnName }, suffix]] });
+    expect(statements.filter((st) => JSON.stringify(st.Resource).includes('/aws/lambda/'))).toEqual([
+      { Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy'], Resource: own(':*') },
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: own(':log-stream:*') },
     ]);
+  });
+
+  test('every retention custom resource waits for both policies', () => {
+    for (const r of Object.values(t.findResources('Custom::LogRetention')) as any[]) {
+      expect(r.DependsOn).toEqual(expect.arrayContaining(Object.keys(policies)));
+    }
+    expect(Object.keys(policies)).toHaveLength(2);
+  });
+
+  test('warns when another LogRetention created the stack\'s provider function first (it runs with that role)', () => {
+    const s = newTestStack();
+    new logs.LogRetention(s, 'Other', { logGroupName: '/other', retention: logs.RetentionDays.ONE_DAY });
+    new SageMakerLogRetention(s, 'Logs');
+    const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined); // synth prints the warning
+    expect(Annotations.fromStack(s).findWarning('*', Match.stringLikeRegexp('^SML-LOGS: the LogRetention provider function of this stack was created by another construct'))).toHaveLength(1);
+    quiet.mockRestore();
   });
 
   test('the default retention is the library\'s one home for it (DEFAULT_LOG_RETENTION, SML-LOGS)', () => {

@@ -9,7 +9,10 @@
  *
  * Every request body is validated against the official botocore models (test/support/api-model.ts); any problem
  * (and any request in a protocol or operation the fake does not know) is recorded in `problems` and answered with a
- * 400, so tests assert `problems` is empty. Faults (throttling, 5xx) are injected per operation.
+ * 400, so tests assert `problems` is empty. Faults (throttling, 5xx) are injected per operation; a fault can also
+ * take effect first and fail afterwards (`afterEffect`: the server did the work, the answer was lost). `latencyMs`
+ * delays every answer and `throttle` applies a token bucket per operation (answering ThrottlingException when it is
+ * empty), so benches can measure a sweep against realistic API latency.
  */
 import * as http from 'http';
 import { AddressInfo } from 'net';
@@ -56,6 +59,19 @@ export interface Fault {
   code: string;
   /** Only requests whose body matches. */
   match?: (body: any) => boolean;
+  /**
+   * Perform the operation first (whatever it answers: success or its own error), then answer the fault instead: the
+   * change took effect, the answer was lost.
+   */
+  afterEffect?: boolean;
+}
+
+/** A token bucket per operation: `ratePerSecond` requests per second sustained, `burst` at once. */
+export interface Throttle {
+  readonly ratePerSecond: number;
+  readonly burst: number;
+  /** Operations it applies to (default: every operation). */
+  readonly operations?: readonly string[];
 }
 
 export interface Call {
@@ -64,6 +80,8 @@ export interface Call {
   /** From the `amz-sdk-request` header: 1 for the first attempt, 2+ for SDK retries. */
   attempt: number;
   status: number;
+  /** The error code answered (`__type`), when the status is 400 or more. */
+  error?: string;
   body: any;
 }
 
@@ -91,11 +109,19 @@ export class FakeAws {
   readonly jobs = new Map<string, FakeJob>();
   readonly calls: Call[] = [];
   readonly problems: string[] = [];
-  /** Names passed to a successful StopTrainingJob, in order. */
+  /** Jobs a StopTrainingJob actually stopped (also when its answer was then lost to an injected fault), in order. */
   readonly stops: string[] = [];
   faults: Fault[] = [];
   /** Data points a GetMetricData response may hold before it pages (API: 100,800). */
   maxDatapointsPerCall = 100_800;
+  /** Delay before every answer, in milliseconds (simulated API latency). */
+  latencyMs = 0;
+  /** Token-bucket throttling per operation; undefined: never throttles. */
+  throttle?: Throttle;
+  /** Most requests of one operation in flight at once (arrived, not yet answered). */
+  readonly maxInFlight = new Map<string, number>();
+  private readonly inFlight = new Map<string, number>();
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private readonly metrics = new Map<string, Point[]>();
   private readonly server: http.Server;
 
@@ -103,7 +129,16 @@ export class FakeAws {
     this.server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c) => chunks.push(c));
-      req.on('end', () => this.dispatch(req, Buffer.concat(chunks), res));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const op = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+        const now = (this.inFlight.get(op) ?? 0) + 1;
+        this.inFlight.set(op, now);
+        this.maxInFlight.set(op, Math.max(now, this.maxInFlight.get(op) ?? 0));
+        res.on('finish', () => this.inFlight.set(op, (this.inFlight.get(op) ?? 1) - 1));
+        if (this.latencyMs > 0) setTimeout(() => this.dispatch(req, body, res), this.latencyMs);
+        else this.dispatch(req, body, res);
+      });
     });
   }
 
@@ -181,6 +216,7 @@ export class FakeAws {
       call.status = status;
       if (status >= 400) {
         const code = (payload as { __type: string }).__type;
+        call.error = code;
         res.setHeader('x-amzn-ErrorType', code);
         if (service === 'cloudwatch') res.setHeader('x-amzn-query-error', `${code};${status >= 500 ? 'Receiver' : 'Sender'}`);
       }
@@ -192,11 +228,12 @@ export class FakeAws {
       this.problems.push(...problems.map((p) => `${service}: ${p}`));
       return reply(400, { __type: 'ValidationException', message: problems.join('; ') });
     }
+    if (this.throttled(operation)) return reply(400, { __type: 'ThrottlingException', message: 'Rate exceeded' });
     const fault = this.faults.find((f) => (f.service ?? service) === service && f.operation === operation
       && (f.times ?? Infinity) > 0 && (!f.match || f.match(body)));
     if (fault) {
       if (fault.times !== undefined) fault.times--;
-      return reply(fault.status, { __type: fault.code, message: `injected ${fault.code}` });
+      if (!fault.afterEffect) return reply(fault.status, { __type: fault.code, message: `injected ${fault.code}` });
     }
     try {
       const handler = (this as any)[`${service}_${operation}`] as ((b: any) => unknown) | undefined;
@@ -204,12 +241,32 @@ export class FakeAws {
         this.problems.push(`${service}.${operation}: operation not implemented by the fake`);
         return reply(400, { __type: 'UnknownOperationException', message: operation });
       }
+      if (fault) {
+        try {
+          handler.call(this, body);
+        } catch { /* the operation's own answer is lost too */ }
+        return reply(fault.status, { __type: fault.code, message: `injected ${fault.code} after the operation ran` });
+      }
       reply(200, handler.call(this, body));
     } catch (err) {
       if (err instanceof ApiError) return reply(err.status, { __type: err.code, message: err.message });
       this.problems.push(`${service}.${operation}: fake crashed: ${(err as Error).stack}`);
       reply(500, { __type: 'InternalFailure', message: String(err) });
     }
+  }
+
+  /** Take a token from the operation's bucket; true when it is empty. */
+  private throttled(operation: string): boolean {
+    const t = this.throttle;
+    if (!t || (t.operations && !t.operations.includes(operation))) return false;
+    const now = performance.now();
+    const b = this.buckets.get(operation) ?? { tokens: t.burst, at: now };
+    b.tokens = Math.min(t.burst, b.tokens + ((now - b.at) / 1000) * t.ratePerSecond);
+    b.at = now;
+    this.buckets.set(operation, b);
+    if (b.tokens < 1) return true;
+    b.tokens -= 1;
+    return false;
   }
 
   private send(res: http.ServerResponse, contentType: string, status: number, payload: unknown): void {
