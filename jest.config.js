@@ -1,5 +1,7 @@
 module.exports = {
-  testEnvironment: 'node',
+  // Node's environment, holding back the validation reports aws-cdk-lib prints for expected warnings (printed when
+  // their test fails): a green run prints jest's summary.
+  testEnvironment: '<rootDir>/test/support/quiet-environment.ts',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // ts first: never load a stale emitted .js next to its .ts source (TOOLCHAIN P11)

@@ -9,8 +9,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
-import { isKnown, refuse, warn } from '../private/messages';
-import { DEFAULT_LOG_RETENTION } from '../storage/log-defaults';
+import { refuse, warn } from '../private/messages';
+import { checkDuration, checkNumber, deferred, durationIn, isKnownNumber, numberText } from '../private/synth-value';
+import { checkLogRetention, checkOwnLogGroup, DEFAULT_LOG_RETENTION } from '../storage/log-defaults';
 import { GUARD_DEFAULTS, GUARD_ENV } from './guard-env';
 import { GUARD_ENABLED, GuardTags } from './guard-tags';
 
@@ -31,7 +32,8 @@ export enum JobDiscovery {
 /** Properties of a TrainingJobGuard. */
 export interface TrainingJobGuardProps {
   /**
-   * How often the guard sweeps the running training jobs.
+   * How often the guard sweeps the running training jobs. Once a day or less often warns (SML-GUARD): most jobs
+   * end before a sweep sees them. A deploy-time value (token) must be in minutes, hours or days, and at least 2.
    * @default Duration.minutes(5)
    */
   readonly schedule?: Duration;
@@ -45,7 +47,8 @@ export interface TrainingJobGuardProps {
   readonly idleThresholdPercent?: number;
 
   /**
-   * How long a job must idle (while in the `Training` phase) before it is stopped. Whole minutes, at least 5.
+   * How long a job must idle (while in the `Training` phase) before it is stopped. Whole minutes, at least 5; a
+   * deploy-time value (token) must be in minutes.
    * Per job: tag `sustainable-ml:guard-window-minutes`.
    * @default Duration.minutes(30)
    */
@@ -79,7 +82,8 @@ export interface TrainingJobGuardProps {
   readonly overfitMinChangePercent?: number;
 
   /**
-   * How far back the guard reads metrics (covers the idle window and the objective history). At most one day.
+   * How far back the guard reads metrics (covers the idle window and the objective history). At most one day; a
+   * deploy-time value (token) must be in minutes.
    * @default Duration.hours(3)
    */
   readonly metricLookback?: Duration;
@@ -145,7 +149,8 @@ export interface TrainingJobGuardProps {
   readonly logGroup?: logs.ILogGroup;
 
   /**
-   * Retention of the log group the guard creates (ignored when `logGroup` is given).
+   * Retention of the log group the guard creates (ignored when `logGroup` is given). `RetentionDays.INFINITE` is
+   * refused (SML-LOGS).
    * @default logs.RetentionDays.ONE_MONTH (DEFAULT_LOG_RETENTION, SML-LOGS)
    */
   readonly logRetention?: logs.RetentionDays;
@@ -199,11 +204,14 @@ export class TrainingJobGuard extends Construct {
 
   constructor(scope: Construct, id: string, props: TrainingJobGuardProps = {}) {
     super(scope, id);
-    const schedule = props.schedule ?? Duration.minutes(5);
-    const idleWindow = props.idleWindow ?? Duration.minutes(GUARD_DEFAULTS.idleWindowMinutes);
-    const lookback = props.metricLookback ?? Duration.minutes(GUARD_DEFAULTS.lookbackMinutes);
+    const schedule = checkDuration('SML-GUARD', 'schedule', props.schedule) ?? Duration.minutes(5);
+    const idleWindow = checkDuration('SML-GUARD', 'idleWindow', props.idleWindow) ?? Duration.minutes(GUARD_DEFAULTS.idleWindowMinutes);
+    const lookback = checkDuration('SML-GUARD', 'metricLookback', props.metricLookback) ?? Duration.minutes(GUARD_DEFAULTS.lookbackMinutes);
     const discovery = props.discovery ?? (GUARD_DEFAULTS.discovery as JobDiscovery);
-    validate(props, idleWindow, lookback);
+    validate(this, props, schedule, idleWindow, lookback);
+    checkLogRetention(this, 'logRetention', props.logRetention);
+    checkOwnLogGroup(this, 'logGroup', props.logGroup);
+    warnSecondGuard(this);
 
     const checks = [
       ['idle', props.stopIdleJobs, 'stopIdleJobs', 'training jobs whose accelerators idle keep running'],
@@ -288,13 +296,13 @@ export class TrainingJobGuard extends Construct {
       environment: {
         [ENV.DRY_RUN]: props.dryRun ? 'true' : 'false',
         [ENV.CHECKS]: enabled.length ? enabled.join(',') : 'none',
-        [ENV.IDLE_THRESHOLD_PERCENT]: String(props.idleThresholdPercent ?? GUARD_DEFAULTS.idleThresholdPercent),
-        [ENV.IDLE_WINDOW_MINUTES]: String(idleWindow.toMinutes()),
-        [ENV.STALL_POINTS]: String(props.stallPoints ?? GUARD_DEFAULTS.stallPoints),
-        [ENV.OVERFIT_POINTS]: String(props.overfitPoints ?? GUARD_DEFAULTS.overfitPoints),
-        [ENV.MIN_IMPROVEMENT_PERCENT]: String(props.minImprovementPercent ?? GUARD_DEFAULTS.minImprovementPercent),
-        [ENV.OVERFIT_MIN_CHANGE_PERCENT]: String(props.overfitMinChangePercent ?? GUARD_DEFAULTS.overfitMinChangePercent),
-        [ENV.LOOKBACK_MINUTES]: String(lookback.toMinutes()),
+        [ENV.IDLE_THRESHOLD_PERCENT]: numberText(props.idleThresholdPercent ?? GUARD_DEFAULTS.idleThresholdPercent),
+        [ENV.IDLE_WINDOW_MINUTES]: numberText(idleWindow.toMinutes()),
+        [ENV.STALL_POINTS]: numberText(props.stallPoints ?? GUARD_DEFAULTS.stallPoints),
+        [ENV.OVERFIT_POINTS]: numberText(props.overfitPoints ?? GUARD_DEFAULTS.overfitPoints),
+        [ENV.MIN_IMPROVEMENT_PERCENT]: numberText(props.minImprovementPercent ?? GUARD_DEFAULTS.minImprovementPercent),
+        [ENV.OVERFIT_MIN_CHANGE_PERCENT]: numberText(props.overfitMinChangePercent ?? GUARD_DEFAULTS.overfitMinChangePercent),
+        [ENV.LOOKBACK_MINUTES]: numberText(lookback.toMinutes()),
         [ENV.DISCOVERY]: discovery,
         [ENV.NEURON_METRIC]: props.neuronUtilizationMetricName ?? GUARD_DEFAULTS.neuronMetricName,
         [ENV.IGNORED_RULES]: (props.ignoredRules ?? GUARD_DEFAULTS.ignoredRules).join(','),
@@ -380,23 +388,68 @@ export class TrainingJobGuard extends Construct {
 }
 
 
-function validate(props: TrainingJobGuardProps, idleWindow: Duration, lookback: Duration): void {
-  const between = (prop: string, value: number | undefined, min: number, max: number, integer: boolean, fix: string): void => {
-    if (!isKnown(value)) return;
-    if (value! < min || value! > max || (integer && !Number.isInteger(value))) {
+/** Guards per stack: a second one warns (SML-GUARD). */
+const guardsInStack = new WeakMap<Stack, TrainingJobGuard>();
+
+/** A second guard in one stack sweeps the same tagged jobs again: warn (SML-GUARD). */
+function warnSecondGuard(guard: TrainingJobGuard): void {
+  const stack = Stack.of(guard);
+  const first = guardsInStack.get(stack);
+  if (first) {
+    warn(guard, 'SML-GUARD', `${first.node.path} already guards this stack's account and region: both sweep every job tagged ${GuardTags.GUARD}=${GUARD_ENABLED}, doubling the API calls and the stop attempts; keep one guard per account and region`);
+  } else {
+    guardsInStack.set(stack, guard);
+  }
+}
+
+/** A sweep this rare lets most jobs (MaxRuntime 8 hours by default) end before it sees them (SML-GUARD warns). */
+const RAREST_USEFUL_SCHEDULE = Duration.days(1);
+
+/**
+ * Percent settings at which a check never acts or acts on every job (SML-GUARD warns), from the handler's rules
+ * (lambda/training-job-guard/evaluate.ts): a job is idle when its peak utilisation is below `idleThresholdPercent`;
+ * it has stalled unless the objective improves by more than `minImprovementPercent`; it overfits when validation
+ * worsens by at least `overfitMinChangePercent`.
+ */
+const DEGENERATE_PERCENTS: { prop: keyof TrainingJobGuardProps; value: number; effect: string }[] = [
+  { prop: 'idleThresholdPercent', value: 0, effect: 'no utilisation is below 0 %, so the guard never stops an idle job' },
+  { prop: 'idleThresholdPercent', value: 100, effect: 'every job whose accelerators are not busy 100 % of every minute counts as idle, so the guard stops nearly every job' },
+  { prop: 'minImprovementPercent', value: 100, effect: 'only an objective that more than doubles its improvement counts as improving, so the guard stops nearly every job with an objective as stalled' },
+  { prop: 'overfitMinChangePercent', value: 0, effect: 'any worsening of the validation metric, noise included, counts as overfitting' },
+  { prop: 'overfitMinChangePercent', value: 100, effect: 'the validation metric must worsen by 100 % first, so the guard practically never stops an overfitting job' },
+];
+
+function validate(scope: TrainingJobGuard, props: TrainingJobGuardProps, schedule: Duration, idleWindow: Duration, lookback: Duration): void {
+  const between = (prop: keyof TrainingJobGuardProps, min: number, max: number, integer: boolean, fix: string): void => {
+    const value = checkNumber('SML-GUARD', prop, props[prop]);
+    if (value === undefined) return;
+    if (!isKnownNumber(value)) {
+      deferred(scope, 'SML-GUARD', prop, `its range (${min}–${max}) is not checked at synth; the handler ignores a value outside it and uses the default`);
+      return;
+    }
+    if (value < min || value > max || (integer && !Number.isInteger(value))) {
       refuse('SML-GUARD', {
         prop, value, problem: `must be ${integer ? 'an integer ' : ''}between ${min} and ${max}`, fix,
       });
     }
   };
-  between('idleThresholdPercent', props.idleThresholdPercent, 0, 100, false, 'give a percentage per accelerator, e.g. 5');
-  between('stallPoints', props.stallPoints, 2, 1000, true, 'give the number of objective points without improvement, e.g. 10');
-  between('overfitPoints', props.overfitPoints, 3, 1000, true, 'give the number of recent points to judge the trend on, e.g. 5');
-  between('minImprovementPercent', props.minImprovementPercent, 0, 100, false, 'give a relative improvement in percent, e.g. 0.1');
-  between('overfitMinChangePercent', props.overfitMinChangePercent, 0, 100, false, 'give a relative change in percent, e.g. 1');
-  const minutes = (d: Duration): number | undefined => (d.isUnresolved() ? undefined : d.toMinutes({ integral: false }));
-  const w = minutes(idleWindow);
-  const l = minutes(lookback);
+  between('idleThresholdPercent', 0, 100, false, 'give a percentage per accelerator, e.g. 5');
+  between('stallPoints', 2, 1000, true, 'give the number of objective points without improvement, e.g. 10');
+  between('overfitPoints', 3, 1000, true, 'give the number of recent points to judge the trend on, e.g. 5');
+  between('minImprovementPercent', 0, 100, false, 'give a relative improvement in percent, e.g. 0.1');
+  between('overfitMinChangePercent', 0, 100, false, 'give a relative change in percent, e.g. 1');
+  for (const d of DEGENERATE_PERCENTS) {
+    if (props[d.prop] === d.value) warn(scope, 'SML-GUARD', `${d.prop} ${d.value}: ${d.effect}`);
+  }
+  // The handler reads whole minutes; a deploy-time Duration must be in minutes (or hours/days for the schedule).
+  const minutes = (prop: string, d: Duration): number | undefined => {
+    const m = durationIn(d, 'minutes', 'SML-GUARD', prop);
+    if (isKnownNumber(m)) return m;
+    deferred(scope, 'SML-GUARD', prop, 'its limits are not checked at synth (whole minutes; the idle window at least 5 and within the lookback of at most a day); the handler ignores a value outside them and uses the default');
+    return undefined;
+  };
+  const w = minutes('idleWindow', idleWindow);
+  const l = minutes('metricLookback', lookback);
   if (w !== undefined && (w < 5 || !Number.isInteger(w))) {
     refuse('SML-GUARD', {
       prop: 'idleWindow', value: idleWindow, problem: 'must be whole minutes, at least 5 (metrics come every minute)',
@@ -415,7 +468,13 @@ function validate(props: TrainingJobGuardProps, idleWindow: Duration, lookback: 
       fix: 'make metricLookback at least as long as idleWindow',
     });
   }
-  if (props.schedule && !props.schedule.isUnresolved() && props.schedule.toMinutes({ integral: false }) < 1) {
-    refuse('SML-GUARD', { prop: 'schedule', value: props.schedule, problem: 'must be at least one minute', fix: 'use e.g. Duration.minutes(5)' });
+  if (schedule.isUnresolved()) {
+    // EventBridge rates take minutes, hours or days: Schedule.rate renders rate(<value> <unit>) at deploy time.
+    if (!['minutes', 'hours', 'days'].includes(schedule.unitLabel())) durationIn(schedule, 'minutes', 'SML-GUARD', 'schedule');
+    deferred(scope, 'SML-GUARD', 'schedule', 'EventBridge checks the rate when the rule is created (a whole number; a value of 1 needs the singular unit, which a deploy-time value cannot choose: give at least 2)');
+  } else if (schedule.toMinutes({ integral: false }) < 1) {
+    refuse('SML-GUARD', { prop: 'schedule', value: schedule, problem: 'must be at least one minute', fix: 'use e.g. Duration.minutes(5)' });
+  } else if (schedule.toSeconds() >= RAREST_USEFUL_SCHEDULE.toSeconds()) {
+    warn(scope, 'SML-GUARD', `schedule ${schedule.toHumanString()}: the guard sweeps once a day or less often, so most jobs (MaxRuntime 8 hours by default) end before a sweep sees them, and an idle job runs until the next one; sweep every few minutes (the default is 5)`);
   }
 }

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { refuse, warn } from '../private/messages';
+import { checkDuration, requireKnown } from '../private/synth-value';
 
 const RULE = 'SML-IDLE-NOTEBOOK';
 const ASSETS = path.join(__dirname, 'assets');
@@ -27,7 +28,8 @@ export interface NotebookIdleShutdownProps {
    * How long Jupyter must show no activity before the instance is stopped. Activity is a busy kernel, a kernel
    * with open connections (unless `ignoreConnections`), or a kernel or terminal whose last activity is within
    * this time; with no kernels and no terminals the instance is idle from its last seen activity or its start.
-   * Between 10 minutes and 7 days, in whole seconds (SML-IDLE-NOTEBOOK).
+   * Between 10 minutes and 7 days, in whole seconds (SML-IDLE-NOTEBOOK). Synth-time only: the on-start script
+   * that carries it is encoded at synth, so a token (deploy-time value) is refused.
    *
    * @default Duration.hours(1)
    */
@@ -36,7 +38,8 @@ export interface NotebookIdleShutdownProps {
   /**
    * How often the checker runs (a cron entry every N minutes, or a background loop where cron is not running). The
    * instance stops between `idleThreshold` and `idleThreshold + checkInterval` after its last activity.
-   * Whole minutes, 1 to 60 (SML-IDLE-NOTEBOOK).
+   * Whole minutes, 1 to 60 (SML-IDLE-NOTEBOOK). Synth-time only: the on-start script that carries it is encoded at
+   * synth, so a token (deploy-time value) is refused.
    *
    * @default Duration.minutes(5)
    */
@@ -144,8 +147,11 @@ export class NotebookIdleShutdown extends Construct {
       warn(this, 'SML-IDLE-NOTEBOOK', 'ignoreConnections is off: a notebook left open in a browser tab keeps the instance running');
     }
 
-    this.idleThreshold = props.idleThreshold ?? Duration.hours(1);
-    this.checkInterval = props.checkInterval ?? Duration.minutes(5);
+    this.idleThreshold = checkDuration(RULE, 'idleThreshold', props.idleThreshold) ?? Duration.hours(1);
+    this.checkInterval = checkDuration(RULE, 'checkInterval', props.checkInterval) ?? Duration.minutes(5);
+    const baked = 'the on-start script that carries it is base64-encoded and size-checked at synth';
+    requireKnown(RULE, 'idleThreshold', this.idleThreshold, baked, 'give a literal Duration such as Duration.hours(1)');
+    requireKnown(RULE, 'checkInterval', this.checkInterval, baked, 'give a literal Duration such as Duration.minutes(5)');
     const thresholdSeconds = validateThreshold(this.idleThreshold);
     const intervalMinutes = validateInterval(this.checkInterval);
 

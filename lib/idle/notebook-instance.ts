@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Size, SizeRoundingBehavior, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Size, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -9,6 +9,7 @@ import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
 import { apiEnum } from '../private/api-values';
 import { refuse, warn } from '../private/messages';
 import { nearMatches } from '../private/near-matches';
+import { checkSize, deferred, isKnownNumber, sizeInGibibytes } from '../private/synth-value';
 import { NotebookIdleShutdown } from './notebook-idle-shutdown';
 
 const RULE = 'SML-IDLE-NOTEBOOK';
@@ -49,7 +50,7 @@ export interface SustainableNotebookInstanceProps {
   readonly instanceType?: string;
 
   /**
-   * Size of the ML storage volume (whole GiB, 5 to 16,384).
+   * Size of the ML storage volume (whole GiB, 5 to 16,384). A deploy-time value (token) must be in GiB.
    *
    * @default Size.gibibytes(5)
    */
@@ -117,7 +118,8 @@ export interface SustainableNotebookInstanceProps {
   readonly idleShutdown?: NotebookIdleShutdown;
 
   /**
-   * Idle threshold of the NotebookIdleShutdown this construct creates.
+   * Idle threshold of the NotebookIdleShutdown this construct creates. Synth-time only (a token is refused): the
+   * on-start script that carries it is encoded at synth.
    *
    * @default Duration.hours(1)
    */
@@ -153,7 +155,7 @@ export class SustainableNotebookInstance extends Construct implements ec2.IConne
 
     const instanceType = props.instanceType ?? 'ml.t3.medium';
     this.checkInstanceType(instanceType);
-    const volumeGb = volumeSizeGb(props.volumeSize);
+    const volumeGb = volumeSizeGb(this, props.volumeSize);
     if (props.notebookInstanceName !== undefined && !Token.isUnresolved(props.notebookInstanceName)
       && (props.notebookInstanceName.length > 63 || !NAME_PATTERN.test(props.notebookInstanceName))) {
       refuse(RULE, {
@@ -325,10 +327,13 @@ export class SustainableNotebookInstance extends Construct implements ec2.IConne
   }
 }
 
-function volumeSizeGb(size: Size | undefined): number {
+function volumeSizeGb(scope: Construct, value: Size | undefined): number {
+  const size = checkSize('SML-START-SMALL', 'volumeSize', value);
   if (size === undefined) return 5;
-  const gb = size.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
-  if (!Number.isInteger(gb) || gb < 5 || gb > 16384) {
+  const gb = sizeInGibibytes(size, 'SML-START-SMALL', 'volumeSize');
+  if (!isKnownNumber(gb)) {
+    deferred(scope, 'SML-START-SMALL', 'volumeSize', 'SageMaker checks the 5–16,384 GiB range when the instance is created');
+  } else if (!Number.isInteger(gb) || gb < 5 || gb > 16384) {
     refuse('SML-START-SMALL', {
       prop: 'volumeSize',
       value: size,

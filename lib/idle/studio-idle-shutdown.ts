@@ -2,6 +2,7 @@ import { Annotations, Duration, IAspect, IResolvable, Token, Validations } from 
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { IConstruct } from 'constructs';
 import { refuse, warn } from '../private/messages';
+import { allKnown, checkDuration, deferred, durationIn, isKnownNumber } from '../private/synth-value';
 
 const RULE = 'SML-IDLE-STUDIO';
 const MIN_MINUTES = 60;
@@ -13,7 +14,7 @@ export interface StudioIdleShutdownProps {
    * How long a JupyterLab or Code Editor app may be idle before SageMaker shuts it down (`IdleTimeoutInMinutes`).
    * 60 minutes is the shortest the API allows: an app restarts in a few minutes with its files intact, while one
    * left idle overnight runs for hours (the console's own default, when none is entered, is 7 days).
-   * Whole minutes, 60 to 525,600 (SML-IDLE-STUDIO).
+   * Whole minutes, 60 to 525,600 (SML-IDLE-STUDIO); a deploy-time value (token) must be in minutes.
    *
    * @default Duration.minutes(60)
    */
@@ -21,7 +22,7 @@ export interface StudioIdleShutdownProps {
 
   /**
    * Shortest idle timeout users may choose for their spaces (`MinIdleTimeoutInMinutes`, domain and user
-   * profiles only). Whole minutes, 60 to 525,600, at most `idleTimeout`.
+   * profiles only). Whole minutes, 60 to 525,600, at most `idleTimeout`; a token must be in minutes.
    *
    * @default Duration.minutes(60)
    */
@@ -30,7 +31,7 @@ export interface StudioIdleShutdownProps {
   /**
    * Longest idle timeout users may choose for their spaces (`MaxIdleTimeoutInMinutes`, domain and user profiles
    * only): a working day, so no app is kept overnight by a user setting. Whole minutes, 60 to 525,600, at least
-   * `idleTimeout`.
+   * `idleTimeout`; a token must be in minutes.
    *
    * @default Duration.hours(8)
    */
@@ -75,10 +76,13 @@ export class StudioIdleShutdown implements IAspect {
   private readonly overrideExisting: boolean;
 
   constructor(props: StudioIdleShutdownProps = {}) {
-    this.idleTimeoutMinutes = minutes('idleTimeout', props.idleTimeout ?? Duration.minutes(60));
-    this.minIdleTimeoutMinutes = minutes('minIdleTimeout', props.minIdleTimeout ?? Duration.minutes(60));
-    this.maxIdleTimeoutMinutes = minutes('maxIdleTimeout', props.maxIdleTimeout ?? Duration.hours(8));
-    if (this.minIdleTimeoutMinutes > this.idleTimeoutMinutes || this.idleTimeoutMinutes > this.maxIdleTimeoutMinutes) {
+    this.idleTimeoutMinutes = minutes('idleTimeout', props.idleTimeout, Duration.minutes(60));
+    this.minIdleTimeoutMinutes = minutes('minIdleTimeout', props.minIdleTimeout, Duration.minutes(60));
+    this.maxIdleTimeoutMinutes = minutes('maxIdleTimeout', props.maxIdleTimeout, Duration.hours(8));
+    // Deploy-time values: the order is checked by SageMaker when the resource is created (an aspect has no scope of
+    // its own to note that on; the resources it changes get the note in `applyTo`).
+    if (allKnown(this.minIdleTimeoutMinutes, this.idleTimeoutMinutes, this.maxIdleTimeoutMinutes)
+      && (this.minIdleTimeoutMinutes > this.idleTimeoutMinutes || this.idleTimeoutMinutes > this.maxIdleTimeoutMinutes)) {
       refuse(RULE, {
         prop: 'idleTimeout',
         value: props.idleTimeout ?? Duration.minutes(this.idleTimeoutMinutes),
@@ -98,6 +102,10 @@ export class StudioIdleShutdown implements IAspect {
 
   /** Apply the settings to one `CfnDomain`, `CfnUserProfile` or `CfnSpace`; other constructs are refused. */
   public applyTo(resource: IConstruct): void {
+    const settings = { idleTimeout: this.idleTimeoutMinutes, minIdleTimeout: this.minIdleTimeoutMinutes, maxIdleTimeout: this.maxIdleTimeoutMinutes };
+    for (const [prop, m] of Object.entries(settings)) {
+      if (!isKnownNumber(m)) deferred(resource, RULE, prop, 'SageMaker checks the 60–525,600 minute range and min ≤ idle timeout ≤ max when the resource is created');
+    }
     if (resource instanceof sagemaker.CfnDomain) {
       this.applyToDomain(resource);
     } else if (resource instanceof sagemaker.CfnUserProfile) {
@@ -197,16 +205,16 @@ export class StudioIdleShutdown implements IAspect {
       warn(scope, RULE, `${appPath} sets idle shutdown DISABLED: apps run until stopped by hand; left unchanged (overrideExisting: false)`);
       return undefined;
     }
-    const known = (v: number | undefined): v is number => v !== undefined && !Token.isUnresolved(v);
-    const timeout = idle.idleTimeoutInMinutes ?? clamp(ours.idleTimeoutInMinutes,
+    const known = isKnownNumber;
+    const timeout = idle.idleTimeoutInMinutes ?? clampKnown(ours.idleTimeoutInMinutes,
       known(idle.minIdleTimeoutInMinutes) ? idle.minIdleTimeoutInMinutes : undefined,
       known(idle.maxIdleTimeoutInMinutes) ? idle.maxIdleTimeoutInMinutes : undefined);
     const t = known(timeout) ? timeout : undefined;
     return {
       lifecycleManagement: idle.lifecycleManagement ?? ours.lifecycleManagement,
       idleTimeoutInMinutes: timeout,
-      minIdleTimeoutInMinutes: idle.minIdleTimeoutInMinutes ?? (t !== undefined ? Math.min(ours.minIdleTimeoutInMinutes, t) : ours.minIdleTimeoutInMinutes),
-      maxIdleTimeoutInMinutes: idle.maxIdleTimeoutInMinutes ?? (t !== undefined ? Math.max(ours.maxIdleTimeoutInMinutes, t) : ours.maxIdleTimeoutInMinutes),
+      minIdleTimeoutInMinutes: idle.minIdleTimeoutInMinutes ?? (t !== undefined && known(ours.minIdleTimeoutInMinutes) ? Math.min(ours.minIdleTimeoutInMinutes, t) : ours.minIdleTimeoutInMinutes),
+      maxIdleTimeoutInMinutes: idle.maxIdleTimeoutInMinutes ?? (t !== undefined && known(ours.maxIdleTimeoutInMinutes) ? Math.max(ours.maxIdleTimeoutInMinutes, t) : ours.maxIdleTimeoutInMinutes),
     };
   }
 
@@ -240,12 +248,17 @@ function acknowledgeStaleSchema(resource: IConstruct, type: string, docPage: str
   });
 }
 
-function clamp(v: number, lo: number | undefined, hi: number | undefined): number {
+/** `v` within [lo, hi]; a deploy-time `v` is kept as it is (SageMaker checks it against the bounds). */
+function clampKnown(v: number, lo: number | undefined, hi: number | undefined): number {
+  if (!isKnownNumber(v)) return v;
   return Math.min(Math.max(v, lo ?? v), hi ?? v);
 }
 
-function minutes(prop: string, d: Duration): number {
-  const m = d.toMilliseconds() / 60000;
+/** Whole minutes of a setting; a deploy-time value must be given in minutes (IdleSettings take minutes). */
+function minutes(prop: string, value: unknown, byDefault: Duration): number {
+  const d = checkDuration(RULE, prop, value) ?? byDefault;
+  const m = durationIn(d, 'minutes', RULE, prop);
+  if (!isKnownNumber(m)) return m;
   if (!Number.isInteger(m) || m < MIN_MINUTES || m > MAX_MINUTES) {
     refuse(RULE, {
       prop,

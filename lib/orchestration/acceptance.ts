@@ -2,6 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { IConstruct } from 'constructs';
 import { refuse, warn } from '../private/messages';
+import { allKnown, deferred, numberForHumans, numberText } from '../private/synth-value';
 import { Objective, ObjectiveDirection } from '../training/objective';
 import { SustainableTrainingJob } from '../training/training-job';
 import { SustainableTuningJob } from '../tuning/tuning-job';
@@ -34,6 +35,11 @@ export class AcceptanceGate {
     /** The acceptable value. */
     public readonly target: number,
   ) {}
+
+  /** The target as text for messages and comments (a deploy-time target stays a token, resolved at deploy). */
+  public get targetText(): string {
+    return numberText(this.target);
+  }
 
   /** The objective's metric name. */
   public get metricName(): string {
@@ -162,7 +168,7 @@ export function resolveGatedJob(
   }
   const gateOn = hasTarget && props.acceptanceGate !== false;
   if (hasTarget && props.acceptanceGate === false) {
-    warn(scope, 'SML-ACCEPT', `acceptanceGate is off: a run that misses the target ${objective!.target} of '${objective!.metricName}' still succeeds`);
+    warn(scope, 'SML-ACCEPT', `acceptanceGate is off: a run that misses the target (${numberForHumans(objective!.target)}) of '${objective!.metricName}' still succeeds`);
   }
   const gate = gateOn ? AcceptanceGate.forObjective(objective!) : undefined;
   const baselineGate = props.baseline ? checkBaseline(scope, props.baseline, trainingJob, props.tuningJob) : undefined;
@@ -196,11 +202,15 @@ function checkBaseline(scope: IConstruct, baseline: SustainableTrainingJob, main
       fix: `give the baseline Objective.${main.objective.direction === ObjectiveDirection.MAXIMIZE ? 'maximize' : 'minimize'}('${main.objective.metricName}', …)`,
     });
   }
-  const worstSeconds = (j: SustainableTrainingJob, jobs: number) => jobs * j.instanceCount * j.maxRuntime.toSeconds() * weight(j);
-  const baselineCost = worstSeconds(baseline, 1);
-  const mainCost = worstSeconds(main, tuning?.maxTrainingJobs ?? 1);
-  if (baselineCost >= mainCost) {
-    warn(scope, 'SML-BASELINE', `the baseline ${baseline.node.path} is not cheaper in the worst case than the job it should spare (${baseline.instanceCount} × ${baseline.instanceType.name} for ${baseline.maxRuntime.toHumanString()}); make it small`);
+  const jobs = tuning?.maxTrainingJobs ?? 1;
+  const limits = [baseline.instanceCount, baseline.maxRuntime, main.instanceCount, main.maxRuntime, jobs];
+  if (!allKnown(...limits)) {
+    deferred(scope, 'SML-BASELINE', 'a limit of the baseline or the main job', 'whether the baseline is cheaper in the worst case than the job it should spare is not checked');
+  } else {
+    const worstSeconds = (j: SustainableTrainingJob, n: number) => n * j.instanceCount * j.maxRuntime.toSeconds() * weight(j);
+    if (worstSeconds(baseline, 1) >= worstSeconds(main, jobs)) {
+      warn(scope, 'SML-BASELINE', `the baseline ${baseline.node.path} is not cheaper in the worst case than the job it should spare (${baseline.instanceCount} × ${baseline.instanceType.name} for ${baseline.maxRuntime.toHumanString()}); make it small`);
+    }
   }
   return AcceptanceGate.forObjective(main.objective);
 }

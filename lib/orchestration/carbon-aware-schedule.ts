@@ -33,12 +33,13 @@ export interface CarbonAwareScheduleProps {
    */
   readonly enabled?: boolean;
   /**
-   * Retention of the state machine's execution log (SML-LOGS).
+   * Retention of the state machine's execution log (SML-LOGS). `RetentionDays.INFINITE` is refused.
    * @default logs.RetentionDays.ONE_MONTH (the library's DEFAULT_LOG_RETENTION)
    */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * Bring your own log group for execution logs (its retention is yours to bound).
+   * Bring your own log group for execution logs (its retention is yours to bound; one of this app that keeps its
+   * logs forever warns, SML-LOGS).
    * @default - a new log group under /aws/vendedlogs/states/ with `logRetention`
    */
   readonly logGroup?: logs.ILogGroup;

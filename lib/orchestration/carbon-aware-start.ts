@@ -1,7 +1,8 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { refuse } from '../private/messages';
+import { checkDuration, checkNumber, requireKnown } from '../private/synth-value';
 import { CarbonIntensitySource, READ_TIMEOUT_SECONDS } from './carbon-intensity-source';
 
 /** Carbon-aware start (SML-TIMESHIFT): wait, bounded, for a lower-carbon window before the expensive step. */
@@ -69,25 +70,27 @@ export interface CarbonAwareStartPlan {
 
 /** Validate the options (SML-TIMESHIFT) and compute the loop's bounds. */
 export function planCarbonAwareStart(options: CarbonAwareStartOptions, prop = 'carbonAwareStart'): CarbonAwareStartPlan {
-  const known = (name: string, d: Duration) => {
-    if (Token.isUnresolved(d.toSeconds())) {
-      refuse('SML-TIMESHIFT', { prop: `${prop}.${name}`, value: d.toString(), problem: 'must be known at synth: the number of checks and the execution timeout are computed from it', fix: 'give a literal Duration' });
-    }
-    return d.toSeconds();
+  // Known at synth: the number of waits is ⌊maxDelay / checkEvery⌋, and the threshold goes into a Choice state.
+  const known = (name: string, d: unknown, why: string) => {
+    const duration = checkDuration('SML-TIMESHIFT', `${prop}.${name}`, d)!;
+    requireKnown('SML-TIMESHIFT', `${prop}.${name}`, duration, why, 'give a literal Duration');
+    return duration.toSeconds();
   };
-  if (Token.isUnresolved(options.threshold) || !Number.isFinite(options.threshold) || options.threshold < 0) {
+  const threshold = checkNumber('SML-TIMESHIFT', `${prop}.threshold`, options.threshold);
+  requireKnown('SML-TIMESHIFT', `${prop}.threshold`, threshold, 'it goes into the state machine\'s Choice state', 'give the threshold as a literal, e.g. 150');
+  if (threshold === undefined || !Number.isFinite(threshold) || threshold < 0) {
     refuse('SML-TIMESHIFT', {
       prop: `${prop}.threshold`,
-      value: Token.isUnresolved(options.threshold) ? '(a token)' : options.threshold,
-      problem: 'must be a number of gCO2e/kWh ≥ 0 known at synth (it goes into the state machine\'s Choice state)',
-      fix: 'give the threshold as a literal, e.g. 150',
+      value: threshold,
+      problem: 'must be a number of gCO2e/kWh ≥ 0',
+      fix: 'give the threshold in gCO2e/kWh, e.g. 150',
     });
   }
-  const maxDelaySeconds = known('maxDelay', options.maxDelay);
+  const maxDelaySeconds = known('maxDelay', options.maxDelay, 'the number of checks and the execution timeout are computed from it');
   const checkEvery = options.checkEvery ?? Duration.minutes(30);
-  const checkEverySeconds = known('checkEvery', checkEvery);
+  const checkEverySeconds = known('checkEvery', checkEvery, 'the number of checks and the execution timeout are computed from it');
   const retryInterval = options.retryInterval ?? Duration.minutes(1);
-  const retryIntervalSeconds = known('retryInterval', retryInterval);
+  const retryIntervalSeconds = known('retryInterval', retryInterval, 'the execution timeout is computed from it');
   if (maxDelaySeconds > MAX_DELAY.toSeconds()) {
     refuse('SML-TIMESHIFT', {
       prop: `${prop}.maxDelay`,
@@ -112,9 +115,10 @@ export function planCarbonAwareStart(options: CarbonAwareStartOptions, prop = 'c
       fix: 'make checkEvery shorter than maxDelay',
     });
   }
-  const retries = options.sourceRetries ?? 2;
-  if (Token.isUnresolved(retries) || !Number.isInteger(retries) || retries < 0 || retries > MAX_SOURCE_RETRIES) {
-    refuse('SML-TIMESHIFT', { prop: `${prop}.sourceRetries`, value: retries, problem: `must be a whole number from 0 to ${MAX_SOURCE_RETRIES} known at synth`, fix: 'leave it unset (2) or give e.g. 3' });
+  const retries = checkNumber('SML-TIMESHIFT', `${prop}.sourceRetries`, options.sourceRetries) ?? 2;
+  requireKnown('SML-TIMESHIFT', `${prop}.sourceRetries`, retries, 'it goes into the state machine\'s Choice state', 'leave it unset (2) or give e.g. 3');
+  if (!Number.isInteger(retries) || retries < 0 || retries > MAX_SOURCE_RETRIES) {
+    refuse('SML-TIMESHIFT', { prop: `${prop}.sourceRetries`, value: retries, problem: `must be a whole number from 0 to ${MAX_SOURCE_RETRIES}`, fix: 'leave it unset (2) or give e.g. 3' });
   }
   if (retryIntervalSeconds < 1) {
     refuse('SML-TIMESHIFT', { prop: `${prop}.retryInterval`, value: retryInterval, problem: 'must be at least one second', fix: 'leave it unset (1 minute)' });
@@ -123,7 +127,7 @@ export function planCarbonAwareStart(options: CarbonAwareStartOptions, prop = 'c
   const attempts = retries + 1;
   const perCheck = attempts * READ_TIMEOUT_SECONDS + retries * retryIntervalSeconds;
   return {
-    threshold: options.threshold,
+    threshold,
     maxDelaySeconds,
     checkEverySeconds,
     maxWaits,

@@ -5,7 +5,9 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
 import { refuse, warn } from '../private/messages';
+import { checkDuration, deferred, durationIn, numberText } from '../private/synth-value';
 import { InitialModel } from '../training/inputs';
+import { TrainingInstance } from '../training/instance';
 import { pipelineNaming } from '../training/private/naming';
 import { SustainableTrainingJob } from '../training/training-job';
 import { SustainableTuningJob } from '../tuning/tuning-job';
@@ -46,7 +48,8 @@ export interface TrainingPipelineProps {
    */
   readonly cacheSteps?: boolean;
   /**
-   * How long a cached step result stays reusable (SML-CACHE).
+   * How long a cached step result stays reusable (SML-CACHE). A deploy-time value (token) must be in minutes, hours
+   * or days (it is rendered as an ISO 8601 duration).
    * @default Duration.days(30)
    */
   readonly cacheExpireAfter?: Duration;
@@ -60,6 +63,16 @@ export interface TrainingPipelineProps {
    * @default - a description naming the job and the rules applied
    */
   readonly description?: string;
+  /**
+   * The instance types an execution may choose through the `InstanceType` parameter: its `EnumValues`, so that no
+   * execution picks a larger or previous-generation type than the team allowed (SML-START-SMALL, SML-SILICON). It
+   * must include the training job's own type (the parameter's default); types larger than it, or of a previous
+   * generation, warn. Plain-JavaScript callers may give API names as strings. The baseline's
+   * `BaselineInstanceType` parameter always allows the baseline's type and the smaller ones.
+   * @default - the job's type and the smaller current-generation types of the same accelerator kind
+   * (`TrainingInstance.smallerTypes()`)
+   */
+  readonly allowedInstanceTypes?: TrainingInstance[];
   /**
    * The role SageMaker Pipelines assumes to create and watch the jobs.
    * @default - a new least-privilege role (jobs named pipelines-*, PassRole of the jobs' roles to SageMaker only)
@@ -78,6 +91,8 @@ interface PipelineParameter {
   Name: string;
   Type: string;
   DefaultValue: unknown;
+  /** The values an execution may choose (String parameters; SageMaker Python SDK `ParameterString(enum_values=…)`). */
+  EnumValues?: string[];
 }
 
 /**
@@ -90,7 +105,9 @@ interface PipelineParameter {
  * Parameters teams vary per run: `InputDataUri-<channel>` for every input channel (the job role can read only the
  * prefixes its channels were granted, so a per-run URI must lie within them) and `InstanceType`
  * (`BaselineInstanceType`, `BaselineInputDataUri-<channel>` for a baseline whose inputs differ); their defaults
- * are the definitions'. Characters of a channel name that a parameter name cannot hold (`.`) become `-`, and a name
+ * are the definitions'. An instance-type parameter takes only the values in its `EnumValues`: the job's type and the
+ * smaller current-generation types of its accelerator kind (`allowedInstanceTypes` widens or narrows the main
+ * job's list), so an execution cannot bypass SML-START-SMALL and SML-SILICON by choosing a larger type. Characters of a channel name that a parameter name cannot hold (`.`) become `-`, and a name
  * longer than the 64 characters a parameter name may have keeps its first 55 characters, then `-` and the first 8
  * hex digits of the SHA-256 of the full name (deterministic, so the name is the same at every synth).
  */
@@ -110,6 +127,9 @@ export class TrainingPipeline extends Construct {
   /** The pipeline definition (tokens unresolved); `PipelineDefinitionBody` is its JSON. */
   public readonly definition: { [key: string]: any };
 
+  /** The instance types an execution may choose for the main job (the `InstanceType` parameter's EnumValues). */
+  public readonly allowedInstanceTypes: TrainingInstance[];
+
   private readonly parameters = new Map<string, PipelineParameter>();
 
   constructor(scope: Construct, id: string, props: TrainingPipelineProps) {
@@ -119,6 +139,7 @@ export class TrainingPipeline extends Construct {
     this.tuningJob = resolved.tuningJob;
     this.gate = resolved.gate;
     const tuning = this.tuningJob;
+    this.allowedInstanceTypes = this.allowedTypes(props.allowedInstanceTypes);
 
     if (tuning?.warmStart?.resolvedAtRunTime) {
       refuse('SML-HPO-WARMSTART', {
@@ -131,15 +152,18 @@ export class TrainingPipeline extends Construct {
 
     // --- caching (SML-CACHE) -------------------------------------------------------------------------------------
     const cache = props.cacheSteps ?? true;
-    const expireAfter = props.cacheExpireAfter ?? Duration.days(30);
-    if (props.cacheExpireAfter && !cache) {
-      refuse('SML-CACHE', { prop: 'cacheExpireAfter', value: props.cacheExpireAfter, problem: 'only applies when cacheSteps is on, and it is off', fix: 'remove cacheExpireAfter or turn cacheSteps on' });
+    const givenExpiry = checkDuration('SML-CACHE', 'cacheExpireAfter', props.cacheExpireAfter);
+    const expireAfter = givenExpiry ?? Duration.days(30);
+    if (givenExpiry && !cache) {
+      refuse('SML-CACHE', { prop: 'cacheExpireAfter', value: givenExpiry, problem: 'only applies when cacheSteps is on, and it is off', fix: 'remove cacheExpireAfter or turn cacheSteps on' });
     }
-    if (!Token.isUnresolved(expireAfter.toSeconds()) && expireAfter.toSeconds() < 60) {
+    if (expireAfter.isUnresolved()) {
+      deferred(this, 'SML-CACHE', 'cacheExpireAfter', 'SageMaker checks the ISO 8601 duration (at least one minute) when the pipeline runs');
+    } else if (expireAfter.toSeconds() < 60) {
       refuse('SML-CACHE', { prop: 'cacheExpireAfter', value: expireAfter, problem: 'must be at least one minute (ISO 8601 minutes are the finest unit SageMaker accepts)', fix: 'use e.g. Duration.days(30)' });
     }
     if (!cache) warn(this, 'SML-CACHE', 'cacheSteps is off: every execution re-runs every step, even when nothing changed');
-    const cacheConfig = cache ? { CacheConfig: { Enabled: true, ExpireAfter: expireAfter.toIsoString() } } : {};
+    const cacheConfig = cache ? { CacheConfig: { Enabled: true, ExpireAfter: isoDuration(expireAfter) } } : {};
 
     // --- name ----------------------------------------------------------------------------------------------------------
     this.pipelineName = props.pipelineName ?? defaultPipelineName(this);
@@ -228,7 +252,7 @@ export class TrainingPipeline extends Construct {
             ErrorMessage: {
               'Std:Join': {
                 On: '',
-                Values: [`SML-ACCEPT: ${gate.metricName} reached `, value, ` and the target is ${gate.comparisonWords} ${gate.target}: the model is not accepted`],
+                Values: [`SML-ACCEPT: ${gate.metricName} reached `, value, ` and the target is ${gate.comparisonWords} ${gate.targetText}: the model is not accepted`],
               },
             },
           },
@@ -251,7 +275,11 @@ export class TrainingPipeline extends Construct {
 
   private parameterize(req: { [key: string]: any }, job: SustainableTrainingJob, namePrefix: string): { [key: string]: any } {
     const out = { ...req };
-    out.ResourceConfig = { ...req.ResourceConfig, InstanceType: this.parameter(`${namePrefix}${INSTANCE_TYPE_PARAMETER}`, job.instanceType.name) };
+    const allowed = job === this.trainingJob ? this.allowedInstanceTypes : [job.instanceType, ...job.instanceType.smallerTypes()];
+    out.ResourceConfig = {
+      ...req.ResourceConfig,
+      InstanceType: this.parameter(`${namePrefix}${INSTANCE_TYPE_PARAMETER}`, job.instanceType.name, '', allowed.map((t) => t.name)),
+    };
     if (req.InputDataConfig) {
       out.InputDataConfig = (req.InputDataConfig as any[]).map((c) => {
         if (c.ChannelName === InitialModel.CHANNEL_NAME) return c;
@@ -275,15 +303,54 @@ export class TrainingPipeline extends Construct {
    * A String pipeline parameter and its `{"Get"}`. Shared when another job already declared the same name with the
    * same default; otherwise the `alternativePrefix` is put in front.
    */
-  private parameter(name: string, defaultValue: unknown, alternativePrefix = ''): { Get: string } {
+  private parameter(name: string, defaultValue: unknown, alternativePrefix = '', enumValues?: string[]): { Get: string } {
     const stack = Stack.of(this);
     const valid = parameterName(name);
     const existing = this.parameters.get(valid);
-    if (existing && JSON.stringify(stack.resolve(existing.DefaultValue)) !== JSON.stringify(stack.resolve(defaultValue))) {
-      return this.parameter(`${alternativePrefix || 'Other'}${name}`, defaultValue, alternativePrefix);
+    const same = (a: unknown, b: unknown) => JSON.stringify(stack.resolve(a)) === JSON.stringify(stack.resolve(b));
+    if (existing && (!same(existing.DefaultValue, defaultValue) || !same(existing.EnumValues, enumValues))) {
+      return this.parameter(`${alternativePrefix || 'Other'}${name}`, defaultValue, alternativePrefix, enumValues);
     }
-    if (!existing) this.parameters.set(valid, { Name: valid, Type: 'String', DefaultValue: defaultValue });
+    if (!existing) this.parameters.set(valid, { Name: valid, Type: 'String', DefaultValue: defaultValue, ...(enumValues ? { EnumValues: enumValues } : {}) });
     return { Get: `Parameters.${valid}` };
+  }
+
+  /**
+   * The main job's allowed instance types: given (API name strings converted with TrainingInstance.of), or the
+   * job's type and the smaller current-generation types of the same accelerator kind. The job's own type must be
+   * among them; larger or previous-generation types warn.
+   */
+  private allowedTypes(given: unknown): TrainingInstance[] {
+    const own = this.trainingJob.instanceType;
+    if (given === undefined) return [own, ...own.smallerTypes()];
+    if (!Array.isArray(given) || given.length === 0) {
+      refuse('SML-START-SMALL', {
+        prop: 'allowedInstanceTypes',
+        value: given,
+        problem: 'must be a non-empty list of TrainingInstance',
+        fix: `leave it unset (${own.name} and the smaller current-generation types), or list e.g. [TrainingInstance.of('${own.name}')]`,
+      });
+    }
+    const types = given.map((t, i) => TrainingInstance._fromProp(`allowedInstanceTypes[${i}]`, t)!);
+    const names = [...new Set(types.map((t) => t.name))];
+    if (!names.includes(own.name)) {
+      refuse('SML-START-SMALL', {
+        prop: 'allowedInstanceTypes',
+        value: names,
+        problem: `must include the training job's own type ${own.name}, the InstanceType parameter's default`,
+        fix: `add TrainingInstance.of('${own.name}')`,
+      });
+    }
+    const unique = names.map((n) => TrainingInstance.of(n));
+    const larger = unique.filter((t) => !t.fitsWithin(own) || t.acceleratorKind !== own.acceleratorKind);
+    if (larger.length > 0) {
+      warn(this, 'SML-START-SMALL', `allowedInstanceTypes lets an execution choose ${larger.map((t) => t.name).join(', ')}, larger than or of another kind than the job's ${own.name}: the job's defaults were checked for ${own.name} only`);
+    }
+    const previous = unique.filter((t) => t.previousGeneration && t.name !== own.name);
+    if (previous.length > 0) {
+      warn(this, 'SML-SILICON', `allowedInstanceTypes lets an execution choose previous-generation ${previous.map((t) => t.name).join(', ')}; current-generation types do more work per watt`);
+    }
+    return unique;
   }
 
   private grant(tuning: SustainableTuningJob | undefined, baseline: SustainableTrainingJob | undefined): void {
@@ -328,6 +395,18 @@ export function parameterName(name: string): string {
   if (name.length <= MAX_PARAMETER_NAME_LENGTH) return name;
   const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
   return `${name.slice(0, MAX_PARAMETER_NAME_LENGTH - hash.length - 1)}-${hash}`;
+}
+
+/**
+ * An ISO 8601 duration for CacheConfig.ExpireAfter. A deploy-time Duration in minutes, hours or days becomes
+ * `PT<n>M`, `PT<n>H` or `P<n>D` with the number resolved at deploy time; other units are refused (SML-CACHE).
+ */
+function isoDuration(d: Duration): string {
+  if (!d.isUnresolved()) return d.toIsoString();
+  const unit = d.unitLabel();
+  if (unit === 'hours') return `PT${numberText(d.toHours())}H`;
+  if (unit === 'days') return `P${numberText(d.toDays())}D`;
+  return `PT${numberText(durationIn(d, 'minutes', 'SML-CACHE', 'cacheExpireAfter'))}M`;
 }
 
 function finalMetric(step: string, metricName: string): string {

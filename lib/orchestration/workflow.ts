@@ -5,6 +5,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
 import { refuse } from '../private/messages';
+import { checkDuration, deferred, durationIn } from '../private/synth-value';
 import { SustainableTrainingJob } from '../training/training-job';
 import { stepFunctionsNaming } from '../training/private/naming';
 import { SustainableTuningJob } from '../tuning/tuning-job';
@@ -46,12 +47,13 @@ export interface TrainingWorkflowProps {
    */
   readonly acceptanceGate?: boolean;
   /**
-   * Retention of the state machine's execution log (SML-LOGS).
+   * Retention of the state machine's execution log (SML-LOGS). `RetentionDays.INFINITE` is refused.
    * @default logs.RetentionDays.ONE_MONTH (the library's DEFAULT_LOG_RETENTION)
    */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * Bring your own log group for execution logs (its retention is yours to bound).
+   * Bring your own log group for execution logs (its retention is yours to bound; one of this app that keeps its
+   * logs forever warns, SML-LOGS).
    * @default - a new log group under /aws/vendedlogs/states/ with `logRetention`
    */
   readonly logGroup?: logs.ILogGroup;
@@ -65,8 +67,8 @@ export interface TrainingWorkflowProps {
    */
   readonly carbonAwareStart?: CarbonAwareStartOptions;
   /**
-   * Execution timeout.
-   * @default - the baseline's and the job's longest run (MaxWait, or MaxRuntime without spot; a tuning job's MaxRuntime) plus one hour for provisioning and upload, plus the carbon-aware start's longest wait
+   * Execution timeout (SML-MAXRUN). A deploy-time value (token) must be in seconds.
+   * @default - the baseline's and the job's longest run (MaxWait, or MaxRuntime without spot; a tuning job's MaxRuntime) plus one hour for provisioning and upload, plus the carbon-aware start's longest wait; none when one of the jobs' limits is a deploy-time value (the jobs stay bounded by their own limits)
    */
   readonly timeout?: Duration;
   /**
@@ -141,22 +143,7 @@ export class TrainingWorkflow extends Construct {
 
     this.carbonAwareStart = props.carbonAwareStart;
     this._carbonAwareStartPlan = props.carbonAwareStart ? planCarbonAwareStart(props.carbonAwareStart) : undefined;
-    const carbonWait = this._carbonAwareStartPlan?.worstCaseSeconds ?? 0;
-
-    const longest = tuning ? tuning.maxRuntime : job.maxWait ?? job.maxRuntime;
-    const baselineLongest = props.baseline ? props.baseline.maxWait ?? props.baseline.maxRuntime : Duration.seconds(0);
-    const needed = longest.toSeconds() + baselineLongest.toSeconds() + carbonWait;
-    const timeout = props.timeout ?? Duration.seconds(needed + 3600);
-    if (timeout.toSeconds() < needed) {
-      const what = tuning ? `tuning job's maxRuntime (${longest.toHumanString()})` : `job's ${job.maxWait ? 'maxWait' : 'maxRuntime'} (${longest.toHumanString()})`;
-      refuse('SML-MAXRUN', {
-        prop: 'timeout',
-        value: timeout,
-        problem: `is shorter than the ${what}${props.baseline ? ` plus the baseline's (${baselineLongest.toHumanString()})` : ''}`
-          + `${carbonWait ? ` plus the carbon-aware start's longest wait (${Duration.seconds(carbonWait).toHumanString()})` : ''}, so executions would end while the job still runs`,
-        fix: 'leave timeout unset (derived from the job) or make it longer',
-      });
-    }
+    const timeout = this.executionTimeout(props);
 
     this.logGroup = executionLogGroup(this, props);
 
@@ -215,7 +202,7 @@ export class TrainingWorkflow extends Construct {
         outputPath: '$.result',
       });
       acceptBaseline.next(done);
-      const choice = new sfn.Choice(this, 'Baseline meets target?', { comment: `SML-BASELINE: ${gate.metricName} ${gate.stepFunctionsOperator} ${gate.target}` })
+      const choice = new sfn.Choice(this, 'Baseline meets target?', { comment: `SML-BASELINE: ${gate.metricName} ${gate.stepFunctionsOperator} ${gate.targetText}` })
         .when(gate.acceptsCondition(value), acceptBaseline)
         .otherwise(mainStart);
       name.next(bTask);
@@ -246,6 +233,48 @@ export class TrainingWorkflow extends Construct {
       { finding: new RegExp(`^Resource::${nagArn('sagemaker', 'hyper-parameter-tuning-job/[a-z0-9-]+-\\*')}$`), reason: 'Each execution names its tuning job <prefix>-<16 hex>, so the SageMaker permissions cover that prefix only.' },
       { finding: /^Resource::\*$/, reason: 'The CloudWatch Logs delivery actions Step Functions needs for execution logging, and ListHyperParameterTuningJobs (warm-start lookup), support no resource-level permissions.' },
     ]);
+  }
+
+  /**
+   * The execution timeout (SML-MAXRUN): given, or the baseline's and the job's longest run plus an hour. When a
+   * limit is a deploy-time value, a given timeout is not compared with it, and none is derived: executions are then
+   * bounded by the jobs' own limits (MaxWait / MaxRuntime), which SageMaker enforces.
+   */
+  private executionTimeout(props: TrainingWorkflowProps): Duration | undefined {
+    const job = this.trainingJob;
+    const tuning = this.tuningJob;
+    const given = checkDuration('SML-MAXRUN', 'timeout', props.timeout);
+    if (given) durationIn(given, 'seconds', 'SML-MAXRUN', 'timeout'); // Step Functions takes TimeoutSeconds
+    const longest = tuning ? tuning.maxRuntime : job.maxWait ?? job.maxRuntime;
+    const longestProp = tuning ? 'tuningJob.maxRuntime' : job.maxWait ? 'trainingJob.maxWait' : 'trainingJob.maxRuntime';
+    const baselineLongest = props.baseline ? props.baseline.maxWait ?? props.baseline.maxRuntime : Duration.seconds(0);
+    const baselineProp = props.baseline?.maxWait ? 'baseline.maxWait' : 'baseline.maxRuntime';
+    if (given?.isUnresolved()) {
+      deferred(this, 'SML-MAXRUN', 'timeout', 'it is not compared with the jobs\' limits');
+      return given;
+    }
+    const deployTimeLimit = longest.isUnresolved() ? longestProp : baselineLongest.isUnresolved() ? baselineProp : undefined;
+    if (deployTimeLimit) {
+      deferred(this, 'SML-MAXRUN', deployTimeLimit, given
+        ? 'the timeout is not compared with it'
+        : 'no execution timeout is derived from it: executions end with the job, which SageMaker bounds by its own limits');
+      return given;
+    }
+    // The carbon-aware start's longest wait (SML-TIMESHIFT) comes before the job: the execution must outlast both.
+    const carbonWait = this._carbonAwareStartPlan?.worstCaseSeconds ?? 0;
+    const needed = longest.toSeconds() + baselineLongest.toSeconds() + carbonWait;
+    const timeout = given ?? Duration.seconds(needed + 3600);
+    if (timeout.toSeconds() < needed) {
+      const what = tuning ? `tuning job's maxRuntime (${longest.toHumanString()})` : `job's ${job.maxWait ? 'maxWait' : 'maxRuntime'} (${longest.toHumanString()})`;
+      refuse('SML-MAXRUN', {
+        prop: 'timeout',
+        value: timeout,
+        problem: `is shorter than the ${what}${props.baseline ? ` plus the baseline's (${baselineLongest.toHumanString()})` : ''}`
+          + `${carbonWait ? ` plus the carbon-aware start's longest wait (${Duration.seconds(carbonWait).toHumanString()})` : ''}, so executions would end while the job still runs`,
+        fix: 'leave timeout unset (derived from the job) or make it longer',
+      });
+    }
+    return timeout;
   }
 
   /** Train (createTrainingJob.sync) and the gate after it; returns the first state. */
@@ -405,7 +434,7 @@ export class TrainingWorkflow extends Construct {
     const gate = this.gate;
     if (!gate) return done;
     const accept = new sfn.Pass(this, 'Accept', {
-      comment: `SML-ACCEPT: ${gate.metricName} ${gate.stepFunctionsOperator} ${gate.target}`,
+      comment: `SML-ACCEPT: ${gate.metricName} ${gate.stepFunctionsOperator} ${gate.targetText}`,
       parameters: {
         ...this.recordHeader(gate, kind),
         ...record,
@@ -419,7 +448,7 @@ export class TrainingWorkflow extends Construct {
     const metric = escapeIntrinsic(gate.metricName);
     const explain = new sfn.Pass(this, 'Explain miss', {
       parameters: {
-        'cause.$': `States.Format('SML-ACCEPT: ${metric} reached {} and the target is ${gate.comparisonWords} ${gate.target}: the model is not accepted', ${valuePath})`,
+        'cause.$': `States.Format('SML-ACCEPT: ${metric} reached {} and the target is ${gate.comparisonWords} ${gate.targetText}: the model is not accepted', ${valuePath})`,
       },
       resultPath: '$.gate',
     });
@@ -428,7 +457,7 @@ export class TrainingWorkflow extends Construct {
       error: 'ObjectiveNotReported',
       cause: `SML-ACCEPT: the ${kind} job reported no numeric value for '${gate.metricName}', so it cannot be accepted; check the objective's regex against the job's log`,
     });
-    const meets = new sfn.Choice(this, 'Meets target?', { comment: `${gate.metricName} ${gate.stepFunctionsOperator} ${gate.target}` })
+    const meets = new sfn.Choice(this, 'Meets target?', { comment: `${gate.metricName} ${gate.stepFunctionsOperator} ${gate.targetText}` })
       .when(gate.meetsCondition(valuePath), beforeAccept ? beforeAccept(accept) : accept)
       .otherwise(explain);
     return new sfn.Choice(this, 'Objective reported?')

@@ -30,6 +30,7 @@ export interface RefusalDetails {
 
 /** Render a value for a message. */
 export function show(value: unknown): string {
+  if (isDeployTime(value)) return '(a deploy-time value)';
   if (typeof value === 'string') return `'${value}'`;
   if (typeof value === 'number') return String(value);
   if (value !== null && typeof value === 'object' && 'toHumanString' in value && typeof (value as any).toHumanString === 'function') {
@@ -52,7 +53,9 @@ export function warn(scope: IConstruct, ruleId: string, message: string): void {
   Annotations.of(scope).addWarningV2(warningId(ruleId), `${ruleId}: ${message} (${rule(ruleId).wellArchitected.join(', ')})`);
 }
 
-/** True when the value is known at synth time (not a token). */
-export function isKnown(value: unknown): boolean {
-  return value !== undefined && !Token.isUnresolved(value);
+/** True for a token, or a Duration or Size holding one. */
+function isDeployTime(value: unknown): boolean {
+  if (Token.isUnresolved(value)) return true;
+  return typeof value === 'object' && value !== null && typeof (value as { isUnresolved?: unknown }).isUnresolved === 'function'
+    && (value as { isUnresolved(): boolean }).isUnresolved();
 }

@@ -1,9 +1,10 @@
-import { Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { refuse } from '../private/messages';
+import { checkDuration, deferred, durationIn, isKnownNumber } from '../private/synth-value';
 
 /** The fixed prefixes of an ML artifacts bucket (SML-ARTIFACTS). */
 export class ArtifactPrefix {
@@ -27,18 +28,21 @@ export interface MlArtifactsBucketProps {
    */
   readonly encryptionKey?: kms.IKey;
   /**
-   * How long scratch objects (under `debug/` and `tmp/`) live before they expire (SML-ARTIFACTS). Whole days.
+   * How long scratch objects (under `debug/` and `tmp/`) live before they expire (SML-ARTIFACTS). Whole days; a
+   * deploy-time value (token) must be in days.
    * @default Duration.days(30)
    */
   readonly scratchExpiration?: Duration;
   /**
    * How long checkpoints (under `checkpoints/`) live before they expire (SML-ARTIFACTS). Whole days; must
-   * outlast the longest job that resumes from them (checked by SustainableTrainingJob).
+   * outlast the longest job that resumes from them (checked by SustainableTrainingJob when both are known at
+   * synth). A deploy-time value (token) must be in days.
    * @default - the same as `scratchExpiration`
    */
   readonly checkpointExpiration?: Duration;
   /**
-   * How long non-current versions of scratch objects are kept. Whole days.
+   * How long non-current versions of scratch objects are kept. Whole days; a deploy-time value (token) must be in
+   * days.
    * @default Duration.days(7)
    */
   readonly noncurrentVersionExpiration?: Duration;
@@ -76,9 +80,9 @@ export class MlArtifactsBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: MlArtifactsBucketProps = {}) {
     super(scope, id);
-    this.scratchExpiration = wholeDays('scratchExpiration', props.scratchExpiration ?? Duration.days(30));
-    this.checkpointExpiration = wholeDays('checkpointExpiration', props.checkpointExpiration ?? this.scratchExpiration);
-    const noncurrent = wholeDays('noncurrentVersionExpiration', props.noncurrentVersionExpiration ?? Duration.days(7));
+    this.scratchExpiration = wholeDays(this, 'scratchExpiration', props.scratchExpiration, Duration.days(30));
+    this.checkpointExpiration = wholeDays(this, 'checkpointExpiration', props.checkpointExpiration, this.scratchExpiration);
+    const noncurrent = wholeDays(this, 'noncurrentVersionExpiration', props.noncurrentVersionExpiration, Duration.days(7));
     this.encryptionKey = props.encryptionKey;
 
     const scratchRule = (prefix: string, expiration: Duration): s3.LifecycleRule => ({
@@ -130,9 +134,14 @@ export class MlArtifactsBucket extends Construct {
   }
 }
 
-function wholeDays(prop: string, d: Duration): Duration {
-  if (Token.isUnresolved(d.toSeconds())) return d;
-  const days = d.toDays({ integral: false });
+/** A lifecycle expiration in whole days; a deploy-time value must be given in days (lifecycle rules count days). */
+function wholeDays(scope: Construct, prop: string, value: unknown, byDefault: Duration): Duration {
+  const d = checkDuration('SML-ARTIFACTS', prop, value) ?? byDefault;
+  const days = durationIn(d, 'days', 'SML-ARTIFACTS', prop);
+  if (!isKnownNumber(days)) {
+    if (value !== undefined) deferred(scope, 'SML-ARTIFACTS', prop, 'S3 checks that it is a whole number of days, at least 1, when the bucket is created');
+    return d;
+  }
   if (days < 1 || !Number.isInteger(days)) {
     refuse('SML-ARTIFACTS', {
       prop,

@@ -4,7 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
 import { refuse, warn } from '../private/messages';
-import { DEFAULT_LOG_RETENTION } from './log-defaults';
+import { checkLogRetention } from './log-defaults';
 
 /** The construct id aws-cdk-lib gives the one LogRetention provider function of a stack (logs.LogRetention). */
 const LOG_RETENTION_PROVIDER_ID = 'LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a';
@@ -44,7 +44,8 @@ export class SageMakerLogGroup {
 /** Properties of `SageMakerLogRetention`. */
 export interface SageMakerLogRetentionProps {
   /**
-   * Retention of every group (SML-LOGS). Never-expire is refused.
+   * Retention of every group (SML-LOGS). Never-expire (`RetentionDays.INFINITE`) is refused, as everywhere in the
+   * library.
    * @default logs.RetentionDays.ONE_MONTH (DEFAULT_LOG_RETENTION)
    */
   readonly retention?: logs.RetentionDays;
@@ -69,15 +70,7 @@ export class SageMakerLogRetention extends Construct {
 
   constructor(scope: Construct, id: string, props: SageMakerLogRetentionProps = {}) {
     super(scope, id);
-    this.retention = props.retention ?? DEFAULT_LOG_RETENTION;
-    if (this.retention === logs.RetentionDays.INFINITE) {
-      refuse('SML-LOGS', {
-        prop: 'retention',
-        value: 'INFINITE',
-        problem: 'keeps SageMaker logs forever',
-        fix: 'choose a bounded retention such as RetentionDays.ONE_MONTH',
-      });
-    }
+    this.retention = checkLogRetention(this, 'retention', props.retention);
     const groups = props.logGroups ?? SageMakerLogGroup.defaults();
     this.logGroupNames = groups.map((g) => g.logGroupName);
     const dup = this.logGroupNames.find((n, i) => this.logGroupNames.indexOf(n) !== i);

@@ -1,6 +1,8 @@
+import { Token } from 'aws-cdk-lib';
 import { previousGenerationFamilies, trainingInstanceSource, trainingInstanceTypes } from '../data';
 import { refuse } from '../private/messages';
 import { nearMatches } from '../private/near-matches';
+import { typeName } from '../private/synth-value';
 
 /** The kind of accelerator a training instance carries. */
 export enum AcceleratorKind {
@@ -40,10 +42,29 @@ export class TrainingInstance {
   public static readonly TRN2_48XLARGE = TrainingInstance.of('ml.trn2.48xlarge');
 
   /**
-   * The training instance type with this API name (`ml.g5.xlarge`).
-   * @throws SML-SILICON when the SageMaker API does not accept the name for training (e.g. `ml.inf2.xlarge`).
+   * The training instance type with this API name (`ml.g5.xlarge`). The name must be known at synth time: the
+   * library chooses and checks the job's defaults by the instance's accelerator and generation. To let each run
+   * choose among allowed types, use TrainingPipeline's `InstanceType` parameter (`allowedInstanceTypes`).
+   * @throws SML-SILICON when the SageMaker API does not accept the name for training (e.g. `ml.inf2.xlarge`), or
+   * when the name is a token (a deploy-time value).
    */
   public static of(name: string): TrainingInstance {
+    if (typeof name !== 'string') {
+      refuse('SML-SILICON', {
+        prop: 'instanceType',
+        value: name,
+        problem: `must be a training instance type name (a string such as 'ml.m5.large'), and it is ${typeName(name)}`,
+        fix: "use TrainingInstance.of('ml.m5.large') or a preset such as TrainingInstance.M5_LARGE",
+      });
+    }
+    if (Token.isUnresolved(name)) {
+      refuse('SML-SILICON', {
+        prop: 'instanceType',
+        value: name,
+        problem: 'must be known at synth time: the library chooses and checks the job\'s defaults (Trainium images, GPU-only Debugger rules, Training Compiler, previous generations, the pipeline\'s allowed types) by the instance\'s accelerator and generation',
+        fix: 'name the type with a literal string; to let each run choose among allowed types, use TrainingPipeline (InstanceType parameter, allowedInstanceTypes)',
+      });
+    }
     const table = trainingInstanceTypes();
     const row = table[name];
     if (!row) {
@@ -56,6 +77,22 @@ export class TrainingInstance {
       });
     }
     return new TrainingInstance(name);
+  }
+
+  /**
+   * The instance type of a prop: a TrainingInstance as it is, or an API name string (what plain-JavaScript callers
+   * write) converted with `TrainingInstance.of`; anything else is refused, naming `prop`.
+   * @internal
+   */
+  public static _fromProp(prop: string, value: unknown): TrainingInstance | undefined {
+    if (value === undefined || value instanceof TrainingInstance) return value;
+    if (typeof value === 'string') return TrainingInstance.of(value);
+    refuse('SML-SILICON', {
+      prop,
+      value,
+      problem: `must be a TrainingInstance (or its API name as a string), and it is ${typeName(value)}`,
+      fix: "use TrainingInstance.of('ml.m5.large') or a preset such as TrainingInstance.M5_LARGE",
+    });
   }
 
   /** Every training instance type name the library knows. */
@@ -106,6 +143,25 @@ export class TrainingInstance {
   /** True for NVIDIA GPU instances. */
   public get isGpu(): boolean {
     return this.acceleratorKind === AcceleratorKind.NVIDIA_GPU;
+  }
+
+  /**
+   * The current-generation training types of the same accelerator kind that are no larger than this one: at most
+   * its vCPUs, its memory and its number of accelerators (this type itself excluded), smallest first. The default
+   * choices TrainingPipeline offers an execution besides the job's own type (SML-START-SMALL, SML-SILICON).
+   */
+  public smallerTypes(): TrainingInstance[] {
+    return TrainingInstance.names()
+      .filter((n) => n !== this.name)
+      .map((n) => TrainingInstance.of(n))
+      .filter((t) => t.acceleratorKind === this.acceleratorKind && !t.previousGeneration
+        && t.fitsWithin(this))
+      .sort((a, b) => a.vcpus - b.vcpus || a.memoryGiB - b.memoryGiB || a.name.localeCompare(b.name));
+  }
+
+  /** True when this type needs no more than `other`: vCPUs, memory and accelerators each at most `other`'s. */
+  public fitsWithin(other: TrainingInstance): boolean {
+    return this.vcpus <= other.vcpus && this.memoryGiB <= other.memoryGiB && this.acceleratorCount <= other.acceleratorCount;
   }
 
   /** The API name. */

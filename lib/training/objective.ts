@@ -1,4 +1,5 @@
 import { refuse } from '../private/messages';
+import { checkNumber } from '../private/synth-value';
 
 /** Whether a smaller or a larger objective value is better. */
 export enum ObjectiveDirection {
@@ -59,6 +60,7 @@ export class Objective {
   ) {
     checkMetric('objective', { name: metricName, regex });
     if (options.trainingMetric) checkMetric('objective.trainingMetric', options.trainingMetric);
+    checkNumber('SML-ACCEPT', 'objective.target', options.target);
     if (options.target !== undefined && !Number.isFinite(options.target)) {
       refuse('SML-ACCEPT', {
         prop: 'objective.target',

@@ -9,10 +9,14 @@ import { GuardTags, GUARD_ENABLED } from '../guard/guard-tags';
 import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
 import { checkApiStringMap } from '../private/api-values';
 import { refuse, warn } from '../private/messages';
+import { checkPrefixFree, claimPrefix } from '../private/prefixes';
+import { checkDuration, checkNumber, checkSize, deferred, durationIn, isKnownNumber, sizeInGibibytes, stringMap, typeName } from '../private/synth-value';
 import { ArtifactPrefix, MlArtifactsBucket } from '../storage/artifacts-bucket';
 import { SageMakerLogGroup } from '../storage/log-retention';
+import { checkScratchExpiry } from '../storage/scratch-expiry';
 import { DebuggerRule, DebuggerRuleKind, ruleEvaluatorImage } from './debugger';
 import { TrainingImage } from './image';
+import { checkImage } from './private/image-prop';
 import { InitialModel, InputChannel, ITrainingJobOutput } from './inputs';
 import { TrainingInstance } from './instance';
 import { MetricDefinition, Objective } from './objective';
@@ -34,7 +38,9 @@ export interface SustainableTrainingJobProps {
   /** The training container. */
   readonly image: TrainingImage;
   /**
-   * Instance type (SML-START-SMALL). Previous-generation types warn (SML-SILICON).
+   * Instance type (SML-START-SMALL). Previous-generation types warn (SML-SILICON). Must be known at synth (the
+   * defaults are chosen by its accelerator and generation). Plain-JavaScript callers may pass the API name as a
+   * string (`'ml.g5.xlarge'`): it is converted with `TrainingInstance.of`.
    * @default TrainingInstance.M5_LARGE
    */
   readonly instanceType?: TrainingInstance;
@@ -45,6 +51,7 @@ export interface SustainableTrainingJobProps {
   readonly instanceCount?: number;
   /**
    * ML storage volume per instance (SML-START-SMALL). FastFile input streams data, so the volume need not hold it.
+   * A deploy-time value (token) must be in GiB: `Size.gibibytes(param.valueAsNumber)`.
    * @default Size.gibibytes(30)
    */
   readonly volumeSize?: Size;
@@ -69,12 +76,13 @@ export interface SustainableTrainingJobProps {
    */
   readonly metricDefinitions?: MetricDefinition[];
   /**
-   * Static hyperparameters (strings, as the API requires).
+   * Static hyperparameters (strings, as the API requires). Numbers and booleans, which plain-JavaScript callers may
+   * pass, are converted to their text (`200` → `'200'`); other values are refused.
    * @default - none
    */
   readonly hyperparameters?: { [name: string]: string };
   /**
-   * Environment variables of the container.
+   * Environment variables of the container (strings; numbers and booleans are converted as for `hyperparameters`).
    * @default - none
    */
   readonly environment?: { [name: string]: string };
@@ -84,12 +92,15 @@ export interface SustainableTrainingJobProps {
    */
   readonly spot?: boolean;
   /**
-   * The longest the job may run, all retries included (SML-MAXRUN); at most 28 days.
+   * The longest the job may run, all retries included (SML-MAXRUN); at most 28 days. A deploy-time value (token)
+   * must be in seconds (`Duration.seconds(param.valueAsNumber)`); with spot on, give `maxWait` as well, since its
+   * default (2 × maxRuntime) cannot be computed from a token.
    * @default Duration.hours(8)
    */
   readonly maxRuntime?: Duration;
   /**
-   * With spot: the longest the job may wait for capacity plus run (SML-MAXRUN); at least `maxRuntime`.
+   * With spot: the longest the job may wait for capacity plus run (SML-MAXRUN); at least `maxRuntime`. A
+   * deploy-time value (token) must be in seconds.
    * @default - 2 × maxRuntime
    */
   readonly maxWait?: Duration;
@@ -131,8 +142,9 @@ export interface SustainableTrainingJobProps {
    */
   readonly artifactsBucket?: MlArtifactsBucket;
   /**
-   * Bring your own bucket instead of an MlArtifactsBucket: the same prefixes are used, and expiring its scratch
-   * prefixes is up to you (SML-ARTIFACTS warns).
+   * Bring your own bucket instead of an MlArtifactsBucket: the same prefixes are used. When the bucket is defined in
+   * the app, its lifecycle rules are read at synth and SML-ARTIFACTS warns only if a scratch prefix (`checkpoints/`,
+   * `debug/`, `tmp/`) does not expire or `models/` does; a bucket from outside the app cannot be read and warns.
    * @default - see `artifactsBucket`
    */
   readonly bucket?: s3.IBucket;
@@ -177,12 +189,14 @@ export interface SustainableTrainingJobProps {
    */
   readonly interContainerEncryption?: boolean;
   /**
-   * Job-name prefix (≤ 26 characters, letters, digits and hyphens); each run appends a unique suffix.
+   * Job-name prefix (≤ 26 characters, letters, digits and hyphens, known at synth); each run appends a unique
+   * suffix. It identifies this definition's runs, so two training jobs in one app must not share it (SML-MANAGED;
+   * stacks with different explicit accounts or regions each have their own).
    * @default - derived from the construct path
    */
   readonly jobNamePrefix?: string;
   /**
-   * Tags on every job.
+   * Tags on every job (string values; numbers and booleans are converted as for `hyperparameters`).
    * @default - only the guard and objective tags
    */
   readonly tags?: { [key: string]: string };
@@ -242,32 +256,44 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
       if (!this.appliedRules.includes(ruleId)) this.appliedRules.push(ruleId);
     };
 
+    // --- what a plain-JavaScript caller may get wrong: named, with the type expected ---------------------------
+    if (typeof props !== 'object' || props === null) {
+      refuse('SML-MANAGED', { prop: 'props', value: props, problem: 'are required (at least image)', fix: "pass { image: TrainingImage.fromUri('…') }" });
+    }
+    checkImage(props.image);
+
     // --- names -------------------------------------------------------------------------------------------
     this.jobNamePrefix = props.jobNamePrefix ?? defaultPrefix(this);
     checkPrefix(this.jobNamePrefix);
+    checkPrefixFree('training', this, this.jobNamePrefix, props.jobNamePrefix === undefined ? 'derived from the construct path' : undefined,
+      'each run\'s checkpoints, the orchestrators\' permissions and the Debugger stop action would cover both',
+      'give each training job its own jobNamePrefix (≤ 26 characters), e.g. churn-xgb and churn-linear');
 
     // --- instance (SML-START-SMALL, SML-SILICON) ---------------------------------------------------------------
-    this.instanceType = props.instanceType ?? TrainingInstance.M5_LARGE;
-    this.instanceCount = props.instanceCount ?? 1;
+    this.instanceType = TrainingInstance._fromProp('instanceType', props.instanceType) ?? TrainingInstance.M5_LARGE;
+    this.instanceCount = checkNumber('SML-START-SMALL', 'instanceCount', props.instanceCount) ?? 1;
     applied('SML-START-SMALL');
-    if (!Token.isUnresolved(this.instanceCount) && (!Number.isInteger(this.instanceCount) || this.instanceCount < 1)) {
+    if (!isKnownNumber(this.instanceCount)) {
+      deferred(this, 'SML-START-SMALL', 'instanceCount', 'SageMaker checks it when the job is created, and no warning can say whether it is more than one instance');
+    } else if (!Number.isInteger(this.instanceCount) || this.instanceCount < 1) {
       refuse('SML-START-SMALL', {
         prop: 'instanceCount',
         value: this.instanceCount,
         problem: 'must be a whole number of at least 1',
         fix: 'start with 1 instance and scale out only when utilisation shows the need',
       });
-    }
-    if (this.instanceCount > 1) {
+    } else if (this.instanceCount > 1) {
       warn(this, 'SML-START-SMALL', `instanceCount ${this.instanceCount}: distributed training multiplies the footprint; check that one instance is really too slow`);
     }
     if (this.instanceType.previousGeneration) {
       warn(this, 'SML-SILICON', `instanceType '${this.instanceType.name}' is a previous-generation type (${this.instanceType.family}); current-generation types do more work per watt`);
     }
     applied('SML-SILICON');
-    const volume = props.volumeSize ?? Size.gibibytes(30);
-    const volumeGb = volume.toGibibytes();
-    if (!Token.isUnresolved(volumeGb) && (volumeGb < 1 || volumeGb > 16384 || !Number.isInteger(volumeGb))) {
+    const volume = checkSize('SML-START-SMALL', 'volumeSize', props.volumeSize) ?? Size.gibibytes(30);
+    const volumeGb = sizeInGibibytes(volume, 'SML-START-SMALL', 'volumeSize');
+    if (!isKnownNumber(volumeGb)) {
+      deferred(this, 'SML-START-SMALL', 'volumeSize', 'SageMaker checks the 1–16,384 GiB range when the job is created');
+    } else if (volumeGb < 1 || volumeGb > 16384 || !Number.isInteger(volumeGb)) {
       refuse('SML-START-SMALL', {
         prop: 'volumeSize',
         value: volume.toString(),
@@ -278,9 +304,11 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
 
     // --- time limits (SML-MAXRUN, SML-SPOT) ----------------------------------------------------------------
     this.spot = props.spot ?? true;
-    this.maxRuntime = props.maxRuntime ?? Duration.hours(8);
-    const maxRuntimeS = this.maxRuntime.toSeconds();
-    if (!Token.isUnresolved(maxRuntimeS) && (maxRuntimeS < 1 || maxRuntimeS > MAX_RUNTIME_LIMIT.toSeconds())) {
+    this.maxRuntime = checkDuration('SML-MAXRUN', 'maxRuntime', props.maxRuntime) ?? Duration.hours(8);
+    const maxRuntimeS = durationIn(this.maxRuntime, 'seconds', 'SML-MAXRUN', 'maxRuntime');
+    if (!isKnownNumber(maxRuntimeS)) {
+      deferred(this, 'SML-MAXRUN', 'maxRuntime', 'SageMaker checks the 1 second–28 days range when the job is created');
+    } else if (maxRuntimeS < 1 || maxRuntimeS > MAX_RUNTIME_LIMIT.toSeconds()) {
       refuse('SML-MAXRUN', {
         prop: 'maxRuntime',
         value: this.maxRuntime,
@@ -289,11 +317,13 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
       });
     }
     applied('SML-MAXRUN');
+    const maxWait = checkDuration('SML-MAXRUN', 'maxWait', props.maxWait);
+    let maxWaitS: number | undefined;
     if (!this.spot) {
-      if (props.maxWait) {
+      if (maxWait) {
         refuse('SML-SPOT', {
           prop: 'maxWait',
-          value: props.maxWait,
+          value: maxWait,
           problem: 'only applies to managed spot training, and spot is off',
           fix: 'remove maxWait, or leave spot on',
         });
@@ -301,8 +331,19 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
       warn(this, 'SML-SPOT', 'spot is off: the job runs on on-demand capacity instead of spare capacity');
     } else {
       applied('SML-SPOT');
-      this.maxWait = props.maxWait ?? Duration.seconds(maxRuntimeS * 2);
-      if (!Token.isUnresolved(this.maxWait.toSeconds()) && !Token.isUnresolved(maxRuntimeS) && this.maxWait.toSeconds() < maxRuntimeS) {
+      if (!maxWait && !isKnownNumber(maxRuntimeS)) {
+        refuse('SML-MAXRUN', {
+          prop: 'maxWait',
+          value: undefined,
+          problem: 'must be given when maxRuntime is a deploy-time value: its default, 2 × maxRuntime, cannot be computed at synth, and with spot the API requires MaxWaitTimeInSeconds ≥ MaxRuntimeInSeconds',
+          fix: 'pass maxWait as well (e.g. Duration.seconds(maxWaitParameter.valueAsNumber)), or give maxRuntime as a literal',
+        });
+      }
+      this.maxWait = maxWait ?? Duration.seconds(maxRuntimeS * 2);
+      maxWaitS = durationIn(this.maxWait, 'seconds', 'SML-MAXRUN', 'maxWait');
+      if (!isKnownNumber(maxWaitS) || !isKnownNumber(maxRuntimeS)) {
+        deferred(this, 'SML-MAXRUN', isKnownNumber(maxWaitS) ? 'maxRuntime' : 'maxWait', 'SageMaker checks MaxWaitTimeInSeconds ≥ MaxRuntimeInSeconds when the job is created');
+      } else if (maxWaitS < maxRuntimeS) {
         refuse('SML-MAXRUN', {
           prop: 'maxWait',
           value: this.maxWait,
@@ -311,8 +352,10 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
         });
       }
     }
-    const retryAttempts = props.retryAttempts ?? 2;
-    if (!Token.isUnresolved(retryAttempts) && (!Number.isInteger(retryAttempts) || retryAttempts < 1 || retryAttempts > 30)) {
+    const retryAttempts = checkNumber('SML-MAXRUN', 'retryAttempts', props.retryAttempts) ?? 2;
+    if (!isKnownNumber(retryAttempts)) {
+      deferred(this, 'SML-MAXRUN', 'retryAttempts', 'SageMaker checks the 1–30 range when the job is created');
+    } else if (!Number.isInteger(retryAttempts) || retryAttempts < 1 || retryAttempts > 30) {
       refuse('SML-MAXRUN', {
         prop: 'retryAttempts',
         value: retryAttempts,
@@ -332,7 +375,9 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
     }
     if (props.bucket) {
       this.outputBucket = props.bucket;
-      warn(this, 'SML-ARTIFACTS', `bucket '${props.bucket.node.path}' is your own: make its ${ArtifactPrefix.SCRATCH.join(', ')} prefixes expire (MlArtifactsBucket does) and never ${ArtifactPrefix.MODELS}`);
+      // Read the bucket's lifecycle rules once the app is complete: rules may be added after this job.
+      const bucket = props.bucket;
+      this.node.addValidation({ validate: () => { checkScratchExpiry(this, 'bucket', bucket); return []; } });
     } else {
       this.artifactsBucket = props.artifactsBucket ?? new MlArtifactsBucket(this, 'Artifacts', { encryptionKey: props.encryptionKey });
       this.outputBucket = this.artifactsBucket.bucket;
@@ -346,11 +391,15 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
     if (checkpointing && this.artifactsBucket) {
       const lifetime = this.artifactsBucket.checkpointExpiration;
       const longest = this.spot ? this.maxWait! : this.maxRuntime;
-      if (!Token.isUnresolved(lifetime.toSeconds()) && lifetime.toSeconds() < longest.toSeconds()) {
+      const longestProp = this.spot ? 'maxWait' : 'maxRuntime';
+      if (lifetime.isUnresolved() || longest.isUnresolved()) {
+        deferred(this, 'SML-CKPT', lifetime.isUnresolved() ? 'artifactsBucket.checkpointExpiration' : longestProp,
+          `whether checkpoints outlive the job (${longestProp}) is not checked: make checkpointExpiration longer than any run`);
+      } else if (lifetime.toSeconds() < longest.toSeconds()) {
         refuse('SML-CKPT', {
           prop: 'artifactsBucket.checkpointExpiration',
           value: lifetime,
-          problem: `expires checkpoints before the job can finish (${this.spot ? 'maxWait' : 'maxRuntime'} ${longest.toHumanString()}), so a resumed job may find none`,
+          problem: `expires checkpoints before the job can finish (${longestProp} ${longest.toHumanString()}), so a resumed job may find none`,
           fix: `set checkpointExpiration to at least ${Math.ceil(longest.toDays({ integral: false }))} days, or shorten the job`,
         });
       }
@@ -399,8 +448,10 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
         fix: 'pass vpc as well',
       });
     }
-    const interContainerEncryption = props.interContainerEncryption ?? this.instanceCount > 1;
-    if (this.instanceCount > 1 && props.interContainerEncryption === false) {
+    // A deploy-time instance count may be more than one: encrypt (with one instance there is no traffic to encrypt).
+    const multiInstance = !isKnownNumber(this.instanceCount) || this.instanceCount > 1;
+    const interContainerEncryption = props.interContainerEncryption ?? multiInstance;
+    if (multiInstance && props.interContainerEncryption === false) {
       warn(this, 'SML-START-SMALL', 'interContainerEncryption is off for a multi-instance job: traffic between instances is not encrypted');
     }
 
@@ -417,7 +468,7 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
     }
 
     // --- Training Compiler (SML-COMPILE) ---------------------------------------------------------------------------
-    const hyperParameters = { ...(props.hyperparameters ?? {}) };
+    const hyperParameters = { ...(stringMap('SML-MANAGED', 'hyperparameters', props.hyperparameters) ?? {}) };
     if (props.trainingCompiler) {
       if (!TRAINING_COMPILER_FAMILIES.includes(this.instanceType.family)) {
         refuse('SML-COMPILE', {
@@ -433,7 +484,8 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
       applied('SML-COMPILE');
     }
 
-    checkHyperParametersAndEnvironment(hyperParameters, props.environment);
+    const environment = stringMap('SML-MANAGED', 'environment', props.environment) ?? {};
+    checkHyperParametersAndEnvironment(hyperParameters, environment);
 
     // --- channels (SML-REUSE) --------------------------------------------------------------------------------------
     const inputs = props.inputs ?? [];
@@ -485,7 +537,7 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
         }
       }
     }
-    for (const [Key, Value] of Object.entries(props.tags ?? {})) tags.push({ Key, Value });
+    for (const [Key, Value] of Object.entries(stringMap('SML-MANAGED', 'tags', props.tags) ?? {})) tags.push({ Key, Value });
 
     const debugUri = `s3://${this.outputBucket.bucketName}/${ArtifactPrefix.DEBUG}`;
     this.spec = {
@@ -502,11 +554,11 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
       volumeKmsKeyId: props.encryptionKey?.keyArn,
       maxRuntimeSeconds: maxRuntimeS,
       spot: this.spot,
-      maxWaitSeconds: this.maxWait?.toSeconds(),
+      maxWaitSeconds: maxWaitS,
       checkpointBaseUri: checkpointing ? `s3://${this.outputBucket.bucketName}/${ArtifactPrefix.CHECKPOINTS}${this.jobNamePrefix}/` : undefined,
       retryAttempts,
       hyperParameters,
-      environment: { ...(props.environment ?? {}) },
+      environment,
       tags,
       vpc: vpcSpec,
       networkIsolation,
@@ -519,6 +571,7 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
       tensorBoard: props.tensorBoard ?? false,
     };
     if (!props.role) this.acknowledgeRoleWildcards();
+    claimPrefix('training', this, this.jobNamePrefix);
   }
 
   /** The CreateTrainingJob request (PascalCase; tokens allowed), with a literal job name. */
@@ -690,6 +743,9 @@ function defaultPrefix(scope: Construct): string {
 }
 
 function checkPrefix(prefix: string): void {
+  if (typeof prefix !== 'string') {
+    refuse('SML-MANAGED', { prop: 'jobNamePrefix', value: prefix, problem: `must be a string, and it is ${typeName(prefix)}`, fix: "use a short name such as 'churn-xgb'" });
+  }
   if (Token.isUnresolved(prefix)) {
     refuse('SML-MANAGED', {
       prop: 'jobNamePrefix',

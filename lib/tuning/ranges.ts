@@ -1,4 +1,5 @@
 import { refuse } from '../private/messages';
+import { checkNumber, isKnownNumber, numberText, stringValue } from '../private/synth-value';
 
 /** How SageMaker samples values within a numeric range. */
 export enum ScalingType {
@@ -71,6 +72,8 @@ export class HyperparameterRange {
   public readonly scaling?: ScalingType;
   /** True when the user chose a scaling other than logarithmic for a wide positive range. */
   public readonly linearOnWideRange: boolean;
+  /** True when a bound is a deploy-time value (token): the bound checks are left to SageMaker. */
+  public readonly deployTimeBounds: boolean = false;
 
   private constructor(name: string, kind: RangeKind, min: number | undefined, max: number | undefined, values: string[] | undefined, scaling: ScalingType | undefined) {
     this.name = name;
@@ -83,7 +86,8 @@ export class HyperparameterRange {
       refuse('SML-HPO-SPACE', { prop: 'ranges[].name', value: name, problem: 'must be 1–256 characters, not starting with whitespace', fix: 'use the hyperparameter name the algorithm reads, e.g. eta' });
     }
     if (kind === RangeKind.CATEGORICAL) {
-      const vs = values ?? [];
+      const vs = (values ?? []).map((v, i) => stringValue('SML-HPO-SPACE', `${prop}.values[${i}]`, v));
+      this.values = vs;
       if (vs.length < 1 || vs.length > 30) {
         refuse('SML-HPO-SPACE', { prop: `${prop}.values`, value: vs.length, problem: 'a categorical range needs 1–30 values (the API limit)', fix: 'list the few values worth trying' });
       }
@@ -98,8 +102,15 @@ export class HyperparameterRange {
       this.linearOnWideRange = false;
       return;
     }
-    const lo = min!;
-    const hi = max!;
+    const lo = checkNumber('SML-HPO-SPACE', `${prop}.min`, min)!;
+    const hi = checkNumber('SML-HPO-SPACE', `${prop}.max`, max)!;
+    if (!isKnownNumber(lo) || !isKnownNumber(hi)) {
+      // Deploy-time bounds: rendered as tokens; SustainableTuningJob notes the checks it cannot make (SML-HPO-SPACE).
+      this.deployTimeBounds = true;
+      this.scaling = scaling ?? ScalingType.AUTO;
+      this.linearOnWideRange = false;
+      return;
+    }
     if (!Number.isFinite(lo) || !Number.isFinite(hi)) {
       refuse('SML-HPO-SPACE', { prop: `${prop}.min/max`, value: `${lo}..${hi}`, problem: 'bounds must be finite numbers', fix: 'give finite bounds' });
     }
@@ -137,7 +148,7 @@ export class HyperparameterRange {
    */
   public render(): { [key: string]: any } {
     if (this.kind === RangeKind.CATEGORICAL) return { Name: this.name, Values: [...this.values!] };
-    return { Name: this.name, MinValue: String(this.min), MaxValue: String(this.max), ScalingType: this.scaling };
+    return { Name: this.name, MinValue: numberText(this.min!), MaxValue: numberText(this.max!), ScalingType: this.scaling };
   }
 }
 

@@ -1,6 +1,8 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { refuse, warn } from '../private/messages';
+import { checkPrefixFree, claimPrefix } from '../private/prefixes';
+import { allKnown, checkDuration, checkNumber, deferred, durationIn, isKnownNumber, numberForHumans } from '../private/synth-value';
 import { ObjectiveDirection } from '../training/objective';
 import { JobNaming, literalNaming } from '../training/private/naming';
 import {
@@ -11,11 +13,6 @@ import { SustainableTrainingJob } from '../training/training-job';
 import { ParentResolver } from './private/parents';
 import { HyperparameterRange, RangeKind, renderParameterRanges } from './ranges';
 import { WarmStart, WarmStartParent, WarmStartType } from './warm-start';
-
-/**
- * The tuning-job name prefixes taken in each stack (lowercase, as in ARNs): each identifies one definition's runs.
- */
-const prefixesInUse = new WeakMap<Stack, Map<string, SustainableTuningJob>>();
 
 /** Tuning job names are at most 32 characters: a prefix of ≤ 15, a hyphen and a 16-character run id. */
 export const MAX_TUNING_PREFIX_LENGTH = 15;
@@ -105,8 +102,9 @@ export interface SustainableTuningJobProps {
    */
   readonly maxParallelTrainingJobs?: number;
   /**
-   * The longest a tuning run may take, all its training jobs included (SML-MAXRUN); 120 s to 30 days.
-   * @default - ceil(maxTrainingJobs / maxParallelTrainingJobs) × the training job's maxWait (maxRuntime without spot), at most 30 days
+   * The longest a tuning run may take, all its training jobs included (SML-MAXRUN); 120 s to 30 days. A deploy-time
+   * value (token) must be in seconds.
+   * @default - ceil(maxTrainingJobs / maxParallelTrainingJobs) × the training job's maxWait (maxRuntime without spot), at most 30 days; 30 days (with a warning) when one of those is a deploy-time value
    */
   readonly maxRuntime?: Duration;
   /**
@@ -150,8 +148,8 @@ export interface SustainableTuningJobProps {
   /**
    * Tuning-job name prefix (≤ 15 letters, digits and inner hyphens, known at synth time); each run appends `-` and a
    * 16-character id, within the 32-character limit of tuning job names. The prefix identifies the definition's
-   * runs (warm start from the previous run, permissions), so two tuning definitions in one stack must not share it
-   * (SML-MANAGED).
+   * runs (warm start from the previous run, permissions), so two tuning definitions in one app must not share it
+   * (SML-MANAGED; stacks with different explicit accounts or regions each have their own).
    * @default - the training job's prefix, cut to 15 characters
    */
   readonly jobNamePrefix?: string;
@@ -248,16 +246,9 @@ export class SustainableTuningJob extends Construct {
         fix: 'use a short name such as churn-hpo',
       });
     }
-    const stack = Stack.of(this);
-    const sibling = prefixesInUse.get(stack)?.get(this.jobNamePrefix.toLowerCase());
-    if (sibling) {
-      refuse('SML-MANAGED', {
-        prop: 'jobNamePrefix',
-        value: this.jobNamePrefix,
-        problem: `${props.jobNamePrefix === undefined ? '(derived from the training job\'s prefix) ' : ''}is already the prefix of ${sibling.node.path} in this stack, so the two definitions' runs could not be told apart: a warm start from the previous run could pick the other definition's run, and each workflow's permissions would cover both`,
-        fix: 'give each tuning definition its own jobNamePrefix (≤ 15 characters), e.g. churn-hpo-a and churn-hpo-b',
-      });
-    }
+    checkPrefixFree('tuning', this, this.jobNamePrefix, props.jobNamePrefix === undefined ? 'derived from the training job\'s prefix' : undefined,
+      'a warm start from the previous run could pick the other definition\'s run, and each workflow\'s permissions would cover both',
+      'give each tuning definition its own jobNamePrefix (≤ 15 characters), e.g. churn-hpo-a and churn-hpo-b');
 
     // --- what the tuning API cannot carry --------------------------------------------------------------------
     if (job.debuggerRules.length > 0) {
@@ -358,16 +349,19 @@ export class SustainableTuningJob extends Construct {
 
     // --- limits (SML-HPO-PARALLEL, SML-MAXRUN) -----------------------------------------------------------------
     const maxJobsLimit = strategy === 'Random' ? 10000 : 750;
-    if (gridCombinations !== undefined && props.maxTrainingJobs !== undefined && props.maxTrainingJobs !== gridCombinations) {
+    const givenJobs = checkNumber('SML-HPO-SPACE', 'maxTrainingJobs', props.maxTrainingJobs);
+    if (gridCombinations !== undefined && givenJobs !== undefined && givenJobs !== gridCombinations) {
       refuse('SML-HPO-STRATEGY', {
         prop: 'maxTrainingJobs',
-        value: props.maxTrainingJobs,
+        value: givenJobs,
         problem: `a grid search must launch exactly its ${gridCombinations} combinations`,
         fix: 'remove maxTrainingJobs (it is derived from the ranges), or use fewer values',
       });
     }
-    this.maxTrainingJobs = gridCombinations ?? props.maxTrainingJobs ?? DEFAULT_MAX_TRAINING_JOBS;
-    if (!Number.isInteger(this.maxTrainingJobs) || this.maxTrainingJobs < 1 || this.maxTrainingJobs > maxJobsLimit) {
+    this.maxTrainingJobs = gridCombinations ?? givenJobs ?? DEFAULT_MAX_TRAINING_JOBS;
+    if (!isKnownNumber(this.maxTrainingJobs)) {
+      deferred(this, 'SML-HPO-SPACE', 'maxTrainingJobs', `SageMaker checks the 1–${maxJobsLimit} range when the tuning job is created`);
+    } else if (!Number.isInteger(this.maxTrainingJobs) || this.maxTrainingJobs < 1 || this.maxTrainingJobs > maxJobsLimit) {
       refuse('SML-HPO-SPACE', {
         prop: 'maxTrainingJobs',
         value: this.maxTrainingJobs,
@@ -375,12 +369,14 @@ export class SustainableTuningJob extends Construct {
         fix: `keep the default of ${DEFAULT_MAX_TRAINING_JOBS}; warm-start a follow-up search if it is not enough`,
       });
     }
-    this.maxParallelTrainingJobs = props.maxParallelTrainingJobs ?? 1;
+    this.maxParallelTrainingJobs = checkNumber('SML-HPO-PARALLEL', 'maxParallelTrainingJobs', props.maxParallelTrainingJobs) ?? 1;
     const parallel = this.maxParallelTrainingJobs;
-    if (!Number.isInteger(parallel) || parallel < 1 || parallel > 100) {
+    if (!isKnownNumber(parallel)) {
+      deferred(this, 'SML-HPO-PARALLEL', 'maxParallelTrainingJobs',
+        'SageMaker checks the 1–100 range when the tuning job is created, and no warning can say whether jobs run in parallel');
+    } else if (!Number.isInteger(parallel) || parallel < 1 || parallel > 100) {
       refuse('SML-HPO-PARALLEL', { prop: 'maxParallelTrainingJobs', value: parallel, problem: 'must be a whole number from 1 to 100 (the API limit)', fix: 'keep the default of 1' });
-    }
-    if (parallel > this.maxTrainingJobs) {
+    } else if (isKnownNumber(this.maxTrainingJobs) && parallel > this.maxTrainingJobs) {
       refuse('SML-HPO-PARALLEL', {
         prop: 'maxParallelTrainingJobs',
         value: parallel,
@@ -388,28 +384,28 @@ export class SustainableTuningJob extends Construct {
         fix: 'keep the default of 1',
       });
     }
-    if (parallel > 1) {
+    if (isKnownNumber(parallel) && parallel > 1) {
       const why = strategy === 'Bayesian'
         ? 'each Bayesian round learns from the jobs that finished before it, and parallel jobs are chosen without that knowledge, so the search needs more jobs for the same result'
         : 'parallel jobs finish together, so early stopping and the completion criteria stop fewer of them';
       warn(this, 'SML-HPO-PARALLEL', `maxParallelTrainingJobs ${parallel}: ${why}`);
-    } else {
+    } else if (isKnownNumber(parallel)) {
       applied('SML-HPO-PARALLEL');
     }
 
-    const perJob = job.maxWait ?? job.maxRuntime;
-    const derived = Duration.seconds(Math.min(Math.ceil(this.maxTrainingJobs / parallel) * perJob.toSeconds(), MAX_TUNING_RUNTIME.toSeconds()));
-    this.maxRuntime = props.maxRuntime ?? derived;
-    const runtimeS = this.maxRuntime.toSeconds();
-    if (runtimeS < 120 || runtimeS > MAX_TUNING_RUNTIME.toSeconds()) {
+    this.maxRuntime = this.runtimeBound(props, parallel);
+    const runtimeS = durationIn(this.maxRuntime, 'seconds', 'SML-MAXRUN', 'maxRuntime');
+    const jobRuntimeS = job.maxRuntime.toSeconds(); // SustainableTrainingJob keeps a deploy-time maxRuntime in seconds
+    if (!isKnownNumber(runtimeS)) {
+      deferred(this, 'SML-MAXRUN', 'maxRuntime', 'SageMaker checks the 120 seconds–30 days range when the tuning job is created, and it is not compared with the training job\'s maxRuntime');
+    } else if (runtimeS < 120 || runtimeS > MAX_TUNING_RUNTIME.toSeconds()) {
       refuse('SML-MAXRUN', {
         prop: 'maxRuntime',
         value: this.maxRuntime,
         problem: 'a tuning run must be bounded between 120 seconds and 30 days',
         fix: 'leave maxRuntime unset (derived from the job count and the training job\'s limits) or choose a bound in that range',
       });
-    }
-    if (runtimeS < job.maxRuntime.toSeconds()) {
+    } else if (isKnownNumber(jobRuntimeS) && runtimeS < jobRuntimeS) {
       refuse('SML-MAXRUN', {
         prop: 'maxRuntime',
         value: this.maxRuntime,
@@ -433,16 +429,19 @@ export class SustainableTuningJob extends Construct {
     if (target === undefined) {
       warn(this, 'SML-ACCEPT', `the objective '${objective!.metricName}' has no target: the search cannot stop when the result is good enough, only when it stops improving or hits its limits`);
     } else if (!onTarget) {
-      warn(this, 'SML-ACCEPT', `completeOnTarget is off: the search goes on after a job reaches ${target}`);
+      warn(this, 'SML-ACCEPT', `completeOnTarget is off: the search goes on after a job reaches ${numberForHumans(target)}`);
     } else {
       applied('SML-ACCEPT');
     }
     const notImproving = props.completeWhenNotImproving ?? true;
     const n = props.maxJobsNotImproving ?? DEFAULT_MAX_JOBS_NOT_IMPROVING;
+    checkNumber('SML-ACCEPT', 'maxJobsNotImproving', props.maxJobsNotImproving);
     if (props.maxJobsNotImproving !== undefined && !notImproving) {
       refuse('SML-ACCEPT', { prop: 'maxJobsNotImproving', value: n, problem: 'only applies when completeWhenNotImproving is on, and it is off', fix: 'remove maxJobsNotImproving or turn completeWhenNotImproving on' });
     }
-    if (!Number.isInteger(n) || n < 3) {
+    if (!isKnownNumber(n)) {
+      deferred(this, 'SML-ACCEPT', 'maxJobsNotImproving', 'SageMaker checks that it is at least 3 when the tuning job is created');
+    } else if (!Number.isInteger(n) || n < 3) {
       refuse('SML-ACCEPT', { prop: 'maxJobsNotImproving', value: n, problem: 'must be a whole number of at least 3 (the API minimum)', fix: `keep the default of ${DEFAULT_MAX_JOBS_NOT_IMPROVING}` });
     }
     if (!notImproving) warn(this, 'SML-ACCEPT', 'completeWhenNotImproving is off: the search goes on while the best objective stands still');
@@ -450,7 +449,10 @@ export class SustainableTuningJob extends Construct {
     if (!convergence) warn(this, 'SML-ACCEPT', 'completeOnConvergence is off: the search goes on after SageMaker detects that it has converged');
     this.completion = { target: onTarget ? target : undefined, notImproving: notImproving ? n : undefined, convergence };
 
-    if (props.randomSeed !== undefined && (!Number.isInteger(props.randomSeed) || props.randomSeed < 0)) {
+    const seed = checkNumber('SML-HPO-STRATEGY', 'randomSeed', props.randomSeed);
+    if (seed !== undefined && !isKnownNumber(seed)) {
+      deferred(this, 'SML-HPO-STRATEGY', 'randomSeed', 'SageMaker checks that it is a whole number ≥ 0 when the tuning job is created');
+    } else if (seed !== undefined && (!Number.isInteger(seed) || seed < 0)) {
       refuse('SML-HPO-STRATEGY', { prop: 'randomSeed', value: props.randomSeed, problem: 'must be a whole number ≥ 0', fix: 'use e.g. 42' });
     }
 
@@ -463,8 +465,23 @@ export class SustainableTuningJob extends Construct {
     }
 
     // Registered last, so that a refused definition does not block its prefix.
-    if (!prefixesInUse.has(stack)) prefixesInUse.set(stack, new Map());
-    prefixesInUse.get(stack)!.set(this.jobNamePrefix.toLowerCase(), this);
+    claimPrefix('tuning', this, this.jobNamePrefix);
+  }
+
+  /**
+   * The bound on one run (SML-MAXRUN): given, or ceil(maxTrainingJobs / maxParallelTrainingJobs) × the training job's
+   * maxWait (maxRuntime without spot), at most 30 days. When one of those is a deploy-time value, the derived bound
+   * can only be its own ceiling, 30 days: that default warns, since a given bound would be tighter.
+   */
+  private runtimeBound(props: SustainableTuningJobProps, parallel: number): Duration {
+    const given = checkDuration('SML-MAXRUN', 'maxRuntime', props.maxRuntime);
+    if (given) return given;
+    const perJob = this.trainingJob.maxWait ?? this.trainingJob.maxRuntime;
+    if (!allKnown(this.maxTrainingJobs, parallel, perJob)) {
+      warn(this, 'SML-MAXRUN', `maxRuntime defaults to ${MAX_TUNING_RUNTIME.toHumanString()} (the API limit): it is derived from maxTrainingJobs, maxParallelTrainingJobs and the training job's ${this.trainingJob.maxWait ? 'maxWait' : 'maxRuntime'}, and one of them is a deploy-time value; set maxRuntime to bound the search more tightly`);
+      return MAX_TUNING_RUNTIME;
+    }
+    return Duration.seconds(Math.min(Math.ceil(this.maxTrainingJobs / parallel) * perJob.toSeconds(), MAX_TUNING_RUNTIME.toSeconds()));
   }
 
   /** The objective's metric name. */
@@ -590,6 +607,9 @@ export class SustainableTuningJob extends Construct {
     if (ranges.length > HANDFUL_OF_RANGES) {
       warn(this, 'SML-HPO-SPACE', `${ranges.length} ranges: every extra dimension multiplies the jobs a search needs; tune the ${HANDFUL_OF_RANGES} or fewer that matter most`);
     }
+    for (const r of ranges.filter((x) => x.deployTimeBounds)) {
+      deferred(this, 'SML-HPO-SPACE', `ranges[${r.name}].min/max`, 'the order of the bounds, whole-number bounds and the scaling (logarithmic for wide ranges) are not checked at synth; SageMaker checks the bounds when the tuning job is created');
+    }
     for (const r of ranges.filter((x) => x.linearOnWideRange)) {
       warn(this, 'SML-HPO-SPACE', `ranges[${r.name}] spans ${r.min}..${r.max} (two or more orders of magnitude) with ${r.scaling} scaling; ScalingType.LOGARITHMIC covers it with fewer jobs`);
     }
@@ -598,11 +618,14 @@ export class SustainableTuningJob extends Construct {
   private checkHyperband(statics: { [name: string]: string }): void {
     const { minResource, maxResource } = this.strategy;
     for (const [prop, v] of [['minResource', minResource], ['maxResource', maxResource]] as const) {
-      if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 20000)) {
+      checkNumber('SML-HPO-STRATEGY', `strategy.${prop}`, v);
+      if (v !== undefined && !isKnownNumber(v)) {
+        deferred(this, 'SML-HPO-STRATEGY', `strategy.${prop}`, 'SageMaker checks the 1–20,000 range and the order of the bounds when the tuning job is created');
+      } else if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 20000)) {
         refuse('SML-HPO-STRATEGY', { prop: `strategy.${prop}`, value: v, problem: 'must be a whole number of epochs from 1 to 20,000', fix: 'give the epochs one configuration may train' });
       }
     }
-    if (minResource !== undefined && maxResource !== undefined && minResource > maxResource) {
+    if (isKnownNumber(minResource) && isKnownNumber(maxResource) && minResource > maxResource) {
       refuse('SML-HPO-STRATEGY', { prop: 'strategy.minResource', value: minResource, problem: `is above maxResource (${maxResource})`, fix: 'swap the bounds' });
     }
     if (maxResource === undefined && !EPOCH_HYPERPARAMETERS.some((h) => h in statics)) {

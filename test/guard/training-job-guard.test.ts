@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -278,5 +278,55 @@ describe('refusals', () => {
     } finally {
       spy.mockRestore();
     }
+  });
+});
+
+describe('settings under which the guard never acts, or acts on every job, warn (SML-GUARD)', () => {
+  const guardWarnings = (props: TrainingJobGuardProps, stack: Stack = newTestStack()) => {
+    new TrainingJobGuard(stack, 'Guard', props);
+    return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('^SML-GUARD')).map((w) => String(w.entry.data));
+  };
+
+  test.each<[string, TrainingJobGuardProps, RegExp]>([
+    ['a daily sweep', { schedule: Duration.days(1) }, /^SML-GUARD: schedule 1 day: the guard sweeps once a day or less often, so most jobs .* end before a sweep sees them/],
+    ['a weekly sweep', { schedule: Duration.days(7) }, /^SML-GUARD: schedule 7 days: the guard sweeps once a day or less often/],
+    ['an idle threshold of 0 %', { idleThresholdPercent: 0 }, /^SML-GUARD: idleThresholdPercent 0: no utilisation is below 0 %, so the guard never stops an idle job/],
+    ['an idle threshold of 100 %', { idleThresholdPercent: 100 }, /^SML-GUARD: idleThresholdPercent 100: .* so the guard stops nearly every job/],
+    ['a minimum improvement of 100 %', { minImprovementPercent: 100 }, /^SML-GUARD: minImprovementPercent 100: .*stops nearly every job with an objective as stalled/],
+    ['an overfitting change of 0 %', { overfitMinChangePercent: 0 }, /^SML-GUARD: overfitMinChangePercent 0: any worsening of the validation metric, noise included, counts as overfitting/],
+    ['an overfitting change of 100 %', { overfitMinChangePercent: 100 }, /^SML-GUARD: overfitMinChangePercent 100: .*practically never stops an overfitting job/],
+  ])('%s warns', (_name, props, message) => {
+    expect(guardWarnings(props)).toEqual([expect.stringMatching(message)]);
+  });
+
+  test('settings in between do not warn', () => {
+    expect(guardWarnings({ schedule: Duration.hours(6), idleThresholdPercent: 99, minImprovementPercent: 50, overfitMinChangePercent: 0.5 })).toEqual([]);
+  });
+
+  test('a second guard in one stack warns: both would sweep the same jobs', () => {
+    const stack = newTestStack();
+    new TrainingJobGuard(stack, 'First');
+    expect(guardWarnings({}, stack)).toEqual([expect.stringMatching(/^SML-GUARD: TestStack\/First already guards this stack's account and region: both sweep every job tagged sustainable-ml:guard=enabled/)]);
+  });
+
+  test('guards in two stacks do not warn', () => {
+    const app = newTestStack().node.root as App;
+    new TrainingJobGuard(new Stack(app, 'A'), 'Guard');
+    expect(guardWarnings({}, new Stack(app, 'B'))).toEqual([]);
+  });
+});
+
+describe('log retention (SML-LOGS), checked as everywhere', () => {
+  test('fails when the log retention is infinite', () => {
+    expect(() => new TrainingJobGuard(newTestStack(), 'Guard', { logRetention: logs.RetentionDays.INFINITE }))
+      .toThrow(/^SML-LOGS: logRetention 'RetentionDays.INFINITE': keeps the logs forever. Fix: choose a bounded retention such as RetentionDays.ONE_MONTH \(the default\), or leave logRetention unset/);
+  });
+
+  test('a log group of its own that keeps logs forever warns', () => {
+    const stack = newTestStack();
+    const logGroup = new logs.LogGroup(stack, 'Forever', { retention: logs.RetentionDays.INFINITE });
+    new TrainingJobGuard(stack, 'Guard', { logGroup });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('^SML-LOGS')).map((w) => String(w.entry.data)))
+      .toEqual([expect.stringMatching(/^SML-LOGS: logGroup 'TestStack\/Forever' keeps its logs forever \(no retention\)/)]);
   });
 });

@@ -398,8 +398,6 @@ describe('synthesized on-start script', () => {
     await run('/bin/bash', ['-c', cron[2].replace(/^\*\/5 \* \* \* \* root /, '')], { env: checkerEnv() });
     expect(fs.readFileSync(path.join(root, 'var/log/jupyter.log'), 'utf8')).toMatch(/sml-idle-check decision=keep reason=recent-activity kernels=0 terminals=0 idle_for=\d+ threshold=3600\n$/);
     expect(stops()).toBe(0);
-    // eslint-disable-next-line no-console
-    console.log(`on-start script returned in ${elapsed} ms`);
   });
 
   test('fails (and says so) when no Python with boto3 is found', async () => {

@@ -98,8 +98,6 @@ describe('NotebookIdleShutdown', () => {
     const content: string = resource.Properties.OnStart[0].Content;
     expect(content.length).toBe(lc.onStartContentLength);
     expect(content.length).toBeLessThanOrEqual(NotebookIdleShutdown.MAX_SCRIPT_LENGTH);
-    // eslint-disable-next-line no-console
-    console.log(`idle on-start script: ${lc.onStartScript.length} characters raw, ${content.length} base64`);
   });
 
   test('exposes the lifecycle configuration name and ARN as attributes', () => {

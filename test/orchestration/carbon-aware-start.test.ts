@@ -375,12 +375,18 @@ describe('carbonAwareStart refusals', () => {
   });
 
   test.each([-5, Number.NaN])('fails when the threshold is %p', (threshold) => {
-    expect(() => setup(() => ({ threshold }))).toThrow(/^SML-TIMESHIFT: carbonAwareStart.threshold .*: must be a number of gCO2e\/kWh ≥ 0 known at synth/);
+    expect(() => setup(() => ({ threshold }))).toThrow(/^SML-TIMESHIFT: carbonAwareStart.threshold .*: must be a number of gCO2e\/kWh ≥ 0/);
   });
 
   test('fails, saying why, when the threshold or a duration is a token', () => {
-    expect(() => setup((s) => ({ threshold: new CfnParameter(s, 'T', { type: 'Number' }).valueAsNumber }))).toThrow(/^SML-TIMESHIFT: carbonAwareStart.threshold '\(a token\)': must be .* known at synth/);
-    expect(() => setup((s) => ({ maxDelay: Duration.seconds(new CfnParameter(s, 'D', { type: 'Number' }).valueAsNumber) }))).toThrow(/^SML-TIMESHIFT: carbonAwareStart.maxDelay .*: must be known at synth/);
+    expect(() => setup((s) => ({ threshold: new CfnParameter(s, 'T', { type: 'Number' }).valueAsNumber }))).toThrow(/^SML-TIMESHIFT: carbonAwareStart.threshold .*: must be known at synth time: it goes into the state machine's Choice state/);
+    expect(() => setup((s) => ({ maxDelay: Duration.seconds(new CfnParameter(s, 'D', { type: 'Number' }).valueAsNumber) }))).toThrow(/^SML-TIMESHIFT: carbonAwareStart.maxDelay .*: must be known at synth time: the number of checks and the execution timeout are computed from it/);
+    expect(() => setup((s) => ({ sourceRetries: new CfnParameter(s, 'R', { type: 'Number' }).valueAsNumber }))).toThrow(/^SML-TIMESHIFT: carbonAwareStart.sourceRetries .*: must be known at synth time/);
+  });
+
+  test('fails, naming the type expected, when plain JavaScript passes a string threshold or a number of seconds', () => {
+    expect(() => setup(() => ({ threshold: '150' as any }))).toThrow(/^SML-TIMESHIFT: carbonAwareStart.threshold '150': must be a number, and it is a string. Fix: write 150 without quotes/);
+    expect(() => setup(() => ({ maxDelay: 3600 as any }))).toThrow(/^SML-TIMESHIFT: carbonAwareStart.maxDelay 3600: must be a Duration, and it is a number. Fix: write Duration.seconds\(3600\)/);
   });
 
   test('fails when the timeout does not cover the carbon-aware wait', () => {

@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import {
   HyperparameterRange, InitialModel, InputChannel, MlArtifactsBucket, Objective, SustainableTrainingJob, SustainableTrainingJobProps,
-  SustainableTuningJob, TrainingImage, TrainingPipeline, WarmStart, WarmStartType,
+  SustainableTuningJob, TrainingImage, TrainingInstance, TrainingPipeline, WarmStart, WarmStartType,
 } from '../../lib';
 import type { TrainingPipelineProps } from '../../lib';
 import { newTestStack } from '../support/app';
@@ -73,7 +73,7 @@ describe('TrainingPipeline with a training job', () => {
 
   test('pipeline parameters for the input URIs and the instance type, defaulting to the definition\'s values', () => {
     expect(definition.Parameters).toEqual([
-      { Name: 'InstanceType', Type: 'String', DefaultValue: 'ml.m5.large' },
+      { Name: 'InstanceType', Type: 'String', DefaultValue: 'ml.m5.large', EnumValues: ['ml.m5.large', ...TrainingInstance.M5_LARGE.smallerTypes().map((t) => t.name)] },
       { Name: 'InputDataUri-train', Type: 'String', DefaultValue: expect.stringMatching(/^s3:\/\/.+\/datasets\/churn\/train\/$/) },
       { Name: 'InputDataUri-validation', Type: 'String', DefaultValue: expect.stringMatching(/^s3:\/\/.+\/datasets\/churn\/validation\/$/) },
     ]);
@@ -297,7 +297,7 @@ describe('TrainingPipeline parameter names (^[A-Za-z0-9\\-_]{1,64}$)', () => {
       image: IMAGE, artifactsBucket: artifacts, objective: OBJECTIVE,
       inputs: [InputChannel.fromBucket(Lazy.string({ produce: () => 'train' }), artifacts.bucket, 'datasets/churn/train/')],
     });
-    expect(() => new TrainingPipeline(stack, 'Pipe', { trainingJob })).toThrow(/^SML-MANAGED: TestStack\/Job inputs\[\]\.name '\$\{Token\[[^\]]+\]\}': must be known at synth time in a pipeline/);
+    expect(() => new TrainingPipeline(stack, 'Pipe', { trainingJob })).toThrow(/^SML-MANAGED: TestStack\/Job inputs\[\]\.name \(a deploy-time value\): must be known at synth time in a pipeline/);
   });
 });
 
@@ -347,6 +347,75 @@ describe('TrainingPipeline options', () => {
     } finally {
       if (saved === undefined) delete process.env.CDK_VALIDATION; else process.env.CDK_VALIDATION = saved;
     }
+  });
+});
+
+describe('TrainingPipeline instance-type choices (EnumValues; SML-START-SMALL, SML-SILICON)', () => {
+  const enumOf = (def: any, name: string) => def.Parameters.find((p: any) => p.Name === name).EnumValues;
+  const warningsOf = (stack: Stack, id: string) => Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp(`^${id}: allowedInstanceTypes`)).map((w) => String(w.entry.data));
+
+  test('by default an execution may choose the job\'s type or a smaller current-generation type of its accelerator kind', () => {
+    const { definition, stack } = setup({}, { instanceType: TrainingInstance.G5_XLARGE });
+    expectValidPipelineDefinition(definition);
+    expect(enumOf(definition, 'InstanceType')).toEqual(['ml.g5.xlarge', 'ml.g4dn.xlarge', 'ml.g6.xlarge']);
+    expect(warningsOf(stack, 'SML-START-SMALL')).toEqual([]);
+  });
+
+  test('the default choices never include a larger, a previous-generation or another kind of type', () => {
+    const { pipe } = setup({}, { instanceType: TrainingInstance.of('ml.m5.xlarge') });
+    const own = TrainingInstance.of('ml.m5.xlarge');
+    expect(pipe.allowedInstanceTypes[0].name).toBe('ml.m5.xlarge');
+    expect(pipe.allowedInstanceTypes.length).toBeGreaterThan(1);
+    for (const t of pipe.allowedInstanceTypes.slice(1)) {
+      expect([t.name, t.vcpus <= own.vcpus && t.memoryGiB <= own.memoryGiB, t.previousGeneration, t.acceleratorKind]).toEqual([t.name, true, false, own.acceleratorKind]);
+    }
+    expect(pipe.allowedInstanceTypes.map((t) => t.name)).not.toContain('ml.m5.2xlarge');
+    expect(pipe.allowedInstanceTypes.map((t) => t.name)).not.toContain('ml.g5.xlarge');
+  });
+
+  test('allowedInstanceTypes narrows the choice without a warning', () => {
+    const { definition, stack } = setup({ allowedInstanceTypes: [TrainingInstance.M5_LARGE] });
+    expect(enumOf(definition, 'InstanceType')).toEqual(['ml.m5.large']);
+    expect(warningsOf(stack, 'SML-START-SMALL')).toEqual([]);
+  });
+
+  test('allowedInstanceTypes widens the choice, and a larger or previous-generation type warns', () => {
+    const { definition, stack } = setup({ allowedInstanceTypes: [TrainingInstance.M5_LARGE, TrainingInstance.G5_XLARGE, TrainingInstance.of('ml.p3.2xlarge')] });
+    expectValidPipelineDefinition(definition);
+    expect(enumOf(definition, 'InstanceType')).toEqual(['ml.m5.large', 'ml.g5.xlarge', 'ml.p3.2xlarge']);
+    expect(warningsOf(stack, 'SML-START-SMALL')).toEqual([expect.stringMatching(/lets an execution choose ml.g5.xlarge, ml.p3.2xlarge, larger than or of another kind than the job's ml.m5.large/)]);
+    expect(warningsOf(stack, 'SML-SILICON')).toEqual([expect.stringMatching(/previous-generation ml.p3.2xlarge/)]);
+  });
+
+  test('the baseline\'s parameter allows the baseline\'s type and the smaller ones', () => {
+    const stack = newTestStack();
+    const trainingJob = new SustainableTrainingJob(stack, 'Job', { image: IMAGE, jobNamePrefix: 'churn-xgb', objective: OBJECTIVE, instanceType: TrainingInstance.G5_XLARGE });
+    const baseline = new SustainableTrainingJob(stack, 'Baseline', { image: IMAGE, jobNamePrefix: 'churn-linear', objective: OBJECTIVE, maxRuntime: Duration.hours(1) });
+    new TrainingPipeline(stack, 'Pipe', { trainingJob, baseline });
+    const [definition] = Object.values(pipelineDefinitions(stack));
+    expectValidPipelineDefinition(definition);
+    expect(enumOf(definition, 'BaselineInstanceType')).toEqual(['ml.m5.large', ...TrainingInstance.M5_LARGE.smallerTypes().map((t) => t.name)]);
+    expect(enumOf(definition, 'InstanceType')[0]).toBe('ml.g5.xlarge');
+  });
+
+  test('a tuning pipeline restricts the instance type of its training job definition the same way', () => {
+    const { definition } = setup({}, {}, newTestStack(), true);
+    expect(enumOf(definition, 'InstanceType')).toEqual(['ml.m5.large', ...TrainingInstance.M5_LARGE.smallerTypes().map((t) => t.name)]);
+    expect(step(definition, 'Tune').Arguments.TrainingJobDefinition.ResourceConfig.InstanceType).toEqual({ Get: 'Parameters.InstanceType' });
+  });
+
+  test('fails when allowedInstanceTypes leaves out the job\'s own type (the parameter\'s default)', () => {
+    expect(() => setup({ allowedInstanceTypes: [TrainingInstance.of('ml.m6i.large')] }))
+      .toThrow(/^SML-START-SMALL: allowedInstanceTypes \["ml.m6i.large"\]: must include the training job's own type ml.m5.large, the InstanceType parameter's default. Fix: add TrainingInstance.of\('ml.m5.large'\)/);
+  });
+
+  test('fails when allowedInstanceTypes is empty', () => {
+    expect(() => setup({ allowedInstanceTypes: [] })).toThrow(/^SML-START-SMALL: allowedInstanceTypes \[\]: must be a non-empty list of TrainingInstance/);
+  });
+
+  test('the definition check fails when a default is not one of its EnumValues', () => {
+    const d = { Version: '2020-12-01', Parameters: [{ Name: 'P', Type: 'String', DefaultValue: 'ml.p5.48xlarge', EnumValues: ['ml.m5.large'] }], Steps: [{ Name: 'F', Type: 'Fail', Arguments: { ErrorMessage: 'x' } }] };
+    expect(() => expectValidPipelineDefinition(d)).toThrow(/parameter P: DefaultValue ml.p5.48xlarge is not one of its EnumValues/);
   });
 });
 

@@ -1,7 +1,8 @@
+import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { SageMakerLogGroup, SageMakerLogRetention } from '../../lib';
+import { SageMakerLogGroup, SageMakerLogRetention, SustainableTrainingJob, TrainingImage, TrainingJobGuard, TrainingWorkflow } from '../../lib';
 import { DEFAULT_LOG_RETENTION } from '../../lib/storage/log-defaults';
 import { newTestStack } from '../support/app';
 
@@ -83,10 +84,38 @@ describe('SageMakerLogRetention', () => {
   });
 
   test('fails when retention is infinite', () => {
-    expect(() => new SageMakerLogRetention(newTestStack(), 'L', { retention: logs.RetentionDays.INFINITE })).toThrow(/^SML-LOGS: retention 'INFINITE': keeps SageMaker logs forever/);
+    expect(() => new SageMakerLogRetention(newTestStack(), 'L', { retention: logs.RetentionDays.INFINITE })).toThrow(/^SML-LOGS: retention 'RetentionDays.INFINITE': keeps the logs forever.*Fix: choose a bounded retention/);
   });
 
   test('fails when a group is listed twice', () => {
     expect(() => new SageMakerLogRetention(newTestStack(), 'L', { logGroups: [SageMakerLogGroup.STUDIO, SageMakerLogGroup.fromName('/aws/sagemaker/studio')] })).toThrow(/^SML-LOGS: logGroups '\/aws\/sagemaker\/studio': is listed twice/);
+  });
+});
+
+describe('never-expire is refused the same way everywhere the library sets a retention (one shared check, SML-LOGS)', () => {
+  const image = TrainingImage.fromUri('123456789012.dkr.ecr.us-west-2.amazonaws.com/train:1');
+  const where: [string, string, (s: Stack, r: logs.RetentionDays) => unknown][] = [
+    ['SageMakerLogRetention', 'retention', (s, r) => new SageMakerLogRetention(s, 'L', { retention: r })],
+    ['TrainingWorkflow', 'logRetention', (s, r) => new TrainingWorkflow(s, 'F', { trainingJob: new SustainableTrainingJob(s, 'J', { image }), logRetention: r })],
+    ['TrainingJobGuard', 'logRetention', (s, r) => new TrainingJobGuard(s, 'G', { logRetention: r })],
+  ];
+  test.each(where)('fails when %s gets RetentionDays.INFINITE', (_name, prop, build) => {
+    expect(() => build(newTestStack(), logs.RetentionDays.INFINITE)).toThrow(new RegExp(`^SML-LOGS: ${prop} 'RetentionDays.INFINITE': keeps the logs forever. Fix: choose a bounded retention such as RetentionDays.ONE_MONTH \\(the default\\), or leave ${prop} unset \\(MLSUS04-BP03\\)$`));
+  });
+
+  test.each(where)('%s takes a bounded retention', (_name, _prop, build) => {
+    const stack = newTestStack();
+    build(stack, logs.RetentionDays.ONE_WEEK);
+    const json = JSON.stringify(Template.fromStack(stack).toJSON().Resources);
+    expect(json).toMatch(/"RetentionInDays":7[,}]/);
+  });
+
+  test('a log group the workflow is given that keeps logs forever warns; one with a retention does not', () => {
+    const stack = newTestStack();
+    const job = new SustainableTrainingJob(stack, 'J', { image });
+    new TrainingWorkflow(stack, 'F', { trainingJob: job, logGroup: new logs.LogGroup(stack, 'Forever', { retention: logs.RetentionDays.INFINITE }) });
+    new TrainingWorkflow(stack, 'G', { trainingJob: job, logGroup: new logs.LogGroup(stack, 'Bounded', { retention: logs.RetentionDays.ONE_WEEK }) });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('^SML-LOGS')).map((w) => [w.id, String(w.entry.data)]))
+      .toEqual([['/TestStack/F', expect.stringMatching(/^SML-LOGS: logGroup 'TestStack\/Forever' keeps its logs forever/)]]);
   });
 });

@@ -43,6 +43,15 @@ export function expectValidPipelineDefinition(def: any): number {
     if (!/^[A-Za-z0-9\-_]{1,64}$/.test(p.Name)) problems.push(`parameter name ${p.Name} does not match ^[A-Za-z0-9\\-_]{1,64}$`);
     if (!['String', 'Integer', 'Float', 'Boolean'].includes(p.Type)) problems.push(`parameter ${p.Name} has type ${p.Type}`);
     if (params.has(p.Name)) problems.push(`parameter ${p.Name} is declared twice`);
+    for (const k of Object.keys(p)) if (!['Name', 'Type', 'DefaultValue', 'EnumValues'].includes(k)) problems.push(`parameter ${p.Name} has unknown key ${k}`);
+    if (p.EnumValues !== undefined) {
+      // SageMaker Python SDK ParameterString(enum_values=…): a String parameter's allowed values, the default among them
+      const vs = p.EnumValues;
+      if (p.Type !== 'String') problems.push(`parameter ${p.Name}: EnumValues on a ${p.Type} parameter`);
+      if (!Array.isArray(vs) || vs.length === 0 || vs.some((v: unknown) => typeof v !== 'string')) problems.push(`parameter ${p.Name}: EnumValues must be a non-empty list of strings`);
+      else if (new Set(vs).size !== vs.length) problems.push(`parameter ${p.Name}: EnumValues has duplicates`);
+      else if (!vs.includes(p.DefaultValue)) problems.push(`parameter ${p.Name}: DefaultValue ${p.DefaultValue} is not one of its EnumValues`);
+    }
     params.set(p.Name, p);
   }
 

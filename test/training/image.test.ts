@@ -161,7 +161,7 @@ describe('TrainingImage by name: silicon and region checks', () => {
   test('fails when the version is a deploy-time value (it must be known at synth), without crashing', () => {
     const version = new CfnParameter(newTestStack(), 'Version').valueAsString;
     expect(() => TrainingImage.pytorch({ version }))
-      .toThrow(/^SML-SILICON: TrainingImage\.pytorch version '\$\{Token\[.*\]\}': must be known at synth time: it chooses the repository and the CPU, GPU or Neuron build.*Fix: pass a literal version such as '2\.9', or a deploy-time image URI with TrainingImage\.fromUri/);
+      .toThrow(/^SML-SILICON: TrainingImage\.pytorch version \(a deploy-time value\): must be known at synth time: it chooses the repository and the CPU, GPU or Neuron build.*Fix: pass a literal version such as '2\.9', or a deploy-time image URI with TrainingImage\.fromUri/);
   });
 
   test('fails when the region has no Neuron image (stack with a region)', () => {

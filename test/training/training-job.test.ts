@@ -1,4 +1,4 @@
-import { CfnParameter, Duration, Lazy, Size, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Lazy, Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -6,8 +6,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import {
-  DebuggerRule, GuardTags, InitialModel, InputChannel, InputMode, MlArtifactsBucket, Objective,
-  SustainableTrainingJob, SustainableTrainingJobProps, TrainingImage, TrainingInstance,
+  DebuggerRule, GuardTags, HyperparameterRange, InitialModel, InputChannel, InputMode, MlArtifactsBucket, Objective,
+  SustainableTrainingJob, SustainableTrainingJobProps, SustainableTuningJob, TrainingImage, TrainingInstance,
 } from '../../lib';
 import { newTestStack } from '../support/app';
 import { expectValidCreateTrainingJob } from '../support/requests';
@@ -259,6 +259,104 @@ describe('SustainableTrainingJob options', () => {
     expect(JSON.stringify(request.DebugRuleConfigurations[0].RuleEvaluatorImage)).toContain('Fn::FindInMap');
     const mappings = Template.fromStack(stack).toJSON().Mappings;
     expect(mappings.SustainableMlDebuggerRuleImages['us-east-1'].account).toBe('503895931360');
+  });
+});
+
+describe('a bring-your-own bucket warns SML-ARTIFACTS only when scratch data does not expire (its lifecycle rules are read)', () => {
+  const artifactWarnings = (stack: Stack) => warnings(stack, 'SML-ARTIFACTS').map((w) => String(w.entry.data));
+  const scratchRules = (days = 14): s3.LifecycleRule[] => ['checkpoints/', 'debug/', 'tmp/'].map((prefix) => ({ prefix, expiration: Duration.days(days) }));
+
+  test('no warning for a bucket of the app that expires checkpoints/, debug/ and tmp/', () => {
+    const stack = newTestStack();
+    make({ bucket: new s3.Bucket(stack, 'Mine', { lifecycleRules: scratchRules() }) }, stack);
+    expect(artifactWarnings(stack)).toEqual([]);
+  });
+
+  test('no warning for the bucket of an MlArtifactsBucket passed as bucket', () => {
+    const stack = newTestStack();
+    make({ bucket: new MlArtifactsBucket(stack, 'Artifacts').bucket }, stack);
+    expect(artifactWarnings(stack)).toEqual([]);
+  });
+
+  test('rules added after the job are read too (the check runs when the app is complete)', () => {
+    const stack = newTestStack();
+    const bucket = new s3.Bucket(stack, 'Mine');
+    make({ bucket }, stack);
+    scratchRules().forEach((r) => bucket.addLifecycleRule(r));
+    expect(artifactWarnings(stack)).toEqual([]);
+  });
+
+  test('a scratch prefix that does not expire warns, naming it', () => {
+    const stack = newTestStack();
+    make({ bucket: new s3.Bucket(stack, 'Mine', { lifecycleRules: scratchRules().slice(0, 2) }) }, stack);
+    expect(artifactWarnings(stack)).toEqual([expect.stringMatching(/^SML-ARTIFACTS: bucket 'TestStack\/Mine' keeps tmp\/ forever: add lifecycle rules that expire it/)]);
+  });
+
+  test('rules that are disabled, filtered by tag or by size, or only abort uploads do not count', () => {
+    const stack = newTestStack();
+    make({
+      bucket: new s3.Bucket(stack, 'Mine', {
+        lifecycleRules: [
+          { prefix: 'checkpoints/', expiration: Duration.days(7), enabled: false },
+          { prefix: 'debug/', expiration: Duration.days(7), tagFilters: { scratch: 'yes' } },
+          { prefix: 'tmp/', expiration: Duration.days(7), objectSizeGreaterThan: 1024 },
+          { abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        ],
+      }),
+    }, stack);
+    expect(artifactWarnings(stack)).toEqual([expect.stringMatching(/keeps checkpoints\/, debug\/, tmp\/ forever/)]);
+  });
+
+  test('a rule that expires the whole bucket covers the scratch prefixes but warns that it expires models/', () => {
+    const stack = newTestStack();
+    make({ bucket: new s3.Bucket(stack, 'Mine', { lifecycleRules: [{ expiration: Duration.days(90) }] }) }, stack);
+    expect(artifactWarnings(stack)).toEqual([expect.stringMatching(/^SML-ARTIFACTS: bucket 'TestStack\/Mine' expires model artifacts \(a lifecycle rule on '' covers models\/\)/)]);
+  });
+
+  test('lifecycle rules with deploy-time values cannot be judged: an info note says so, no warning', () => {
+    const stack = newTestStack();
+    const days = new CfnParameter(stack, 'Days', { type: 'Number' }).valueAsNumber;
+    make({ bucket: new s3.Bucket(stack, 'Mine', { lifecycleRules: scratchRules().map((r) => ({ ...r, expiration: Duration.days(days) })) }) }, stack);
+    expect(artifactWarnings(stack)).toEqual([]);
+    expect(Annotations.fromStack(stack).findInfo('*', Match.stringLikeRegexp('^SML-ARTIFACTS: bucket lifecycle rules is a token')).map((i) => String(i.entry.data)))
+      .toEqual([expect.stringMatching(/whether they expire checkpoints\/, debug\/, tmp\/ and keep models\/ is not checked at synth/)]);
+  });
+
+  test('a bucket from outside the app cannot be read: it warns, saying so', () => {
+    const stack = newTestStack();
+    make({ bucket: s3.Bucket.fromBucketName(stack, 'Theirs', 'their-ml-bucket') }, stack);
+    expect(artifactWarnings(stack)).toEqual([expect.stringMatching(/^SML-ARTIFACTS: bucket 'TestStack\/Theirs' is not defined in this app, so its lifecycle rules cannot be read: make its checkpoints\/, debug\/, tmp\/ prefixes expire/)]);
+  });
+});
+
+describe('job-name prefixes are unique in an app (SML-MANAGED), as tuning prefixes are', () => {
+  test('fails when two training jobs in one stack share a prefix; the refused job takes nothing', () => {
+    const stack = newTestStack();
+    new SustainableTrainingJob(stack, 'A', { image: IMAGE, jobNamePrefix: 'churn-xgb' });
+    expect(() => new SustainableTrainingJob(stack, 'B', { image: IMAGE, jobNamePrefix: 'Churn-XGB' }))
+      .toThrow(/^SML-MANAGED: jobNamePrefix 'Churn-XGB': is already the prefix of TestStack\/A in this app, so the two definitions' runs could not be told apart: each run's checkpoints.*Fix: give each training job its own jobNamePrefix/);
+    expect(() => new SustainableTrainingJob(stack, 'C', { image: IMAGE, jobNamePrefix: 'churn-lgbm' })).not.toThrow();
+  });
+
+  test('fails when environment-agnostic stacks of one app share a training prefix (they may deploy to one account)', () => {
+    const app = new App();
+    new SustainableTrainingJob(new Stack(app, 'One'), 'Job', { image: IMAGE, jobNamePrefix: 'churn-xgb' });
+    expect(() => new SustainableTrainingJob(new Stack(app, 'Two'), 'Job', { image: IMAGE, jobNamePrefix: 'churn-xgb' }))
+      .toThrow(/^SML-MANAGED: jobNamePrefix 'churn-xgb': is already the prefix of One\/Job in this app/);
+  });
+
+  test('stacks in different accounts or regions keep their own prefixes', () => {
+    const app = new App();
+    for (const region of ['us-east-1', 'eu-west-1']) {
+      new SustainableTrainingJob(new Stack(app, region, { env: { account: '123456789012', region } }), 'Job', { image: IMAGE, jobNamePrefix: 'churn-xgb' });
+    }
+    expect(app.node.findAll().filter((c) => c instanceof SustainableTrainingJob)).toHaveLength(2);
+  });
+
+  test('a training job and a tuning job may share a prefix (different kinds of job)', () => {
+    const stack = newTestStack();
+    const trainingJob = new SustainableTrainingJob(stack, 'Job', { image: IMAGE, jobNamePrefix: 'churn', objective: Objective.maximize('auc', 'auc=([0-9.]+)') });
+    expect(() => new SustainableTuningJob(stack, 'Tune', { trainingJob, ranges: [HyperparameterRange.continuous('eta', 0.01, 0.3)] })).not.toThrow();
   });
 });
 

@@ -345,14 +345,14 @@ describe('SustainableTuningJob refusals', () => {
     expect(fails({ jobNamePrefix: 'churn_hpo' })).toThrow(/^SML-MANAGED: jobNamePrefix 'churn_hpo'/);
   });
   test('fails when the tuning-job name prefix is a token (it is lowercased for ARNs and matched against run names)', () => {
-    expect(fails({ jobNamePrefix: Lazy.string({ produce: () => 'churn-hpo' }) })).toThrow(/^SML-MANAGED: jobNamePrefix '\$\{Token\[[^\]]+\]\}': must be known at synth time/);
+    expect(fails({ jobNamePrefix: Lazy.string({ produce: () => 'churn-hpo' }) })).toThrow(/^SML-MANAGED: jobNamePrefix \(a deploy-time value\): must be known at synth time/);
   });
-  test('fails when two tuning definitions in one stack share a prefix', () => {
+  test('fails when two tuning definitions in one app share a prefix', () => {
     const stack = newTestStack();
     const { trainingJob } = make({ jobNamePrefix: 'churn-hpo' }, {}, stack);
     const job2 = new SustainableTrainingJob(stack, 'Job2', { image: IMAGE, jobNamePrefix: 'churn-lgbm', objective: OBJECTIVE });
     expect(() => new SustainableTuningJob(stack, 'Tune2', { trainingJob: job2, jobNamePrefix: 'Churn-HPO', ranges: RANGES }))
-      .toThrow(/^SML-MANAGED: jobNamePrefix 'Churn-HPO': is already the prefix of TestStack\/Tune in this stack, so the two definitions' runs could not be told apart.*Fix: give each tuning definition its own jobNamePrefix/);
+      .toThrow(/^SML-MANAGED: jobNamePrefix 'Churn-HPO': is already the prefix of TestStack\/Tune in this app, so the two definitions' runs could not be told apart.*Fix: give each tuning definition its own jobNamePrefix/);
     // The refused definition does not take the prefix; a distinct one is accepted.
     expect(() => new SustainableTuningJob(stack, 'Tune3', { trainingJob, jobNamePrefix: 'churn-hpo-b', ranges: RANGES })).not.toThrow();
   });
@@ -361,12 +361,18 @@ describe('SustainableTuningJob refusals', () => {
     const { trainingJob, tuningJob } = make({}, {}, stack);
     expect(tuningJob.jobNamePrefix).toBe('churn-xgb');
     expect(() => new SustainableTuningJob(stack, 'Tune2', { trainingJob, ranges: [HyperparameterRange.continuous('alpha', 0.01, 1)] }))
-      .toThrow(/^SML-MANAGED: jobNamePrefix 'churn-xgb': \(derived from the training job's prefix\) is already the prefix of TestStack\/Tune in this stack/);
+      .toThrow(/^SML-MANAGED: jobNamePrefix 'churn-xgb': \(derived from the training job's prefix\) is already the prefix of TestStack\/Tune in this app/);
   });
-  test('the same prefix in two stacks is each stack\'s own', () => {
+  test('the same prefix in two stacks of different environments is each environment\'s own', () => {
     const app = new App();
-    const [a, b] = ['A', 'B'].map((id) => make({ jobNamePrefix: 'churn-hpo' }, {}, new Stack(app, id)).tuningJob);
+    const [a, b] = ['us-east-1', 'eu-west-1'].map((region) => make({ jobNamePrefix: 'churn-hpo' }, {}, new Stack(app, region, { env: { account: '123456789012', region } })).tuningJob);
     expect([a.jobNamePrefix, b.jobNamePrefix]).toEqual(['churn-hpo', 'churn-hpo']);
+  });
+  test('fails when two environment-agnostic stacks of one app share a tuning prefix (they may deploy to one account)', () => {
+    const app = new App();
+    make({ jobNamePrefix: 'churn-hpo' }, {}, new Stack(app, 'A'));
+    expect(() => make({ jobNamePrefix: 'churn-hpo' }, { jobNamePrefix: 'churn-b' }, new Stack(app, 'B')))
+      .toThrow(/^SML-MANAGED: jobNamePrefix 'churn-hpo': is already the prefix of A\/Tune in this app, so the two definitions' runs could not be told apart/);
   });
   test('fails when the random seed is negative', () => {
     expect(fails({ randomSeed: -1 })).toThrow(/^SML-HPO-STRATEGY: randomSeed -1: must be a whole number ≥ 0/);
