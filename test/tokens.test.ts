@@ -10,13 +10,16 @@ import * as path from 'path';
 import { CfnParameter, Duration, Size, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import {
-  HyperparameterRange, MlArtifactsBucket, NotebookIdleShutdown, Objective, SageMakerLogRetention, StudioIdleShutdown,
+  CarbonAwareSchedule, CarbonIntensitySource, HyperparameterRange, MlArtifactsBucket, NotebookIdleShutdown, Objective, SageMakerLogRetention, StudioIdleShutdown,
   SustainabilitySummary, SustainableNotebookInstance, SustainableTrainingJob, SustainableTuningJob, TrainingImage,
   TrainingInstance, TrainingJobGuard, TrainingPipeline, TrainingWorkflow, TuningStrategy,
 } from '../lib';
+import type { CarbonAwareStartOptions } from '../lib';
 import { newTestStack } from './support/app';
 
 const IMAGE = TrainingImage.fromUri('123456789012.dkr.ecr.us-west-2.amazonaws.com/train:1');
@@ -53,6 +56,14 @@ const domain = (s: Stack) => new sagemaker.CfnDomain(s, 'Domain', {
   domainName: 'd', authMode: 'IAM', vpcId: 'vpc-1', subnetIds: ['subnet-1'], defaultUserSettings: { executionRole: 'arn:aws:iam::123456789012:role/r' },
 });
 
+/** A carbon-aware source: a Lambda function of the account (imported). */
+const carbonSource = (s: Stack) => CarbonIntensitySource.fromFunction(lambda.Function.fromFunctionArn(s, 'Intensity', 'arn:aws:lambda:us-west-2:123456789012:function:grid-intensity'));
+/** A workflow with a carbon-aware start; `options` override the defaults. */
+const carbonAware = (s: Stack, options: Partial<CarbonAwareStartOptions>) => new TrainingWorkflow(s, 'Flow', {
+  trainingJob: job(s), carbonAwareStart: { source: carbonSource(s), threshold: 100, maxDelay: Duration.hours(6), ...options },
+});
+
+const C = 'lib/orchestration/carbon-aware-start.ts';
 const T = 'lib/training/training-job.ts';
 const U = 'lib/tuning/tuning-job.ts';
 const ROWS: Row[] = [
@@ -77,6 +88,18 @@ const ROWS: Row[] = [
   // orchestration
   { iface: 'TrainingWorkflowProps', file: 'lib/orchestration/workflow.ts', prop: 'timeout', build: (s, t) => new TrainingWorkflow(s, 'Flow', { trainingJob: job(s), timeout: Duration.seconds(t) }), info: /^SML-MAXRUN: timeout is a token/ },
   { iface: 'TrainingWorkflowProps', file: 'lib/orchestration/workflow.ts', prop: 'logRetention', build: (s, t) => new TrainingWorkflow(s, 'Flow', { trainingJob: job(s), logRetention: t }), info: /^SML-LOGS: logRetention is a token/ },
+  { iface: 'CarbonAwareStartOptions', file: C, prop: 'threshold', build: (s, t) => carbonAware(s, { threshold: t }), info: /^SML-TIMESHIFT: carbonAwareStart.threshold is a token/ },
+  { iface: 'CarbonAwareStartOptions', file: C, prop: 'maxDelay', synthOnly: true, build: (s, t) => carbonAware(s, { maxDelay: Duration.seconds(t) }) },
+  { iface: 'CarbonAwareStartOptions', file: C, prop: 'checkEvery', synthOnly: true, build: (s, t) => carbonAware(s, { checkEvery: Duration.seconds(t) }) },
+  { iface: 'CarbonAwareStartOptions', file: C, prop: 'sourceRetries', synthOnly: true, build: (s, t) => carbonAware(s, { sourceRetries: t }) },
+  { iface: 'CarbonAwareStartOptions', file: C, prop: 'retryInterval', synthOnly: true, build: (s, t) => carbonAware(s, { retryInterval: Duration.seconds(t) }) },
+  {
+    iface: 'CarbonAwareScheduleProps', file: 'lib/orchestration/carbon-aware-schedule.ts', prop: 'logRetention', info: /^SML-LOGS: logRetention is a token/,
+    build: (s, t) => new CarbonAwareSchedule(s, 'When', {
+      pipeline: new TrainingPipeline(s, 'Pipe', { trainingJob: job(s) }), schedule: scheduler.ScheduleExpression.rate(Duration.days(1)),
+      carbonAwareStart: { source: carbonSource(s), threshold: 100, maxDelay: Duration.hours(6) }, logRetention: t,
+    }),
+  },
   { iface: 'TrainingPipelineProps', file: 'lib/orchestration/pipeline.ts', prop: 'cacheExpireAfter', build: (s, t) => new TrainingPipeline(s, 'Pipe', { trainingJob: job(s), cacheExpireAfter: Duration.days(t) }), info: /^SML-CACHE: cacheExpireAfter is a token/ },
   // storage
   { iface: 'MlArtifactsBucketProps', file: 'lib/storage/artifacts-bucket.ts', prop: 'scratchExpiration', build: (s, t) => new MlArtifactsBucket(s, 'B', { scratchExpiration: Duration.days(t) }), info: /^SML-ARTIFACTS: scratchExpiration is a token/ },
@@ -166,7 +189,8 @@ describe('every numeric, Duration and Size prop given a CfnParameter token', () 
 
   test.each(ROWS.filter((r) => r.synthOnly).map((r) => [`${r.iface}.${r.prop}`, r] as const))('fails when %s (documented synth-time only) is a token', (_name, row) => {
     const stack = newTestStack();
-    expect(() => row.build(stack, param(stack))).toThrow(new RegExp(`^SML-[A-Z-]+: ${row.prop} \\(a deploy-time value\\): must be known at synth time: .+Fix: `));
+    // A prop of an options struct is named by its path (carbonAwareStart.maxDelay).
+    expect(() => row.build(stack, param(stack))).toThrow(new RegExp(`^SML-[A-Z-]+: (?:\\w+\\.)?${row.prop} \\(a deploy-time value\\): must be known at synth time: .+Fix: `));
   });
 });
 

@@ -1,34 +1,40 @@
 import { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { refuse } from '../private/messages';
-import { checkDuration, checkNumber, requireKnown } from '../private/synth-value';
+import { checkDuration, checkNumber, deferred, isKnownNumber, numberForHumans, requireKnown } from '../private/synth-value';
 import { CarbonIntensitySource, READ_TIMEOUT_SECONDS } from './carbon-intensity-source';
 
 /** Carbon-aware start (SML-TIMESHIFT): wait, bounded, for a lower-carbon window before the expensive step. */
 export interface CarbonAwareStartOptions {
   /** Where the grid's carbon intensity comes from. */
   readonly source: CarbonIntensitySource;
-  /** Start when the intensity is at or below this many gCO2e/kWh. */
+  /**
+   * Start when the intensity is at or below this many gCO2e/kWh. A deploy-time value (token) is accepted: the state
+   * machine compares with it at run time.
+   */
   readonly threshold: number;
   /**
    * Start anyway after waiting this long (SML-TIMESHIFT: at most one day). The loop waits `checkEvery` at most
-   * ⌊maxDelay / checkEvery⌋ times, so it never waits longer than `maxDelay` for a window.
+   * ⌊maxDelay / checkEvery⌋ times, so it never waits longer than `maxDelay` for a window. Synth-time only: the number
+   * of waits and the execution timeout are computed from it.
    */
   readonly maxDelay: Duration;
   /**
    * How long to wait between two readings (SML-TIMESHIFT: at least five minutes; providers publish new values every
-   * 5 to 60 minutes, and each check adds events to the execution history).
+   * 5 to 60 minutes, and each check adds events to the execution history). Synth-time only: the number of waits is
+   * computed from it.
    * @default Duration.minutes(30)
    */
   readonly checkEvery?: Duration;
   /**
-   * How many times a failed or unreadable reading is retried before the run starts anyway (fail open).
+   * How many times a failed or unreadable reading is retried before the run starts anyway (fail open), from 0 to 10.
+   * Synth-time only: the execution timeout is computed from it.
    * @default 2
    */
   readonly sourceRetries?: number;
   /**
-   * How long to wait before retrying a failed reading.
+   * How long to wait before retrying a failed reading. Synth-time only: the execution timeout is computed from it.
    * @default Duration.minutes(1)
    */
   readonly retryInterval?: Duration;
@@ -55,6 +61,7 @@ export const CARBON_AWARE_START_PATH = '$.carbonAwareStart';
 
 /** The loop's bounds, resolved from the options (all in seconds). */
 export interface CarbonAwareStartPlan {
+  /** The threshold (a deploy-time value stays a token). */
   readonly threshold: number;
   readonly maxDelaySeconds: number;
   readonly checkEverySeconds: number;
@@ -69,16 +76,18 @@ export interface CarbonAwareStartPlan {
 }
 
 /** Validate the options (SML-TIMESHIFT) and compute the loop's bounds. */
-export function planCarbonAwareStart(options: CarbonAwareStartOptions, prop = 'carbonAwareStart'): CarbonAwareStartPlan {
-  // Known at synth: the number of waits is ⌊maxDelay / checkEvery⌋, and the threshold goes into a Choice state.
+export function planCarbonAwareStart(scope: IConstruct, options: CarbonAwareStartOptions, prop = 'carbonAwareStart'): CarbonAwareStartPlan {
+  // Known at synth: the number of waits is ⌊maxDelay / checkEvery⌋, and the execution timeout is computed from them.
   const known = (name: string, d: unknown, why: string) => {
     const duration = checkDuration('SML-TIMESHIFT', `${prop}.${name}`, d)!;
     requireKnown('SML-TIMESHIFT', `${prop}.${name}`, duration, why, 'give a literal Duration');
     return duration.toSeconds();
   };
   const threshold = checkNumber('SML-TIMESHIFT', `${prop}.threshold`, options.threshold);
-  requireKnown('SML-TIMESHIFT', `${prop}.threshold`, threshold, 'it goes into the state machine\'s Choice state', 'give the threshold as a literal, e.g. 150');
-  if (threshold === undefined || !Number.isFinite(threshold) || threshold < 0) {
+  if (!isKnownNumber(threshold)) {
+    if (threshold === undefined) refuse('SML-TIMESHIFT', { prop: `${prop}.threshold`, value: threshold, problem: 'is required', fix: 'give the threshold in gCO2e/kWh, e.g. 150' });
+    deferred(scope, 'SML-TIMESHIFT', `${prop}.threshold`, 'whether it is a number ≥ 0 is not checked at synth; the state machine compares the intensity with it at run time');
+  } else if (!Number.isFinite(threshold) || threshold < 0) {
     refuse('SML-TIMESHIFT', {
       prop: `${prop}.threshold`,
       value: threshold,
@@ -165,7 +174,7 @@ export class CarbonAwareStartLoop {
   public readonly plan: CarbonAwareStartPlan;
 
   constructor(scope: Construct, options: CarbonAwareStartOptions, next: sfn.IChainable) {
-    this.plan = planCarbonAwareStart(options);
+    this.plan = planCarbonAwareStart(scope, options);
     const plan = this.plan;
     const p = CARBON_AWARE_START_PATH;
     const count = `${p}.count`;
@@ -173,8 +182,10 @@ export class CarbonAwareStartLoop {
     const value = `${p}.reading${read.valuePath.slice(1)}`;
 
     const init = new sfn.Pass(scope, 'Carbon-aware start', {
-      comment: `SML-TIMESHIFT: start when the grid's carbon intensity is at or below ${plan.threshold} gCO2e/kWh, checking every ${plan.checkEverySeconds} s, at most ${plan.maxWaits} waits; a failing source never blocks the run`,
-      result: sfn.Result.fromObject({ count: { waits: 0, failures: 0, waitedSeconds: 0 } }),
+      comment: `SML-TIMESHIFT: start when the grid's carbon intensity is at or below the threshold (${numberForHumans(plan.threshold, ' gCO2e/kWh')}), checking every ${plan.checkEverySeconds} s, at most ${plan.maxWaits} waits; a failing source never blocks the run`,
+      // The threshold is kept in the state, so a deploy-time value is compared at run time (a number token renders
+      // unquoted in the definition).
+      result: sfn.Result.fromObject({ count: { waits: 0, failures: 0, waitedSeconds: 0 }, threshold: plan.threshold }),
       resultPath: p,
     });
     const readTask = new sfn.CustomState(scope, 'Read carbon intensity', {
@@ -188,7 +199,7 @@ export class CarbonAwareStartLoop {
     const record = (reason: CarbonAwareStartReason, extra: { [key: string]: any }) => ({
       reason,
       ...extra,
-      threshold: plan.threshold,
+      'threshold.$': `${p}.threshold`,
       'waits.$': `${count}.waits`,
       'waitedSeconds.$': `${count}.waitedSeconds`,
       'decidedAt.$': '$$.State.EnteredTime',
@@ -234,8 +245,8 @@ export class CarbonAwareStartLoop {
     const deadlineReached = new sfn.Choice(scope, 'Deadline reached?', { comment: `maxDelay: ${plan.maxWaits} waits of ${plan.checkEverySeconds} s` })
       .when(sfn.Condition.numberGreaterThanEquals(`${count}.waits`, plan.maxWaits), deadline)
       .otherwise(countWait);
-    const clean = new sfn.Choice(scope, 'At or below threshold?', { comment: `${plan.threshold} gCO2e/kWh` })
-      .when(sfn.Condition.numberLessThanEquals(value, plan.threshold), below)
+    const clean = new sfn.Choice(scope, 'At or below threshold?', { comment: numberForHumans(plan.threshold, ' gCO2e/kWh') })
+      .when(sfn.Condition.numberLessThanEqualsJsonPath(value, `${p}.threshold`), below)
       .otherwise(deadlineReached);
     readTask.next(new sfn.Choice(scope, 'Carbon intensity readable?')
       .when(sfn.Condition.and(sfn.Condition.isPresent(value), sfn.Condition.isNumeric(value)), clean)

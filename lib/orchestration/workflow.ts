@@ -142,7 +142,7 @@ export class TrainingWorkflow extends Construct {
     const tuning = this.tuningJob;
 
     this.carbonAwareStart = props.carbonAwareStart;
-    this._carbonAwareStartPlan = props.carbonAwareStart ? planCarbonAwareStart(props.carbonAwareStart) : undefined;
+    this._carbonAwareStartPlan = props.carbonAwareStart ? planCarbonAwareStart(this, props.carbonAwareStart) : undefined;
     const timeout = this.executionTimeout(props);
 
     this.logGroup = executionLogGroup(this, props);

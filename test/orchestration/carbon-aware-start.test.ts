@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CfnParameter, Duration, SecretValue, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -15,6 +15,7 @@ import {
 } from '../../lib';
 import type { CarbonAwareStartOptions, TrainingWorkflowProps } from '../../lib';
 import { newTestStack } from '../support/app';
+import { concretize } from '../support/api-model';
 import { expectValidAsl, stateMachineDefinitions } from '../support/asl';
 import { runAsl, sequence, TaskError } from '../support/asl-run';
 import { describeTrainingJob, describeTuningJob } from '../support/responses';
@@ -105,7 +106,8 @@ describe('TrainingWorkflow carbonAwareStart (SML-TIMESHIFT)', () => {
       { Variable: '$.carbonAwareStart.reading.ResponseBody.carbonIntensity', IsPresent: true },
       { Variable: '$.carbonAwareStart.reading.ResponseBody.carbonIntensity', IsNumeric: true },
     ]);
-    expect(definition.States['At or below threshold?'].Choices[0]).toMatchObject({ NumericLessThanEquals: 150 });
+    expect(definition.States['At or below threshold?'].Choices[0]).toMatchObject({ NumericLessThanEqualsPath: '$.carbonAwareStart.threshold' });
+    expect(definition.States['Carbon-aware start'].Result).toEqual({ count: { waits: 0, failures: 0, waitedSeconds: 0 }, threshold: 150 });
   });
 
   test('the execution timeout grows by the longest the wait can take: maxDelay, plus every read timing out and retrying', () => {
@@ -378,8 +380,24 @@ describe('carbonAwareStart refusals', () => {
     expect(() => setup(() => ({ threshold }))).toThrow(/^SML-TIMESHIFT: carbonAwareStart.threshold .*: must be a number of gCO2e\/kWh ≥ 0/);
   });
 
-  test('fails, saying why, when the threshold or a duration is a token', () => {
-    expect(() => setup((s) => ({ threshold: new CfnParameter(s, 'T', { type: 'Number' }).valueAsNumber }))).toThrow(/^SML-TIMESHIFT: carbonAwareStart.threshold .*: must be known at synth time: it goes into the state machine's Choice state/);
+  test('a deploy-time threshold is compared at run time (an info note says what is not checked at synth)', () => {
+    const stack = newTestStack();
+    const trainingJob = new SustainableTrainingJob(stack, 'Job', { image: IMAGE, jobNamePrefix: 'churn', objective: OBJECTIVE });
+    const threshold = new CfnParameter(stack, 'T', { type: 'Number' }).valueAsNumber;
+    new TrainingWorkflow(stack, 'Flow', { trainingJob, carbonAwareStart: { source: CarbonIntensitySource.electricityMaps({ connection: connection(stack), zone: 'DE' }), threshold, maxDelay: Duration.hours(2) } });
+    // The definition joins the parameter in, unquoted: a number at run time.
+    const joined = Object.values(Template.fromStack(stack).findResources('AWS::StepFunctions::StateMachine'))[0].Properties.DefinitionString['Fn::Join'][1];
+    const at = joined.findIndex((part: unknown) => JSON.stringify(part) === '{"Ref":"T"}');
+    expect(joined[at - 1]).toMatch(/"threshold":$/);
+    expect(joined[at + 1]).toMatch(/^}/);
+    // With the parameter set to 150 the definition is valid ASL and compares with it.
+    const definition = JSON.parse(joined.map((part: unknown) => (typeof part === 'string' ? part : JSON.stringify(part) === '{"Ref":"T"}' ? '150' : String(concretize(part)))).join(''));
+    expectValidAsl(definition);
+    expect(run(definition, electricityMaps(140)).output.carbonAwareStart).toMatchObject({ reason: 'BELOW_THRESHOLD', threshold: 150 });
+    expect(Annotations.fromStack(stack).findInfo('*', Match.stringLikeRegexp('^SML-TIMESHIFT: carbonAwareStart.threshold is a token'))).toHaveLength(1);
+  });
+
+  test('fails, saying why, when a duration or the retries are deploy-time values', () => {
     expect(() => setup((s) => ({ maxDelay: Duration.seconds(new CfnParameter(s, 'D', { type: 'Number' }).valueAsNumber) }))).toThrow(/^SML-TIMESHIFT: carbonAwareStart.maxDelay .*: must be known at synth time: the number of checks and the execution timeout are computed from it/);
     expect(() => setup((s) => ({ sourceRetries: new CfnParameter(s, 'R', { type: 'Number' }).valueAsNumber }))).toThrow(/^SML-TIMESHIFT: carbonAwareStart.sourceRetries .*: must be known at synth time/);
   });
