@@ -5,12 +5,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { refuse, warn } from '../private/messages';
-import { checkDuration, requireKnown } from '../private/synth-value';
+import { checkDuration, checkNumber, requireKnown } from '../private/synth-value';
 
 const RULE = 'SML-IDLE-NOTEBOOK';
 const ASSETS = path.join(__dirname, 'assets');
 /** The heredoc delimiter around the embedded checker in the on-start script. */
 const CHECKER_EOF = 'SML_IDLE_CHECK_EOF';
+/** Where the checker's commented source is, in this package. */
+const CHECKER_SOURCE = 'lib/idle/assets/idle_check.py';
 const NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
 /**
  * Where a notebook instance serves Jupyter: HTTPS on port 8443 with a self-signed certificate. SageMaker starts it
@@ -20,15 +22,26 @@ const NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
 const INSTANCE_JUPYTER_URL = 'https://localhost:8443';
 /** The runtime dir of that server (ec2-user's), where it writes `nbserver-<pid>.json` / `jpserver-<pid>.json`. */
 const INSTANCE_JUPYTER_RUNTIME_DIR = '/home/ec2-user/.local/share/jupyter/runtime';
+/** The user a notebook instance's Jupyter server, kernels and terminals run as: whose processes the CPU signal reads. */
+const INSTANCE_USER = 'ec2-user';
+// Where the on-start script's platform choices come from:
+// - "By default, cron is not installed in AL2023" (https://docs.aws.amazon.com/linux/al2/ug/prepare-for-al2023.html):
+//   a systemd timer where systemd runs, cron only where a cron daemon runs, a loop last.
+// - "AL2023 removed Python 2.7" (https://docs.aws.amazon.com/linux/al2023/ug/python.html); on Amazon Linux 2
+//   /usr/bin/python is Python 2.7, so every candidate Python is checked for 3.7+.
+// - `systemctl is-system-running` prints running, degraded, starting or initializing while systemd manages the host,
+//   and offline when systemd is not PID 1 (https://www.freedesktop.org/software/systemd/man/latest/systemctl.html;
+//   offline measured in this project's build container).
 const ENDPOINT_PATTERN = /^https?:\/\/[A-Za-z0-9.\-]+(:\d+)?(\/[A-Za-z0-9.\-_/]*)?$/;
 
 /** Properties of a NotebookIdleShutdown. */
 export interface NotebookIdleShutdownProps {
   /**
-   * How long Jupyter must show no activity before the instance is stopped. Activity is a busy kernel, a kernel
-   * with open connections (unless `ignoreConnections`), or a kernel or terminal whose last activity is within
-   * this time; with no kernels and no terminals the instance is idle from its last seen activity or its start.
-   * Between 10 minutes and 7 days, in whole seconds (SML-IDLE-NOTEBOOK). Synth-time only: the on-start script
+   * How long the instance must show no activity before it is stopped. At each check, activity is:
+   * a busy kernel; a kernel with open connections (unless `ignoreConnections`); a kernel or terminal whose last
+   * activity (as Jupyter reports it) is within this time; the user's processes outside Jupyter using more CPU than
+   * `cpuActivityThreshold`. With no kernels and no terminals the instance is idle from its last seen activity or
+   * its start. Between 10 minutes and 7 days, in whole seconds (SML-IDLE-NOTEBOOK). Synth-time only: the on-start script
    * that carries it is encoded at synth, so a token (deploy-time value) is refused.
    *
    * @default Duration.hours(1)
@@ -36,10 +49,11 @@ export interface NotebookIdleShutdownProps {
   readonly idleThreshold?: Duration;
 
   /**
-   * How often the checker runs (a cron entry every N minutes, or a background loop where cron is not running). The
-   * instance stops between `idleThreshold` and `idleThreshold + checkInterval` after its last activity.
-   * Whole minutes, 1 to 60 (SML-IDLE-NOTEBOOK). Synth-time only: the on-start script that carries it is encoded at
-   * synth, so a token (deploy-time value) is refused.
+   * How often the checker runs: a systemd timer where systemd runs (Amazon Linux 2023 notebook instances have no
+   * cron), else a cron entry where a cron daemon runs, else a background loop. The instance stops between
+   * `idleThreshold` and `idleThreshold + checkInterval` after its last activity.
+   * Whole minutes, 1 to 60 (SML-IDLE-NOTEBOOK). Synth-time only: the on-start script
+   * that carries it is encoded at synth, so a token (deploy-time value) is refused.
    *
    * @default Duration.minutes(5)
    */
@@ -54,6 +68,24 @@ export interface NotebookIdleShutdownProps {
    * @default true
    */
   readonly ignoreConnections?: boolean;
+
+  /**
+   * CPU use, in percent of one vCPU averaged over the time since the previous check (about `checkInterval`), above
+   * which the instance's user's processes outside Jupyter count as activity. This keeps the instance running while
+   * a command in a terminal or a background job (`nohup python train.py &`, a process started from a notebook)
+   * computes without printing anything, which Jupyter alone does not see.
+   *
+   * What is counted: the CPU time (user + system, including children they have waited for) of every process of
+   * `ec2-user`, the user SageMaker runs Jupyter as, read from `/proc`, except the Jupyter server itself and the
+   * kernels of the running server (whose activity Jupyter reports: an idle kernel's background threads do not
+   * count). Processes of other users (root, `sudo`, system agents) do not count, nor do processes that use no CPU
+   * (`sleep`, a command waiting on the network). Between 0 and 100; 0 turns the CPU signal off, so that only
+   * Jupyter's kernels and terminals count (SML-IDLE-NOTEBOOK). Synth-time only: the on-start script that carries it
+   * is encoded at synth, so a token (deploy-time value) is refused.
+   *
+   * @default 10
+   */
+  readonly cpuActivityThreshold?: number;
 
   /**
    * SageMaker API endpoint the checker calls, e.g. the DNS name of a `com.amazonaws.<region>.sagemaker.api`
@@ -93,12 +125,20 @@ export interface NotebookIdleShutdownProps {
  * instance when Jupyter is idle (SML-IDLE-NOTEBOOK).
  *
  * The checker (`assets/idle_check.py`, embedded in the script, nothing is downloaded) reads Jupyter's REST API
- * (`/api/sessions`, `/api/kernels`, `/api/terminals` on `https://localhost:8443`) and calls
- * `StopNotebookInstance` for the name in `/opt/ml/metadata/resource-metadata.json`, with the Python that has
- * boto3 (the `JupyterSystemEnv` conda environment, else `/usr/bin/python3`). It logs one line per check to
+ * (`/api/sessions`, `/api/kernels`, `/api/terminals` on `https://localhost:8443`), optionally the CPU use of the
+ * user's processes in `/proc` (`cpuActivityThreshold`), and calls `StopNotebookInstance` for the name in
+ * `/opt/ml/metadata/resource-metadata.json`. It runs with the first Python 3.7+ that has boto3: the
+ * `JupyterSystemEnv` conda environment, else `/usr/bin/python3`, else `/usr/bin/python` (Python 2 on Amazon
+ * Linux 2, so skipped there). A systemd timer runs it where systemd runs, else cron where a cron daemon runs, else
+ * a background loop; on-start runs at every start and leaves exactly one of them. It logs one line per check to
  * `/var/log/jupyter.log` (CloudWatch: `/aws/sagemaker/NotebookInstances/<name>/jupyter.log`), never stops when
- * Jupyter cannot be read, and requests the stop only once per start. The on-start script fails (and the
- * instance does not start) if the checker cannot be installed, so an instance never runs unwatched.
+ * Jupyter or `/proc` cannot be read, and requests the stop only once per start. The on-start script never fails
+ * the instance's start (a failed on-start leaves the instance `Failed`): when the checker cannot be installed
+ * (no Python 3.7+ with boto3, say) it logs one line starting `sml-idle-install NOT INSTALLED:` to its own log
+ * (`LifecycleConfigOnStart`) and to `/var/log/jupyter.log`, exits 0, and the instance runs without idle shutdown.
+ *
+ * The script embeds the checker with its comments and blank lines removed and its indentation reduced (the same
+ * Python syntax tree), to leave room under the 16,384-character limit for `onStartCommands`.
  *
  * What the instance's Jupyter server needs: to answer on `https://localhost:8443` (certificate not verified) and
  * to let the checker read the API. SageMaker runs it with token authentication off (seen on notebook-al2 with
@@ -154,6 +194,9 @@ export class NotebookIdleShutdown extends Construct {
     requireKnown(RULE, 'checkInterval', this.checkInterval, baked, 'give a literal Duration such as Duration.minutes(5)');
     const thresholdSeconds = validateThreshold(this.idleThreshold);
     const intervalMinutes = validateInterval(this.checkInterval);
+    const cpuActivity = checkNumber(RULE, 'cpuActivityThreshold', props.cpuActivityThreshold) ?? 10;
+    requireKnown(RULE, 'cpuActivityThreshold', cpuActivity, baked, 'pass a number between 0 and 100, e.g. 10 (the default)');
+    const cpuThreshold = validateCpuThreshold(cpuActivity);
 
     const endpoint = props.sageMakerEndpointUrl ?? '';
     if (endpoint !== '' && (Token.isUnresolved(endpoint) || !ENDPOINT_PATTERN.test(endpoint))) {
@@ -178,6 +221,7 @@ export class NotebookIdleShutdown extends Construct {
       thresholdSeconds,
       intervalMinutes,
       ignoreConnections: props.ignoreConnections ?? true,
+      cpuThreshold,
       endpointUrl: endpoint,
     }) + renderCommands('onStartCommands', props.onStartCommands);
     const onStart = encode('onStartCommands', this.onStartScript);
@@ -213,12 +257,43 @@ interface ScriptSettings {
   readonly thresholdSeconds: number;
   readonly intervalMinutes: number;
   readonly ignoreConnections: boolean;
+  readonly cpuThreshold: number;
   readonly endpointUrl: string;
 }
 
-/** The idle checker exactly as the on-start script writes it to disk. */
+/** The idle checker's source, with its comments (`lib/idle/assets/idle_check.py`). */
 export function idleCheckerSource(): string {
   return fs.readFileSync(path.join(ASSETS, 'idle_check.py'), 'utf8');
+}
+
+/**
+ * The idle checker exactly as the on-start script writes it to disk: the source without comments and blank lines,
+ * one space of indentation a level (the same Python syntax tree), under a one-line header naming the source.
+ */
+export function embeddedIdleChecker(): string {
+  const lines = idleCheckerSource().split('\n').flatMap((line) => {
+    const code = withoutComment(line).trimEnd();
+    const body = code.trimStart();
+    return body === '' ? [] : [' '.repeat(Math.floor((code.length - body.length) / 4)) + body];
+  });
+  return [`# cdk-sustainable-ml idle checker (SML-IDLE-NOTEBOOK); commented source: ${CHECKER_SOURCE}`, ...lines, ''].join('\n');
+}
+
+/** A line of Python up to its comment (a `#` outside single- or double-quoted strings). */
+function withoutComment(line: string): string {
+  let quote = '';
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quote !== '') {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '\'' || c === '"') {
+      quote = c;
+    } else if (c === '#') {
+      return line.slice(0, i);
+    }
+  }
+  return line;
 }
 
 /**
@@ -235,15 +310,19 @@ export function extractIdleChecker(onStartScript: string): string {
 }
 
 function renderOnStartScript(s: ScriptSettings): string {
-  const checker = idleCheckerSource();
-  if (checker.split('\n').includes(CHECKER_EOF) || !checker.endsWith('\n')) {
-    throw new Error(`idle_check.py must end with a newline and must not contain the line ${CHECKER_EOF}`);
+  const checker = embeddedIdleChecker();
+  if (checker.split('\n').includes(CHECKER_EOF) || /["']{3}/.test(checker)) {
+    throw new Error(`idle_check.py must not contain the line ${CHECKER_EOF} nor a triple-quoted string`);
   }
-  const template = fs.readFileSync(path.join(ASSETS, 'on-start.sh'), 'utf8');
+  // the template's comments stay in the asset: the script keeps its shebang and its one-line header
+  const template = fs.readFileSync(path.join(ASSETS, 'on-start.sh'), 'utf8')
+    .split('\n').filter((line, i) => i < 2 || !/^\s*#/.test(line)).join('\n');
   const values: Record<string, string> = {
     __THRESHOLD_SECONDS__: String(s.thresholdSeconds),
     __INTERVAL_MINUTES__: String(s.intervalMinutes),
     __IGNORE_CONNECTIONS__: String(s.ignoreConnections),
+    __CPU_THRESHOLD__: String(s.cpuThreshold),
+    __CPU_USER__: INSTANCE_USER,
     __ENDPOINT_URL__: s.endpointUrl,
     __JUPYTER_URL__: INSTANCE_JUPYTER_URL,
     __JUPYTER_RUNTIME_DIR__: INSTANCE_JUPYTER_RUNTIME_DIR,
@@ -252,7 +331,7 @@ function renderOnStartScript(s: ScriptSettings): string {
   for (const [k, v] of Object.entries(values)) {
     script = script.split(k).join(v);
   }
-  // the checker goes in last, verbatim (it is never searched for placeholders)
+  // the checker goes in last (it is never searched for placeholders)
   return script.replace('__SML_CHECKER__\n', () => checker);
 }
 
@@ -295,6 +374,18 @@ function validateThreshold(d: Duration): number {
     });
   }
   return seconds;
+}
+
+function validateCpuThreshold(percent: number): number {
+  if (!Number.isFinite(percent) || percent < 0 || percent > 100) {
+    refuse(RULE, {
+      prop: 'cpuActivityThreshold',
+      value: percent,
+      problem: 'must be a percentage of one vCPU between 0 (CPU not counted) and 100',
+      fix: 'use e.g. 10 (the default), or 0 to count only Jupyter\'s kernels and terminals',
+    });
+  }
+  return percent;
 }
 
 function validateInterval(d: Duration): number {

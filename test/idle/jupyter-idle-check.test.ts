@@ -3,7 +3,8 @@
  * a token, real kernels and terminals, a loopback fake of the SageMaker API, and a temp metadata file. The script
  * under test is the one extracted from the synthesized template's base64 `Content`, not the asset file. The token
  * reaches the checker either as `--token` or, as on an instance, from the server's own runtime file
- * (`jpserver-<pid>.json`) found through `--runtime-dir`.
+ * (`jpserver-<pid>.json`) found through `--runtime-dir`. The CPU signal is tested against a second server run as
+ * `nobody` (standing in for ec2-user), with real processes in its terminals and kernels.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -12,7 +13,12 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { extractIdleChecker, NotebookIdleShutdown } from '../../lib/idle/notebook-idle-shutdown';
 import { newTestStack } from '../support/app';
 import { FakeSageMaker } from '../support/fake-sagemaker';
-import { freePort, jupyterAvailable, JupyterServer, run, sleep, SYSTEM_PYTHON } from '../support/jupyter';
+import { freePort, jupyterAvailable, JupyterServer, NOBODY, run, sleep, SYSTEM_PYTHON } from '../support/jupyter';
+import { OnStartSandbox } from '../support/on-start-sandbox';
+
+// real servers, kernels and processes: generous on a loaded 2-core machine (a test that times out keeps running
+// in the background and would call the fake SageMaker during the next one)
+jest.setTimeout(240_000);
 
 const INSTANCE = 'nb-idle-test';
 const REGION = 'eu-west-1';
@@ -78,8 +84,8 @@ async function check(
 }
 
 /** Record the instance start (what the on-start script does), optionally at a given time. */
-async function init(now?: number): Promise<void> {
-  const { decision } = await check(['--init'], { now });
+async function init(now?: number, args: string[] = []): Promise<void> {
+  const { decision } = await check(['--init', ...args], { now });
   expect(decision).toBe('init');
 }
 
@@ -181,11 +187,11 @@ describe('synthesized idle checker against a real Jupyter server: terminals, clo
   test('open terminal with recent activity: no stop; the same terminal idle past the threshold: stop', async () => {
     await jupyter.createTerminal();
     await init(nowSeconds() - 7200);
-    const active = await check([], { threshold: 30 });
+    const active = await check([], { threshold: 600 });
     expect(active.decision).toBe('keep');
     expect(active.fields).toMatchObject({ reason: 'recent-activity', kernels: '0', terminals: '1' });
     expect(stops()).toBe(0);
-    const idle = await check([], { threshold: 30, now: nowSeconds() + 60 });
+    const idle = await check([], { threshold: 600, now: nowSeconds() + 700 });
     expect(idle.decision).toBe('stop');
     expect(stops()).toBe(1);
   });
@@ -350,92 +356,194 @@ describe('synthesized idle checker against a real Jupyter server: the token come
   });
 });
 
-describe('synthesized on-start script', () => {
-  function rootEnv(root: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+describe('synthesized on-start script with a real Jupyter server', () => {
+  let sb: OnStartSandbox;
+
+  /** A lifecycle script's environment (the sandbox sets PATH), pointed at the test server. */
+  function startEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     return checkerEnv({
-      // a lifecycle script's PATH; any network use would go to a dead proxy
-      PATH: '/sbin:bin:/usr/sbin:/usr/bin',
+      // any network use other than loopback would go to a dead proxy
       http_proxy: 'http://127.0.0.1:9', https_proxy: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', HTTPS_PROXY: 'http://127.0.0.1:9',
       no_proxy: '127.0.0.1', NO_PROXY: '127.0.0.1',
-      SML_IDLE_DIR: path.join(root, 'opt/sml-idle'),
-      SML_IDLE_CRON_DIR: path.join(root, 'etc/cron.d'),
-      SML_IDLE_LOG: path.join(root, 'var/log/jupyter.log'),
       SML_IDLE_METADATA_FILE: metadataFile,
       SML_IDLE_PYTHON: SYSTEM_PYTHON,
+      SML_IDLE_JUPYTER_URL: jupyter.url,
+      // no token is passed: the checker finds it in the server's runtime dir, as on an instance
+      SML_IDLE_JUPYTER_RUNTIME_DIR: jupyter.runtimeDir,
       ...extra,
     });
   }
 
-  function tempRoot(): string {
-    const root = fs.mkdtempSync(path.join(tmp, 'root-'));
-    fs.mkdirSync(path.join(root, 'etc/cron.d'), { recursive: true });
-    fs.mkdirSync(path.join(root, 'var/log'), { recursive: true });
-    fs.writeFileSync(path.join(root, 'on-start.sh'), onStartScript);
-    return root;
-  }
+  beforeEach(() => {
+    sb = new OnStartSandbox(tmp, onStartScript);
+  });
 
-  test('returns within seconds, offline, and installs the checker with a cron entry', async () => {
-    const root = tempRoot();
-    const started = Date.now();
-    await run('/bin/bash', [path.join(root, 'on-start.sh')], {
-      // no token is passed: the checker finds it in the server's runtime dir, as on an instance
-      env: rootEnv(root, { SML_IDLE_SCHEDULER: 'cron', SML_IDLE_JUPYTER_URL: jupyter.url, SML_IDLE_JUPYTER_RUNTIME_DIR: jupyter.runtimeDir }),
-    });
-    const elapsed = Date.now() - started;
-    expect(elapsed).toBeLessThan(15_000); // the limit is 5 minutes; measured ~1 s
-    const dir = path.join(root, 'opt/sml-idle');
-    expect(fs.readFileSync(path.join(dir, 'idle_check.py'), 'utf8')).toBe(extractIdleChecker(onStartScript));
-    expect(JSON.parse(fs.readFileSync(path.join(dir, 'state/state.json'), 'utf8')).start).toBeGreaterThan(started / 1000 - 1);
-    const cron = fs.readFileSync(path.join(root, 'etc/cron.d/sml-idle-shutdown'), 'utf8').split('\n');
-    expect(cron[0]).toBe('SHELL=/bin/bash');
-    expect(cron[2]).toBe(`*/5 * * * * root ${SYSTEM_PYTHON} ${dir}/idle_check.py --threshold-seconds 3600 --jupyter-url ${jupyter.url} `
-      + `--runtime-dir ${jupyter.runtimeDir} --state-dir ${dir}/state --metadata-file ${metadataFile} --ignore-connections >> ${root}/var/log/jupyter.log 2>&1`);
-    expect(cron[2]).not.toContain(jupyter.token);
-    const log = fs.readFileSync(path.join(root, 'var/log/jupyter.log'), 'utf8');
-    expect(log).toMatch(/sml-idle-check decision=init start=\d+ threshold=3600/);
-    expect(log).toMatch(/sml-idle-install cron '\*\/5 \* \* \* \*' threshold=3600s python=\/usr\/bin\/python3/);
-    // run the cron command the way cron would
-    await run('/bin/bash', ['-c', cron[2].replace(/^\*\/5 \* \* \* \* root /, '')], { env: checkerEnv() });
-    expect(fs.readFileSync(path.join(root, 'var/log/jupyter.log'), 'utf8')).toMatch(/sml-idle-check decision=keep reason=recent-activity kernels=0 terminals=0 idle_for=\d+ threshold=3600\n$/);
+  afterEach(async () => {
+    await sb.close();
+  });
+
+  test('returns within seconds, offline; the check every scheduler runs reads the real server', async () => {
+    sb.systemd('running');
+    await sb.cron('absent');
+    const result = await sb.run(startEnv());
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(result.ms).toBeLessThan(60_000); // the limit is 5 minutes; measured ~1 s
+    expect(fs.readFileSync(path.join(sb.dir, 'idle_check.py'), 'utf8')).toBe(extractIdleChecker(onStartScript));
+    const check = fs.readFileSync(sb.check, 'utf8');
+    expect(check).toBe(`#!/bin/bash\nexec ${SYSTEM_PYTHON} ${sb.dir}/idle_check.py --threshold-seconds 3600 --jupyter-url ${jupyter.url} `
+      + `--runtime-dir ${jupyter.runtimeDir} --state-dir ${sb.dir}/state --metadata-file ${metadataFile} --ignore-connections `
+      + `--cpu-threshold 10 --cpu-user ec2-user >> ${sb.log} 2>&1\n`);
+    expect(check).not.toContain(jupyter.token);
+    const log = () => fs.readFileSync(sb.log, 'utf8');
+    expect(log()).toMatch(/sml-idle-check decision=init start=\d+ threshold=3600\n/);
+    expect(log()).toMatch(/sml-idle-install systemd every 300s threshold=3600s cpu=10% python=\/usr\/bin\/python3\n$/);
+    // run the check as the systemd service (or cron, or the loop) would; ec2-user does not exist on this machine
+    await run(sb.check, [], { env: { PATH: '/usr/bin:/bin', ...checkerEnv() } });
+    expect(log()).toMatch(/sml-idle-check decision=keep reason=recent-activity kernels=0 terminals=0 cpu=no-user idle_for=\d+ threshold=3600\n$/);
     expect(stops()).toBe(0);
   });
 
-  test('fails (and says so) when no Python with boto3 is found', async () => {
-    const root = tempRoot();
-    const env = rootEnv(root, { SML_IDLE_SCHEDULER: 'cron', SML_IDLE_PYTHON: '/nonexistent/python' });
-    // this machine has a Python with boto3, so the built-in candidates are pointed at nothing for this case
-    const script = onStartScript.replace(/\/home\/ec2-user\/anaconda3\/envs\/JupyterSystemEnv\/bin\/python \/usr\/bin\/python3 \/usr\/bin\/python/, '/nonexistent/a /nonexistent/b');
-    fs.writeFileSync(path.join(root, 'on-start.sh'), script);
-    await expect(run('/bin/bash', [path.join(root, 'on-start.sh')], { env })).rejects.toMatchObject({ code: 1 });
-    expect(fs.readFileSync(path.join(root, 'var/log/jupyter.log'), 'utf8')).toMatch(/FAILED: no Python with boto3 \(idle shutdown not installed\)/);
-    expect(fs.existsSync(path.join(root, 'etc/cron.d/sml-idle-shutdown'))).toBe(false);
+  test('without systemd or cron: the background loop stops the idle instance once, end to end', async () => {
+    sb.systemd('absent');
+    await sb.cron('absent');
+    const result = await sb.run(startEnv({
+      SML_IDLE_INTERVAL_SECONDS: '1',
+      SML_IDLE_THRESHOLD_SECONDS: '1',
+      SML_IDLE_ENDPOINT_URL: sagemaker.url,
+    }));
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+    expect((await sb.schedulers())).toMatchObject({ timers: [], cronLines: [], loops: [expect.any(Number)] });
+    const log = () => fs.readFileSync(sb.log, 'utf8');
+    await jupyter.waitFor(async () => stops() === 1, 60_000);
+    // let the loop run again: it must not stop a second time
+    await jupyter.waitFor(async () => /reason=stop-already-requested/.test(log()), 60_000);
+    expect(stops()).toBe(1);
+    expect(sagemaker.calls[0].body).toEqual({ NotebookInstanceName: INSTANCE });
+    expect(log()).toMatch(/sml-idle-install loop every 1s threshold=1s cpu=10% python=\/usr\/bin\/python3\n/);
+  });
+});
+
+describe('CPU signal against a real Jupyter server run as another user (nobody stands in for ec2-user)', () => {
+  const CPU = ['--cpu-threshold', '5', '--cpu-user', 'nobody'];
+  let server: JupyterServer;
+
+  /** Run the checker against the nobody server (its token comes from its runtime file, as on an instance). */
+  function checkServer(args: string[], options: { now?: number; threshold?: number } = {}): Promise<CheckResult> {
+    return check(args, { ...options, jupyterUrl: server.url, token: null, runtimeDirs: [server.runtimeDir] });
+  }
+
+  /** Processes of nobody whose command line contains `marker` (the ones these tests start). */
+  function processes(marker: string): number[] {
+    return fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+      try {
+        return fs.statSync(`/proc/${p}`).uid === NOBODY.uid && fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(marker);
+      } catch {
+        return false; // gone
+      }
+    }).map(Number);
+  }
+
+  /** Start a command in a new terminal, silently, and wait until its process runs. */
+  async function inTerminal(command: string, marker: string): Promise<void> {
+    const terminal = await server.createTerminal();
+    await server.typeInTerminal(terminal.name, command, marker);
+    await server.waitFor(async () => processes(marker).length > 0, 30_000);
+  }
+
+  /** Record the start (and the CPU baseline), let `ms` of real time pass, then check an hour later on the clock. */
+  async function measure(args: string[], ms = 3000): Promise<CheckResult> {
+    await init(nowSeconds() - 7200, args);
+    await sleep(ms);
+    return checkServer(args, { now: nowSeconds() + 3600, threshold: 600 });
+  }
+
+  beforeAll(async () => {
+    server = await JupyterServer.start({ user: NOBODY });
   });
 
-  test('without cron: a background loop stops the idle instance once, end to end', async () => {
-    const root = tempRoot();
-    const started = Date.now();
-    await run('/bin/bash', [path.join(root, 'on-start.sh')], {
-      env: rootEnv(root, {
-        SML_IDLE_SCHEDULER: 'loop',
-        SML_IDLE_INTERVAL_SECONDS: '1',
-        SML_IDLE_THRESHOLD_SECONDS: '1',
-        SML_IDLE_JUPYTER_URL: jupyter.url,
-        SML_IDLE_JUPYTER_RUNTIME_DIR: jupyter.runtimeDir,
-        SML_IDLE_ENDPOINT_URL: sagemaker.url,
-      }),
-    });
-    expect(Date.now() - started).toBeLessThan(15_000);
-    const pid = Number(fs.readFileSync(path.join(root, 'opt/sml-idle/loop.pid'), 'utf8'));
-    try {
-      await jupyter.waitFor(async () => stops() === 1, 10_000);
-      const log = path.join(root, 'var/log/jupyter.log');
-      // let the loop run again: it must not stop a second time
-      await jupyter.waitFor(async () => /reason=stop-already-requested/.test(fs.readFileSync(log, 'utf8')), 10_000);
-      expect(stops()).toBe(1);
-      expect(sagemaker.calls[0].body).toEqual({ NotebookInstanceName: INSTANCE });
-      expect(fs.readFileSync(log, 'utf8')).toMatch(/sml-idle-install loop every 1s threshold=1s/);
-    } finally {
-      try { process.kill(-pid, 'SIGTERM'); } catch { /* already gone */ }
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  afterEach(async () => {
+    await server.reset();
+    for (const pid of processes('sml-test-')) {
+      try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
     }
+  });
+
+  test('a silent CPU-busy command in a terminal keeps the instance up; without the CPU signal it stops', async () => {
+    await inTerminal(`${SYSTEM_PYTHON} -c 'while True: pass' sml-test-busy`, 'sml-test-busy');
+    const busy = await measure(CPU);
+    expect(busy.fields).toMatchObject({ decision: 'keep', reason: 'cpu-busy', kernels: '0', terminals: '1', idle_for: '0' });
+    expect(Number(busy.fields.cpu)).toBeGreaterThanOrEqual(5);
+    expect(stops()).toBe(0);
+    // the same instance, Jupyter alone: the terminal has been silent for an hour
+    const jupyterOnly = await measure([]);
+    expect(jupyterOnly.fields).toMatchObject({ decision: 'stop', terminals: '1' });
+    expect(jupyterOnly.fields.cpu).toBeUndefined();
+    expect(stops()).toBe(1);
+  });
+
+  test('a silent command that uses no CPU (sleep 1000 in a terminal) does not keep the instance up', async () => {
+    await inTerminal('sleep 1000.0917', '1000.0917');
+    const idle = await measure(CPU);
+    expect(idle.fields).toMatchObject({ decision: 'stop', terminals: '1' });
+    expect(Number(idle.fields.cpu)).toBeLessThan(5);
+    expect(stops()).toBe(1);
+    await server.reset(); // ends the terminal and its sleep
+  });
+
+  test('short commands in a loop count through the shell that waited for them', async () => {
+    // each python lives well under a second: the CPU shows up in the shell's time for its reaped children
+    await inTerminal(`while :; do ${SYSTEM_PYTHON} -c 'for i in range(3 * 10**6): pass' sml-test-loop; done`, 'sml-test-loop');
+    const busy = await measure(CPU);
+    expect(busy.fields).toMatchObject({ decision: 'keep', reason: 'cpu-busy' });
+  });
+
+  test('an idle kernel\'s own CPU does not count (Jupyter reports on kernels); a process it started does', async () => {
+    const kernel = await server.createKernel();
+    await server.execute(kernel.id, [
+      'import threading',
+      'def spin():',
+      '    while True: pass',
+      'threading.Thread(target=spin, daemon=True).start()',
+    ].join('\n'));
+    const spinning = await measure(CPU);
+    expect(spinning.fields).toMatchObject({ decision: 'stop', kernels: '1' });
+    expect(Number(spinning.fields.cpu)).toBeLessThan(5);
+    expect(stops()).toBe(1);
+    await server.execute(kernel.id, `import subprocess, sys; subprocess.Popen([sys.executable, '-c', 'while True: pass', 'sml-test-child'])`);
+    await server.waitFor(async () => processes('sml-test-child').length > 0, 30_000);
+    const child = await measure(CPU);
+    expect(child.fields).toMatchObject({ decision: 'keep', reason: 'cpu-busy', kernels: '1' });
+    expect(stops()).toBe(1);
+  });
+
+  test('CPU accounting: a process reaped by a parent still running counts once; a reused pid counts as a new process', async () => {
+    const script = [
+      'import importlib.util, json, os, sys',
+      "spec = importlib.util.spec_from_file_location('idle_check', sys.argv[1]); m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)",
+      'hz = os.sysconf("SC_CLK_TCK")',
+      // pid: [start time, own + reaped children's ticks, parent pid]
+      "prev = {'t': 1000.0, 'p': {'10': ['100', 5 * hz, '1'], '11': ['200', 40 * hz, '10'], '12': ['300', 3 * hz, '10'], '20': ['500', 7 * hz, '19']}}",
+      // 11 (a busy job) and 12 ended and their shell 10 reaped them: 10's children time grew by all of 11's 40 s, the
+      // 10 s 11 ran since, and 12's 3 s; a new process got pid 12; 20 ended with its parent (nothing to subtract); 13 is new
+      "cur = {'t': 1100.0, 'p': {'10': ['100', 58 * hz, '1'], '12': ['301', 2 * hz, '10'], '13': ['400', 3 * hz, '10']}}",
+      'print(json.dumps([m.cpu_percent(prev, cur), m.cpu_percent(None, cur), m.cpu_percent(cur, cur)]))',
+    ].join('\n');
+    const { stdout } = await run(SYSTEM_PYTHON, ['-c', script, checkerPath]);
+    // (58 - 5 - 40 - 3) + 2 + 3 = 15 s of CPU in 100 s
+    expect(JSON.parse(stdout)).toEqual([15, null, null]);
+  });
+
+  test('no such user: the CPU signal is off and every check says so; --cpu-threshold needs --cpu-user', async () => {
+    const args = ['--cpu-threshold', '5', '--cpu-user', 'sml-no-such-user'];
+    const result = await measure(args, 0);
+    expect(result.fields).toMatchObject({ decision: 'stop', cpu: 'no-user' });
+    await expect(run(SYSTEM_PYTHON, [checkerPath, '--threshold-seconds', '2', '--jupyter-url', server.url, '--state-dir', stateDir,
+      '--metadata-file', metadataFile, '--cpu-threshold', '5'], { env: checkerEnv() })).rejects.toMatchObject({
+      code: 2, stderr: expect.stringContaining('--cpu-threshold needs --cpu-user'),
+    });
   });
 });

@@ -1,11 +1,15 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
-import { extractIdleChecker, idleCheckerSource, NotebookIdleShutdown, NotebookIdleShutdownProps } from '../../lib/idle/notebook-idle-shutdown';
+import { embeddedIdleChecker, extractIdleChecker, idleCheckerSource, NotebookIdleShutdown, NotebookIdleShutdownProps } from '../../lib/idle/notebook-idle-shutdown';
 import { newTestStack } from '../support/app';
+import { SYSTEM_PYTHON } from '../support/jupyter';
+
+const README = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
 
 function synth(props: NotebookIdleShutdownProps = {}): { stack: Stack; lc: NotebookIdleShutdown; template: Template; script: string } {
   const stack = newTestStack();
@@ -50,6 +54,18 @@ describe('NotebookIdleShutdown', () => {
     expect(setting(synth().script, 'IGNORE_CONNECTIONS')).toBe('true');
   });
 
+  test('by default the CPU signal is on: ec2-user\'s processes outside Jupyter above 10% of one vCPU count as activity', () => {
+    const { script } = synth();
+    expect(setting(script, 'CPU_THRESHOLD')).toBe('10');
+    expect(setting(script, 'CPU_USER')).toBe('ec2-user');
+    expect(script).toContain('[ "$CPU_THRESHOLD" = 0 ] || ARGS+=(--cpu-threshold "$CPU_THRESHOLD" --cpu-user "$CPU_USER")');
+  });
+
+  test('cpuActivityThreshold sets the threshold; 0 turns the CPU signal off', () => {
+    expect(setting(synth({ cpuActivityThreshold: 2.5 }).script, 'CPU_THRESHOLD')).toBe('2.5');
+    expect(setting(synth({ cpuActivityThreshold: 0 }).script, 'CPU_THRESHOLD')).toBe('0');
+  });
+
   test('by default the checker uses the SDK endpoint and Jupyter on https://localhost:8443', () => {
     const { script } = synth();
     expect(setting(script, 'ENDPOINT_URL')).toBe('');
@@ -70,13 +86,20 @@ describe('NotebookIdleShutdown', () => {
     expect(shell.match(/__[A-Z_]+__/g)).toBeNull();
   });
 
-  test('the on-start script embeds the checker verbatim and extractably', () => {
+  test('the on-start script embeds the checker extractably, without comments: the same Python syntax tree as its source', () => {
     const { script } = synth();
     const checker = extractIdleChecker(script);
-    expect(checker).toBe(idleCheckerSource());
-    expect(checker).toBe(fs.readFileSync(path.join(__dirname, '../../lib/idle/assets/idle_check.py'), 'utf8'));
-    expect(script.startsWith('#!/bin/bash\n')).toBe(true);
+    expect(checker).toBe(embeddedIdleChecker());
+    expect(idleCheckerSource()).toBe(fs.readFileSync(path.join(__dirname, '../../lib/idle/assets/idle_check.py'), 'utf8'));
+    const ast = (source: string) => execFileSync(SYSTEM_PYTHON, ['-c', 'import ast, sys; print(ast.dump(ast.parse(sys.stdin.read())))'], { input: source, encoding: 'utf8' });
+    expect(ast(checker)).toBe(ast(idleCheckerSource()));
+    expect(checker.split('\n').filter((l) => l.trimStart().startsWith('#'))).toEqual([
+      '# cdk-sustainable-ml idle checker (SML-IDLE-NOTEBOOK); commented source: lib/idle/assets/idle_check.py',
+    ]);
+    expect(checker.length).toBeLessThan(idleCheckerSource().length * 0.8);
+    expect(script.startsWith('#!/bin/bash\n# cdk-sustainable-ml NotebookIdleShutdown (SML-IDLE-NOTEBOOK); commented source: lib/idle/assets/on-start.sh\n')).toBe(true);
     expect(script).not.toContain('\r');
+    execFileSync('/bin/bash', ['-n'], { input: script }); // the shell parses
   });
 
   test('the on-start script downloads nothing', () => {
@@ -86,9 +109,11 @@ describe('NotebookIdleShutdown', () => {
     expect(urls.every((u) => u.startsWith('https://localhost:8443'))).toBe(true);
   });
 
-  test('installs the checker through cron or a background loop, never in the foreground', () => {
+  test('installs the checker through a systemd timer, cron or a background loop, never in the foreground', () => {
     const { script } = synth();
-    expect(script).toContain('/etc/cron.d');
+    expect(script).toContain('UNITS="${SML_IDLE_UNIT_DIR:-/etc/systemd/system}"');
+    expect(script).toContain('systemctl daemon-reload && systemctl --no-block restart $T.timer');
+    expect(script).toContain('| crontab -');
     expect(script).toMatch(/nohup setsid bash -c .* &$/m);
   });
 
@@ -98,6 +123,21 @@ describe('NotebookIdleShutdown', () => {
     const content: string = resource.Properties.OnStart[0].Content;
     expect(content.length).toBe(lc.onStartContentLength);
     expect(content.length).toBeLessThanOrEqual(NotebookIdleShutdown.MAX_SCRIPT_LENGTH);
+  });
+
+  test('the README says what the checker reads (no token on a notebook instance) and every reason it keeps an instance for', () => {
+    const source = idleCheckerSource();
+    const reasons = new Set([
+      ...[...source.matchAll(/reasons\.append\('([a-z-]+)'\)/g)].map((m) => m[1]),
+      ...[...source.matchAll(/log\('keep', reason='([a-z-]+)'/g)].map((m) => m[1]),
+      ...[...source.matchAll(/reasons\.append\(kind \+ '(-[a-z-]+)'\)/g)].flatMap((m) => [`kernel${m[1]}`, `terminal${m[1]}`]),
+    ]);
+    expect([...reasons].sort()).toEqual(['busy-kernel', 'connected-kernel', 'cpu-busy', 'cpu-unreadable', 'jupyter-unreadable',
+      'kernel-activity-unknown', 'recent-activity', 'terminal-activity-unknown']);
+    for (const reason of reasons) expect(README).toContain(`\`${reason}\``);
+    expect(README).not.toContain('with the server\'s\ntoken');
+    expect(README).toMatch(/without a\s+token/);
+    expect(README).toContain('`cpuActivityThreshold`');
   });
 
   test('exposes the lifecycle configuration name and ARN as attributes', () => {
@@ -174,6 +214,9 @@ describe('NotebookIdleShutdown', () => {
       ['fails when sageMakerEndpointUrl is not an http(s) URL', { sageMakerEndpointUrl: 'vpce-0abc; rm -rf /' }, /SML-IDLE-NOTEBOOK: sageMakerEndpointUrl 'vpce-0abc; rm -rf \/'/],
       ['fails when lifecycleConfigName has invalid characters', { lifecycleConfigName: 'idle_stop' }, /SML-IDLE-NOTEBOOK: lifecycleConfigName 'idle_stop'/],
       ['fails when lifecycleConfigName is longer than 63 characters', { lifecycleConfigName: 'a'.repeat(64) }, /SML-IDLE-NOTEBOOK: lifecycleConfigName/],
+      ['fails when cpuActivityThreshold is negative', { cpuActivityThreshold: -1 }, /SML-IDLE-NOTEBOOK: cpuActivityThreshold -1: must be a percentage of one vCPU between 0 \(CPU not counted\) and 100/],
+      ['fails when cpuActivityThreshold is over 100', { cpuActivityThreshold: 150 }, /SML-IDLE-NOTEBOOK: cpuActivityThreshold 150: must be a percentage/],
+      ['fails when cpuActivityThreshold is not a number', { cpuActivityThreshold: NaN }, /SML-IDLE-NOTEBOOK: cpuActivityThreshold NaN: must be a percentage/],
     ])('%s', (_name, props, message) => {
       expect(() => new NotebookIdleShutdown(newTestStack(), 'Idle', props as NotebookIdleShutdownProps)).toThrow(message);
     });
@@ -191,6 +234,11 @@ describe('NotebookIdleShutdown', () => {
     test('fails when onCreateCommands are over 16,384 base64 characters', () => {
       expect(() => new NotebookIdleShutdown(newTestStack(), 'Idle', { onCreateCommands: ['x'.repeat(12_300)] }))
         .toThrow(/SML-IDLE-NOTEBOOK: onCreateCommands .*longer than SageMaker's limit of 16384/);
+    });
+
+    test('fails when cpuActivityThreshold is a token', () => {
+      expect(() => new NotebookIdleShutdown(newTestStack(), 'Idle', { cpuActivityThreshold: Token.asNumber({ Ref: 'Threshold' }) }))
+        .toThrow(/^SML-IDLE-NOTEBOOK: cpuActivityThreshold \(a deploy-time value\): must be known at synth time: the on-start script that carries it is base64-encoded/);
     });
 
     test('fails when onStartCommands contain a token', () => {

@@ -35,6 +35,26 @@ export interface ApiResponse {
   readonly body: any;
 }
 
+/**
+ * Python lines that connect a client straight to a kernel's channels (`sys.argv[1]`: its connection file) and wait
+ * until it answers. No heartbeat channel: on a loaded machine a heartbeat late by a second reads as a dead kernel.
+ */
+const KERNEL_CLIENT = [
+  'import sys',
+  'from jupyter_client import BlockingKernelClient',
+  'c = BlockingKernelClient(connection_file=sys.argv[1]); c.load_connection_file(); c.start_channels(hb=False)',
+  'c.wait_for_ready(timeout=60)',
+];
+
+/** A Unix user to run a server as (the tests run as root): `nobody` stands in for a notebook instance's ec2-user. */
+export interface RunAs {
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/** Debian's `nobody`. */
+export const NOBODY: RunAs = { uid: 65534, gid: 65534 };
+
 /** A process started by a helper; `close()` ends it (and its process group). */
 export interface Handle {
   close(): Promise<void>;
@@ -42,16 +62,17 @@ export interface Handle {
 
 /**
  * A real Jupyter server (Debian's jupyter_server 1.x) on 127.0.0.1 with a token, in temp dirs, for tests.
- * Kernels run with Debian's ipykernel; terminals with terminado.
+ * Kernels run with Debian's ipykernel; terminals with terminado. With `user`, the server (and so its kernels and
+ * terminals) runs as that user, as a notebook instance's runs as ec2-user.
  */
 export class JupyterServer {
   /** Start a server on a free port and wait until its API answers. */
-  public static async start(options: { token?: string; timeoutMs?: number } = {}): Promise<JupyterServer> {
+  public static async start(options: { token?: string; timeoutMs?: number; user?: RunAs } = {}): Promise<JupyterServer> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sml-jupyter-'));
     const token = options.token ?? `t${Math.random().toString(36).slice(2)}`;
     const port = await freePort();
-    const server = new JupyterServer(dir, token, port);
-    await server.waitUntilUp(options.timeoutMs ?? 20000);
+    const server = new JupyterServer(dir, token, port, options.user);
+    await server.waitUntilUp(options.timeoutMs ?? 60000);
     return server;
   }
 
@@ -63,11 +84,15 @@ export class JupyterServer {
   private output = '';
   private readonly helpers = new Set<Handle>();
 
-  private constructor(public readonly dir: string, public readonly token: string, public readonly port: number) {
+  private constructor(public readonly dir: string, public readonly token: string, public readonly port: number, user?: RunAs) {
     this.url = `http://127.0.0.1:${port}`;
     this.runtimeDir = path.join(dir, 'runtime');
     const root = path.join(dir, 'root');
     fs.mkdirSync(root, { recursive: true });
+    if (user) {
+      fs.chownSync(dir, user.uid, user.gid);
+      fs.chownSync(root, user.uid, user.gid);
+    }
     this.proc = spawn(SYSTEM_PYTHON, [
       '-m', 'jupyter_server',
       '--ServerApp.ip=127.0.0.1', `--ServerApp.port=${port}`, '--ServerApp.port_retries=0',
@@ -85,6 +110,7 @@ export class JupyterServer {
         SHELL: '/bin/sh',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(user ? { uid: user.uid, gid: user.gid } : {}),
     });
     this.proc.stdout!.on('data', (d) => { this.output += d; });
     this.proc.stderr!.on('data', (d) => { this.output += d; });
@@ -124,6 +150,42 @@ export class JupyterServer {
     return this.ok(await this.api('POST', '/api/terminals'), 200);
   }
 
+  /**
+   * Type `command` into a terminal through its websocket (as a browser does) and return once the terminal echoed
+   * `echo` (a part of the command); the command keeps running after the connection is closed.
+   */
+  public async typeInTerminal(name: string, command: string, echo: string): Promise<void> {
+    const script = [
+      'import json, sys',
+      'from tornado import ioloop, websocket',
+      'async def main():',
+      '    ws = await websocket.websocket_connect(sys.argv[1])',
+      "    ws.write_message(json.dumps(['stdin', sys.argv[2] + '\\r']))",
+      '    while True:',
+      '        m = await ws.read_message()',
+      '        if m is None or sys.argv[3] in m: break',
+      '    ws.close()',
+      'ioloop.IOLoop.current().run_sync(main)',
+    ].join('\n');
+    const wsUrl = `ws://127.0.0.1:${this.port}/terminals/websocket/${name}?token=${this.token}`;
+    await run(SYSTEM_PYTHON, ['-c', script, wsUrl, command, echo]);
+  }
+
+  /** Run `code` in a kernel (a client connected straight to its channels) and wait until the server reports it idle. */
+  public async execute(kernelId: string, code: string): Promise<void> {
+    await this.makeReady(kernelId);
+    const script = [
+      ...KERNEL_CLIENT,
+      'msg_id = c.execute(sys.argv[2])',
+      'while True:',
+      '    m = c.get_shell_msg(timeout=60)',
+      "    if m['parent_header'].get('msg_id') == msg_id: break",
+      "if m['content']['status'] != 'ok': sys.exit(str(m['content']))",
+    ].join('\n');
+    await run(SYSTEM_PYTHON, ['-c', script, path.join(this.runtimeDir, `kernel-${kernelId}.json`), code], { timeoutMs: 90_000 });
+    await this.waitFor(async () => (await this.kernel(kernelId)).execution_state === 'idle', 30_000);
+  }
+
   /** The kernel's model. */
   public async kernel(id: string): Promise<any> {
     return this.ok(await this.api('GET', `/api/kernels/${id}`), 200);
@@ -149,7 +211,7 @@ export class JupyterServer {
   /** Interrupt a kernel (ends a busy cell) and wait until the server reports it `idle`. */
   public async interrupt(kernelId: string): Promise<void> {
     this.ok(await this.api('POST', `/api/kernels/${kernelId}/interrupt`), 204);
-    await this.waitFor(async () => (await this.kernel(kernelId)).execution_state === 'idle', 5000);
+    await this.waitFor(async () => (await this.kernel(kernelId)).execution_state === 'idle', 30_000);
   }
 
   /**
@@ -159,17 +221,14 @@ export class JupyterServer {
   public async makeBusy(kernelId: string, code = 'import time; time.sleep(60)'): Promise<void> {
     await this.makeReady(kernelId);
     const script = [
-      'import sys',
-      'from jupyter_client import BlockingKernelClient',
-      'c = BlockingKernelClient(connection_file=sys.argv[1]); c.load_connection_file(); c.start_channels()',
-      'c.wait_for_ready(timeout=20)',
+      ...KERNEL_CLIENT,
       'c.execute(sys.argv[2])',
       'while True:',
-      '    m = c.get_iopub_msg(timeout=20)',
+      '    m = c.get_iopub_msg(timeout=60)',
       "    if m['msg_type'] == 'status' and m['content']['execution_state'] == 'busy': break",
     ].join('\n');
-    await run(SYSTEM_PYTHON, ['-c', script, path.join(this.runtimeDir, `kernel-${kernelId}.json`), code]);
-    await this.waitFor(async () => (await this.kernel(kernelId)).execution_state === 'busy', 5000);
+    await run(SYSTEM_PYTHON, ['-c', script, path.join(this.runtimeDir, `kernel-${kernelId}.json`), code], { timeoutMs: 90_000 });
+    await this.waitFor(async () => (await this.kernel(kernelId)).execution_state === 'busy', 30_000);
   }
 
   /**
@@ -179,13 +238,10 @@ export class JupyterServer {
    */
   public async makeReady(kernelId: string): Promise<void> {
     const script = [
-      'import sys',
-      'from jupyter_client import BlockingKernelClient',
-      'c = BlockingKernelClient(connection_file=sys.argv[1]); c.load_connection_file(); c.start_channels()',
-      'c.wait_for_ready(timeout=20)',
+      ...KERNEL_CLIENT,
     ].join('\n');
     for (let attempt = 1; ; attempt++) {
-      await run(SYSTEM_PYTHON, ['-c', script, path.join(this.runtimeDir, `kernel-${kernelId}.json`)]);
+      await run(SYSTEM_PYTHON, ['-c', script, path.join(this.runtimeDir, `kernel-${kernelId}.json`)], { timeoutMs: 90_000 });
       try {
         await this.waitFor(async () => (await this.kernel(kernelId)).execution_state === 'idle', 1000);
         return;
@@ -225,7 +281,7 @@ export class JupyterServer {
       },
     };
     this.helpers.add(handle);
-    await this.waitFor(async () => (await this.kernel(kernelId)).connections > 0, 5000);
+    await this.waitFor(async () => (await this.kernel(kernelId)).connections > 0, 30_000);
     return handle;
   }
 
