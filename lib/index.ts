@@ -29,7 +29,7 @@ export type { LowestCarbonOptions, RegionCarbonIntensity, RegionChoice } from '.
 export { PowerStatus } from './carbon/instance-power';
 export type { InstancePowerFigure, PowerCoverage } from './carbon/instance-power';
 export { Footprint } from './carbon/footprint';
-export type { FootprintComparison, FootprintEstimate, FootprintOptions, FootprintPath, FootprintStep, WorstCase } from './carbon/footprint';
+export type { CarbonAwareStartFootprint, FootprintComparison, FootprintEstimate, FootprintOptions, FootprintPath, FootprintStep, WorstCase } from './carbon/footprint';
 export { FootprintReport } from './carbon/report';
 export type { FootprintReportProps, SustainabilityReport } from './carbon/report';
 export type { WorkspaceFinding } from './carbon/workspace';

@@ -9,9 +9,10 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import {
-  CarbonAwareStartReason, CarbonIntensitySource, HyperparameterRange, Objective, SustainableTrainingJob, SustainableTuningJob,
-  TrainingImage, TrainingWorkflow,
+  CarbonAwareSchedule, CarbonAwareStartReason, CarbonIntensitySource, Footprint, FootprintReport, HyperparameterRange, Objective,
+  RegionCarbon, SustainableTrainingJob, SustainableTuningJob, TrainingImage, TrainingPipeline, TrainingWorkflow,
 } from '../../lib';
 import type { CarbonAwareStartOptions, TrainingWorkflowProps } from '../../lib';
 import { newTestStack } from '../support/app';
@@ -459,5 +460,68 @@ describe('the ASL test interpreter: Wait, Retry and the context object', () => {
     expect(runAsl(definition, { tasks: { T: sequence(busy, { ok: 1 }) } })).toMatchObject({ status: 'SUCCEEDED', output: { ok: 1 }, taskCalls: { T: 2 } });
     expect(runAsl(definition, { tasks: { T: new TaskError('Other', 'x') } }).taskCalls.T).toBe(1);
     expect(runAsl(definition, { tasks: { T: new TaskError('States.Runtime', 'x') } })).toMatchObject({ status: 'FAILED', error: 'States.Runtime', taskCalls: { T: 1 } });
+  });
+});
+
+describe('the footprint report: emissions at the threshold beside the region\'s average (an estimate)', () => {
+  function concrete(region: string) {
+    const stack = newTestStack({ env: { account: '123456789012', region } });
+    const trainingJob = new SustainableTrainingJob(stack, 'Job', { image: IMAGE, jobNamePrefix: 'churn', objective: OBJECTIVE });
+    const flow = new TrainingWorkflow(stack, 'Flow', {
+      trainingJob,
+      carbonAwareStart: { source: CarbonIntensitySource.electricityMaps({ connection: connection(stack), zone: 'US-NW-PACW' }), threshold: 150, maxDelay: Duration.hours(6) },
+    });
+    return { stack, flow };
+  }
+
+  test('a workflow with a threshold: worst-case kWh × the threshold beside kWh × the region\'s factor', () => {
+    const { flow } = concrete('us-west-2');
+    const run = Footprint.ofWorkflow(flow);
+    const factor = RegionCarbon.of('us-west-2').kgCo2ePerKwh!;
+    expect(run.worstCaseKwh).toBeGreaterThan(0);
+    expect(run.carbonAwareStart).toEqual({
+      thresholdGCo2ePerKwh: 150,
+      worstCaseKgCo2eAtThreshold: run.worstCaseKwh! * 0.15,
+      expectedKgCo2eAtThreshold: run.expectedKwh! * 0.15,
+      regionAverageKgCo2ePerKwh: factor,
+      worstCaseKgCo2eAtRegionAverage: run.worstCaseKgCo2e,
+      note: expect.stringMatching(/^estimate: a run started below the threshold starts at that intensity; the grid can change while it runs/),
+    });
+    // Without carbonAwareStart there is no such figure.
+    const plain = newTestStack({ env: { account: '123456789012', region: 'us-west-2' } });
+    const job = new SustainableTrainingJob(plain, 'Job', { image: IMAGE, jobNamePrefix: 'churn', objective: OBJECTIVE });
+    expect(Footprint.ofWorkflow(new TrainingWorkflow(plain, 'Flow', { trainingJob: job })).carbonAwareStart).toBeUndefined();
+  });
+
+  test('the terminal table and the Markdown report show the line, labelled as an estimate', () => {
+    const { stack, flow } = concrete('us-west-2');
+    const c = Footprint.ofWorkflow(flow).carbonAwareStart!;
+    const fmt = (x: number) => String(Number(x.toPrecision(3)));
+    const line = `carbon-aware start (SML-TIMESHIFT), an estimate: at the 150 gCO2e/kWh threshold ${fmt(c.worstCaseKgCo2eAtThreshold!)} kgCO2e worst case, ${fmt(c.expectedKgCo2eAtThreshold!)} expected; `
+      + `at the region's average (${fmt(c.regionAverageKgCo2ePerKwh!)} kgCO2e/kWh) ${fmt(c.worstCaseKgCo2eAtRegionAverage!)} kgCO2e worst case`;
+    expect(FootprintReport.format(stack)).toContain(`    ${line}`);
+    expect(FootprintReport.markdown(stack)).toContain(`${line}. Estimate: a run started below the threshold`);
+  });
+
+  test('an environment-agnostic stack: the threshold figure, and the region\'s average known only at deploy time', () => {
+    const { flow } = setup(() => ({}));
+    const c = Footprint.ofWorkflow(flow).carbonAwareStart!;
+    expect(c.thresholdGCo2ePerKwh).toBe(150);
+    expect(c.worstCaseKgCo2eAtThreshold).toBeGreaterThan(0);
+    expect(c.regionAverageKgCo2ePerKwh).toBeUndefined();
+    expect(c.note).toMatch(/region's average: set at deploy time$/);
+  });
+
+  test('a pipeline started by a CarbonAwareSchedule gets the line too (the highest threshold of its schedules)', () => {
+    const stack = newTestStack({ env: { account: '123456789012', region: 'eu-north-1' } });
+    const trainingJob = new SustainableTrainingJob(stack, 'Job', { image: IMAGE, jobNamePrefix: 'churn', objective: OBJECTIVE });
+    const pipeline = new TrainingPipeline(stack, 'Pipe', { trainingJob, pipelineName: 'churn' });
+    const source = CarbonIntensitySource.electricityMaps({ connection: connection(stack), zone: 'SE-SE3' });
+    for (const [id, threshold] of [['Evening', 40], ['Night', 25]] as const) {
+      new CarbonAwareSchedule(stack, id, { pipeline, schedule: scheduler.ScheduleExpression.cron({ hour: '18', minute: '0' }), carbonAwareStart: { source, threshold, maxDelay: Duration.hours(12) } });
+    }
+    const run = FootprintReport.of(stack).runs.find((r) => r.kind === 'pipeline')!;
+    expect(run.carbonAwareStart).toMatchObject({ thresholdGCo2ePerKwh: 40, regionAverageKgCo2ePerKwh: RegionCarbon.of('eu-north-1').kgCo2ePerKwh });
+    expect(run.carbonAwareStart!.note).toMatch(/the highest of 2 schedules' thresholds/);
   });
 });
