@@ -27,3 +27,5 @@ export { NotebookIdleShutdown } from './idle/notebook-idle-shutdown';
 export type { NotebookIdleShutdownProps } from './idle/notebook-idle-shutdown';
 export * from './idle/notebook-instance';
 export * from './idle/studio-idle-shutdown';
+export { BoundedLogRetention } from './storage/bounded-log-retention';
+export type { BoundedLogRetentionProps } from './storage/bounded-log-retention';

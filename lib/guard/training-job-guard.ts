@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
 import { refuse, warn } from '../private/messages';
 import { checkDuration, checkNumber, deferred, durationIn, isKnownNumber, numberText } from '../private/synth-value';
-import { checkLogRetention, checkOwnLogGroup, DEFAULT_LOG_RETENTION } from '../storage/log-defaults';
+import { checkLogRetention, checkOwnLogGroup } from '../storage/log-defaults';
 import { GUARD_DEFAULTS, GUARD_ENV } from './guard-env';
 import { GUARD_ENABLED, GuardTags } from './guard-tags';
 
@@ -151,7 +151,7 @@ export interface TrainingJobGuardProps {
   /**
    * Retention of the log group the guard creates (ignored when `logGroup` is given). `RetentionDays.INFINITE` is
    * refused (SML-LOGS).
-   * @default logs.RetentionDays.ONE_MONTH (DEFAULT_LOG_RETENTION, SML-LOGS)
+   * @default - the app's context `cdk-sustainable-ml:logRetention` when set, else logs.RetentionDays.ONE_MONTH (DEFAULT_LOG_RETENTION, SML-LOGS)
    */
   readonly logRetention?: logs.RetentionDays;
 
@@ -209,7 +209,7 @@ export class TrainingJobGuard extends Construct {
     const lookback = checkDuration('SML-GUARD', 'metricLookback', props.metricLookback) ?? Duration.minutes(GUARD_DEFAULTS.lookbackMinutes);
     const discovery = props.discovery ?? (GUARD_DEFAULTS.discovery as JobDiscovery);
     validate(this, props, schedule, idleWindow, lookback);
-    checkLogRetention(this, 'logRetention', props.logRetention);
+    const logRetention = checkLogRetention(this, 'logRetention', props.logRetention);
     checkOwnLogGroup(this, 'logGroup', props.logGroup);
     warnSecondGuard(this);
 
@@ -232,7 +232,7 @@ export class TrainingJobGuard extends Construct {
     }
 
     this.logGroup = props.logGroup ?? new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? DEFAULT_LOG_RETENTION,
+      retention: logRetention,
     });
     this.role = props.role ?? new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),

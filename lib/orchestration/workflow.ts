@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
 import { refuse } from '../private/messages';
 import { checkDuration, deferred, durationIn } from '../private/synth-value';
-import { checkLogRetention, checkOwnLogGroup, DEFAULT_LOG_RETENTION } from '../storage/log-defaults';
+import { checkLogRetention, checkOwnLogGroup } from '../storage/log-defaults';
 import { derivedLogGroupName } from '../storage/log-group-name';
 import { SustainableTrainingJob } from '../training/training-job';
 import { stepFunctionsNaming } from '../training/private/naming';
@@ -48,7 +48,7 @@ export interface TrainingWorkflowProps {
   readonly acceptanceGate?: boolean;
   /**
    * Retention of the state machine's execution log (SML-LOGS). `RetentionDays.INFINITE` is refused.
-   * @default logs.RetentionDays.ONE_MONTH (the library's DEFAULT_LOG_RETENTION)
+   * @default - the app's context `cdk-sustainable-ml:logRetention` when set, else logs.RetentionDays.ONE_MONTH (the library's DEFAULT_LOG_RETENTION)
    */
   readonly logRetention?: logs.RetentionDays;
   /**
@@ -125,12 +125,12 @@ export class TrainingWorkflow extends Construct {
     const tuning = this.tuningJob;
 
     const timeout = this.executionTimeout(props);
-    checkLogRetention(this, 'logRetention', props.logRetention);
+    const logRetention = checkLogRetention(this, 'logRetention', props.logRetention);
     checkOwnLogGroup(this, 'logGroup', props.logGroup);
 
     this.logGroup = props.logGroup ?? new logs.LogGroup(this, 'Logs', {
       logGroupName: derivedLogGroupName('/aws/vendedlogs/states/', [Stack.of(this).stackName, id, this.node.addr.slice(0, 8)]),
-      retention: props.logRetention ?? DEFAULT_LOG_RETENTION,
+      retention: logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
 

@@ -46,7 +46,7 @@ export interface SageMakerLogRetentionProps {
   /**
    * Retention of every group (SML-LOGS). Never-expire (`RetentionDays.INFINITE`) is refused, as everywhere in the
    * library.
-   * @default logs.RetentionDays.ONE_MONTH (DEFAULT_LOG_RETENTION)
+   * @default - the app's context `cdk-sustainable-ml:logRetention` when set, else logs.RetentionDays.ONE_MONTH (DEFAULT_LOG_RETENTION)
    */
   readonly retention?: logs.RetentionDays;
   /**
