@@ -4,7 +4,9 @@
 import { App, Aspects, Duration, Environment, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import {
@@ -13,14 +15,26 @@ import {
   TrainingPipeline, TrainingWorkflow, WarmStart,
 } from '../lib';
 
+/** Options of the example app. */
+export interface ExampleOptions {
+  /**
+   * Turn on the opt-ins an organisation with AWS Control Tower's proactive controls chooses (README "Control
+   * Tower"): the guard in a VPC with its endpoints, X-Ray tracing, S3 server access logs, SSE-KMS, Object Lock and
+   * EventBridge notifications on the artifacts bucket. Combine with the context `cdk-sustainable-ml:logRetention: 365`.
+   * @default false
+   */
+  readonly controlTower?: boolean;
+}
+
 /** Example: a churn model retrained from last month's model on a small CPU instance. */
 export class SustainableMlExampleStack extends Stack {
-  constructor(scope: Construct, id: string, props: StackProps = {}) {
+  constructor(scope: Construct, id: string, props: StackProps & ExampleOptions = {}) {
     super(scope, id, props);
-    const artifacts = new MlArtifactsBucket(this, 'Artifacts');
+    const ct = props.controlTower === true;
+    const artifacts = new MlArtifactsBucket(this, 'Artifacts', ct ? controlTowerBucketOptions(this) : {});
     new SageMakerLogRetention(this, 'SageMakerLogs');
     // Stops guarded jobs whose accelerators idle, whose objective stalls or that overfit (SML-GUARD).
-    new TrainingJobGuard(this, 'Guard');
+    new TrainingJobGuard(this, 'Guard', ct ? { vpc: isolatedVpc(this, 'GuardVpc'), vpcEndpoints: true } : {});
 
     const inputs = [
       InputChannel.fromBucket('train', artifacts.bucket, 'datasets/churn/train/'),
@@ -38,7 +52,7 @@ export class SustainableMlExampleStack extends Stack {
       hyperparameters: { num_round: '200', max_depth: '5' },
     });
 
-    new TrainingWorkflow(this, 'ChurnTraining', { trainingJob: job });
+    new TrainingWorkflow(this, 'ChurnTraining', { trainingJob: job, tracingEnabled: ct || undefined });
 
     // A cheap baseline first (SML-BASELINE): when a linear model already reaches the target, nothing else runs.
     const baseline = new SustainableTrainingJob(this, 'ChurnBaseline', {
@@ -61,7 +75,7 @@ export class SustainableMlExampleStack extends Stack {
       ],
       warmStart: WarmStart.fromPreviousRun(),
     });
-    new TrainingWorkflow(this, 'ChurnTuningWorkflow', { tuningJob: tuning, baseline });
+    new TrainingWorkflow(this, 'ChurnTuningWorkflow', { tuningJob: tuning, baseline, tracingEnabled: ct || undefined });
 
     // The same definitions as a SageMaker pipeline: baseline → condition → training → acceptance gate.
     new TrainingPipeline(this, 'ChurnPipeline', { trainingJob: job, baseline, pipelineName: 'churn-training' });
@@ -74,9 +88,10 @@ export class SustainableMlExampleStack extends Stack {
  * apps shut down when idle.
  */
 export class SustainableMlWorkspaceStack extends Stack {
-  constructor(scope: Construct, id: string, props: StackProps = {}) {
+  constructor(scope: Construct, id: string, props: StackProps & ExampleOptions = {}) {
     super(scope, id, props);
-    const flowLogs = new logs.LogGroup(this, 'FlowLogs', { retention: logs.RetentionDays.ONE_WEEK });
+    // Flow logs are kept a week; Control Tower's CT.CLOUDWATCH.PR.2 asks for a year.
+    const flowLogs = new logs.LogGroup(this, 'FlowLogs', { retention: props.controlTower ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.ONE_WEEK });
     const vpc = new ec2.Vpc(this, 'Vpc', {
       maxAzs: 2,
       natGateways: 0,
@@ -108,9 +123,51 @@ export class SustainableMlWorkspaceStack extends Stack {
 }
 
 /** Add the example stacks to an app (environment-agnostic unless `env` is given). */
-export function buildExampleApp(app: App, env?: Environment): Stack[] {
+export function buildExampleApp(app: App, env?: Environment, options: ExampleOptions = {}): Stack[] {
   return [
-    new SustainableMlExampleStack(app, 'SustainableMlExample', { env }),
-    new SustainableMlWorkspaceStack(app, 'SustainableMlWorkspace', { env }),
+    new SustainableMlExampleStack(app, 'SustainableMlExample', { env, ...options }),
+    new SustainableMlWorkspaceStack(app, 'SustainableMlWorkspace', { env, ...options }),
   ];
+}
+
+/** SSE-KMS with a rotated key, server access logs to a bucket of their own, Object Lock and EventBridge events. */
+function controlTowerBucketOptions(scope: Construct) {
+  const accessLogs = new s3.Bucket(scope, 'AccessLogs', {
+    // S3 delivers server access logs only to a bucket with SSE-S3 (not SSE-KMS) default encryption.
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    enforceSSL: true,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    versioned: true,
+    objectLockEnabled: true,
+    lifecycleRules: [{ expiration: Duration.days(365) }],
+  });
+  (accessLogs.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+  Validations.of(accessLogs).acknowledge({ id: 'AwsSolutions-S1', reason: 'The access-log bucket does not log its own access.' });
+  const key = new kms.Key(scope, 'ArtifactsKey', { enableKeyRotation: true, description: 'ML artifacts (SSE-KMS)' });
+  // Grants only for AWS services (CT.KMS.PR.3), as SustainableNotebookInstance's own key.
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:CreateGrant'],
+    resources: ['*'],
+    conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+  }));
+  return {
+    encryptionKey: key,
+    serverAccessLogsBucket: accessLogs,
+    objectLockEnabled: true,
+    eventBridgeEnabled: true,
+  };
+}
+
+/** A VPC without internet access, with flow logs, for the guard (its endpoints reach the AWS APIs). */
+function isolatedVpc(scope: Construct, id: string): ec2.IVpc {
+  const flowLogs = new logs.LogGroup(scope, `${id}FlowLogs`, { retention: logs.RetentionDays.ONE_YEAR });
+  return new ec2.Vpc(scope, id, {
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+    flowLogs: { all: { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs) } },
+  });
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'fs';
 import * as path from 'path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -13,6 +14,7 @@ import { refuse, warn } from '../private/messages';
 import { checkDuration, checkNumber, deferred, durationIn, isKnownNumber, numberText } from '../private/synth-value';
 import { checkLogRetention, checkOwnLogGroup } from '../storage/log-defaults';
 import { GUARD_DEFAULTS, GUARD_ENV } from './guard-env';
+import { guardNetwork } from './guard-network';
 import { GUARD_ENABLED, GuardTags } from './guard-tags';
 
 /** How the guard finds the running training jobs it watches. */
@@ -160,6 +162,35 @@ export interface TrainingJobGuardProps {
    * @default - a new role
    */
   readonly role?: iam.IRole;
+
+  /**
+   * Run the guard function in this VPC (an organisation's choice, e.g. AWS Control Tower's CT.LAMBDA.PR.3). The
+   * function then reaches the SageMaker API (`api.sagemaker`) and CloudWatch (`monitoring`) through the VPC: give it
+   * interface endpoints for both (`vpcEndpoints`) or a route to them (NAT). The guard adds the network-interface
+   * permissions Lambda needs to its role.
+   * @default - not in a VPC (Lambda's own network, which reaches the AWS APIs)
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Subnets of `vpc` for the function (and for the endpoints, with `vpcEndpoints`).
+   * @default - the VPC's private subnets (aws-cdk-lib's default selection)
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Security groups of the function in `vpc`; they must allow HTTPS out to the endpoints.
+   * @default - a new security group that allows all outbound traffic
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * Create the interface endpoints the guard needs in `vpc`: SageMaker API and CloudWatch monitoring (each is billed
+   * per hour and per Availability Zone, see AWS PrivateLink pricing; skip them when the VPC already has them or a
+   * NAT route).
+   * @default false
+   */
+  readonly vpcEndpoints?: boolean;
 }
 
 /**
@@ -293,6 +324,7 @@ export class TrainingJobGuard extends Construct {
       timeout: Duration.seconds(GUARD_DEFAULTS.timeoutSeconds),
       role: this.role,
       logGroup: this.logGroup,
+      ...guardNetwork(this, this.role, props),
       environment: {
         [ENV.DRY_RUN]: props.dryRun ? 'true' : 'false',
         [ENV.CHECKS]: enabled.length ? enabled.join(',') : 'none',
