@@ -22,16 +22,15 @@ const GUARD_ENDPOINTS: [string, ec2.InterfaceVpcEndpointAwsService][] = [
 /**
  * The guard function in a customer-managed VPC (an opt-in, e.g. for AWS Control Tower's CT.LAMBDA.PR.3): the
  * function's VPC props, the network-interface permissions Lambda needs on the guard's role, and, with
- * `vpcEndpoints`, interface endpoints for the APIs the guard calls. Returns the props to spread into the function;
- * nothing without a VPC.
+ * `vpcEndpoints`, interface endpoints for the APIs the guard calls.
  */
-export function guardNetwork(scope: Construct, role: iam.IRole, options: GuardNetworkOptions): { vpc?: ec2.IVpc; vpcSubnets?: ec2.SubnetSelection; securityGroups?: ec2.ISecurityGroup[] } {
+export function guardNetwork(scope: Construct, role: iam.IRole, options: GuardNetworkOptions): GuardNetwork {
   const { vpc, vpcSubnets, securityGroups } = options;
   if (!vpc) {
     for (const [prop, value] of [['vpcSubnets', vpcSubnets], ['securityGroups', securityGroups], ['vpcEndpoints', options.vpcEndpoints]] as const) {
-      if (value !== undefined) refuse('SML-GUARD', { prop, value: '(set)', problem: 'places the guard in a VPC, and vpc is not given', fix: `give vpc too, or remove ${prop}` });
+      if (value !== undefined) refuse('SML-GUARD', { prop, value, problem: 'places the guard in a VPC, and vpc is not given', fix: `give vpc too, or remove ${prop}` });
     }
-    return {};
+    return { functionProps: {} };
   }
   // Lambda creates and manages the function's network interfaces with the execution role: ec2:CreateNetworkInterface,
   // ec2:DescribeNetworkInterfaces (only on "*"), ec2:DescribeSubnets, ec2:DeleteNetworkInterface,
@@ -61,5 +60,13 @@ export function guardNetwork(scope: Construct, role: iam.IRole, options: GuardNe
       });
     }
   }
-  return { vpc, vpcSubnets, securityGroups };
+  return { functionProps: { vpc, vpcSubnets, securityGroups }, policy };
+}
+
+/** What `guardNetwork` gives the guard function. */
+export interface GuardNetwork {
+  /** The function's VPC props (none without a VPC). */
+  readonly functionProps: { vpc?: ec2.IVpc; vpcSubnets?: ec2.SubnetSelection; securityGroups?: ec2.ISecurityGroup[] };
+  /** The network-interface policy: the function must wait for it (CreateFunction checks the role's EC2 permissions). */
+  readonly policy?: iam.Policy;
 }

@@ -313,6 +313,7 @@ export class TrainingJobGuard extends Construct {
       ],
     });
     policy.attachToRole(this.role);
+    const network = guardNetwork(this, this.role, props);
 
     this.function = new lambda.Function(this, 'Resource', {
       description: 'cdk-sustainable-ml TrainingJobGuard (SML-GUARD): stops idle, stalled or overfitting SageMaker training jobs',
@@ -324,7 +325,7 @@ export class TrainingJobGuard extends Construct {
       timeout: Duration.seconds(GUARD_DEFAULTS.timeoutSeconds),
       role: this.role,
       logGroup: this.logGroup,
-      ...guardNetwork(this, this.role, props),
+      ...network.functionProps,
       environment: {
         [ENV.DRY_RUN]: props.dryRun ? 'true' : 'false',
         [ENV.CHECKS]: enabled.length ? enabled.join(',') : 'none',
@@ -342,6 +343,7 @@ export class TrainingJobGuard extends Construct {
       },
     });
     this.function.node.addDependency(policy);
+    if (network.policy) this.function.node.addDependency(network.policy);
 
     this.scheduleRule = new events.Rule(this, 'Schedule', {
       description: 'cdk-sustainable-ml TrainingJobGuard: sweep running training jobs (SML-GUARD)',
