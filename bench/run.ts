@@ -1,8 +1,10 @@
 /**
  * `npm run bench` (builds the bundle first): size and cold require time of the bundled guard handler, the API calls
  * one sweep makes for N = 100 and 1,000 guarded jobs against the goal of 2 + N/50 reads plus one StopTrainingJob per
- * stop, and the sweep time for 500 stops at 100 ms API latency with throttling against the function's timeout. Not a
- * test: it prints figures, and exits non-zero only if a sweep misbehaves or misses a goal.
+ * stop, the sweep time for 500 stops at 100 ms API latency with throttling against the function's timeout, and the
+ * footprint report's own cost at synth (bench/report-cost.ts), and the calls one ended job costs (right-sizing)
+ * against ceil(queries / 500) GetMetricData and no SageMaker call. Not a test: it prints figures, and exits non-zero
+ * only if a sweep misbehaves or misses a goal.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -10,6 +12,8 @@ import * as zlib from 'zlib';
 import { GUARD_DEFAULTS } from '../lib/guard/guard-env';
 import { countSweep, SweepCount } from './api-calls';
 import { coldRequire } from './cold-start';
+import { measureReportCost } from './report-cost';
+import { countJobEnd, JobEndCount } from './job-end';
 import { StopTime, timeStops } from './stop-time';
 import { table } from './table';
 
@@ -86,9 +90,35 @@ async function main(): Promise<void> {
     console.error(`\nGOAL MISSED: 500 stops did not finish inside the timeout at ${late.map((t) => `${t.throttle.ratePerSecond}/s`).join(', ')}`);
     process.exitCode = 1;
   }
+
+  console.log('\nFootprintReport: its own cost beside the synth of the same app (validation off; medians of fresh apps)');
+  console.log(table(['app', 'runs', 'synth ms', 'report ms', 'report / synth'],
+    measureReportCost().map((r) => [r.scenario, r.runs, r.synthMs.toFixed(0), r.reportMs.toFixed(0), `${(100 * r.reportMs / r.synthMs).toFixed(1)} %`])));
 }
 
-main().catch((err) => {
+async function jobEnds(): Promise<void> {
+  const shapes: JobEndCount[] = [
+    await countJobEnd('CPU, 1 instance', 'ml.m5.4xlarge', 1, 3),
+    await countJobEnd('GPU, 4 instances', 'ml.g5.12xlarge', 4, 3),
+    await countJobEnd('GPU, 64 instances', 'ml.p4d.24xlarge', 64, 3),
+    await countJobEnd('CPU, 1 instance, 28 days', 'ml.m5.4xlarge', 1, 28 * 24),
+    await countJobEnd('CPU, event without Tags', 'ml.m5.4xlarge', 1, 3, false),
+  ];
+  console.log('\nAPI calls per ended guarded job (right-sizing report; one invocation per "SageMaker Training Job State Change" end event).');
+  console.log('queries = instances x metrics (3 CPU, 5 GPU) x 2 statistics; goal = ceil(queries / 500) GetMetricData, no SageMaker call');
+  console.log('(+1 Search when an event carries no Tags, which the JobEnd rule never matches).');
+  console.log(table(
+    ['job', 'instances', 'hours', 'queries', 'period s', 'GetMetricData', 'SageMaker', 'goal', 'verdict', 'ms'],
+    shapes.map((r) => [r.shape, r.hosts, r.hours, r.queries, r.periodSeconds, r.getMetricData, r.sageMaker, r.goal, r.verdict, r.wallMs.toFixed(0)]),
+  ));
+  const missed = shapes.filter((r) => r.getMetricData + r.sageMaker > r.goal);
+  if (missed.length) {
+    console.error(`\nGOAL MISSED for ended jobs: ${missed.map((r) => r.shape).join(', ')}`);
+    process.exitCode = 1;
+  }
+}
+
+main().then(jobEnds).catch((err) => {
   console.error(err);
   process.exit(1);
 });

@@ -222,6 +222,12 @@ export function warningId(id: string): string {
   return `cdk-sustainable-ml:${rule(id).id}`;
 }
 
+/** Marks the errors the library throws for a refusal (see `SustainabilityRules.isSustainabilityError`). */
+export const SUSTAINABILITY_ERROR = Symbol.for('cdk-sustainable-ml.SustainabilityError');
+
+/** A message that starts with a rule id: `SML-MAXRUN: maxWait …`. */
+const RULE_ID_PREFIX = /^(SML-[A-Z0-9-]+): /;
+
 /** The rule registry as a class, for the public API (jsii-friendly). */
 export class SustainabilityRules {
   /** Every rule, in registry order. */
@@ -237,6 +243,27 @@ export class SustainabilityRules {
   /** The id under which warnings for a rule are published: `cdk-sustainable-ml:<id>`. */
   public static warningId(id: string): string {
     return warningId(id);
+  }
+
+  /**
+   * Whether `x` is a refusal thrown by this library (TypeScript/JavaScript). In Python, Java, .NET and Go a
+   * refusal arrives as the jsii runtime's error (Python: `RuntimeError`); read its rule id with `ruleIdOf`.
+   */
+  public static isSustainabilityError(x: any): boolean {
+    return x !== null && typeof x === 'object' && SUSTAINABILITY_ERROR in x;
+  }
+
+  /**
+   * The rule id (`SML-…`) of a refusal, or `undefined` when it is not one.
+   *
+   * Accepts the error itself (TypeScript/JavaScript) or its message in any language, e.g. in Python
+   * `SustainabilityRules.rule_id_of(str(e))`: every refusal's message starts with `<rule id>: `.
+   */
+  public static ruleIdOf(errorOrMessage: any): string | undefined {
+    if (SustainabilityRules.isSustainabilityError(errorOrMessage)) return errorOrMessage.ruleId;
+    const message = typeof errorOrMessage === 'string' ? errorOrMessage : undefined;
+    const id = message !== undefined ? RULE_ID_PREFIX.exec(message)?.[1] : undefined;
+    return id !== undefined && id in RULES ? id : undefined;
   }
 
   /** Where the Well-Architected practice ids are documented. */

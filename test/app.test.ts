@@ -7,7 +7,7 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildExampleApp } from '../bin/example';
-import { SustainabilitySummary, SustainableTrainingJob } from '../lib';
+import { FootprintReport, SustainableTrainingJob } from '../lib';
 import { newTestApp } from './support/app';
 import { expectValidAsl, stateMachineDefinitions } from './support/asl';
 import { expectValidCreateTrainingJob } from './support/requests';
@@ -61,16 +61,20 @@ describe('example app', () => {
     }
   });
 
-  test('the summary lists every job with its instance, spot, max runtime and rule ids', () => {
-    const summary = SustainabilitySummary.trainingJobs(app);
-    expect(summary[0]).toMatchObject({ instances: '1 × ml.m5.large', spot: true, maxRuntimeHours: 8, maxWaitHours: 16 });
-    expect(summary[0].rules).toEqual(expect.arrayContaining(['SML-SPOT', 'SML-CKPT', 'SML-MAXRUN', 'SML-REUSE', 'SML-ACCEPT']));
-  });
-
-  test('the summary lists tuning jobs with their worst case', () => {
-    const [tuning] = SustainabilitySummary.tuningJobs(app);
-    expect(tuning).toMatchObject({ strategy: 'Bayesian', maxTrainingJobs: 10, maxParallelTrainingJobs: 1, worstCaseInstanceHours: 80 });
-    expect(SustainabilitySummary.format(app)).toMatch(/Bayesian, at most 10 training jobs, 1 at a time; worst case 80 instance-hours per run/);
+  test('the footprint report lists every run with its worst case, the comparison and the deviations', () => {
+    const { runs } = FootprintReport.of(app);
+    expect(runs.map((r) => `${r.path} ${r.kind}`)).toEqual([
+      'SustainableMlExample/ChurnTraining workflow',
+      'SustainableMlExample/ChurnTuningWorkflow workflow',
+      'SustainableMlExample/ChurnPipeline pipeline',
+    ]);
+    const [training, tuning] = runs;
+    expect(training.steps[0]).toMatchObject({ instances: '1 × ml.m5.large', spot: true, maxHours: 16, instanceHours: 8 });
+    expect(training.deviations).toEqual([]);
+    // 10 jobs × 8 h, one at a time, after a 1 h baseline
+    expect(tuning.worstCaseInstanceHours).toBe(81);
+    expect(tuning.deviations).toEqual(['ChurnBaseline: maxRuntime 1 h']);
+    expect(tuning.comparisons[0]).toMatchObject({ expressible: false });
   });
 
   test('the workspace stack: the notebook stops when idle, Studio apps shut down when idle, no internet', () => {

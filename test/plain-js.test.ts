@@ -8,7 +8,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import {
-  HyperparameterRange, MlArtifactsBucket, NotebookIdleShutdown, Objective, StudioIdleShutdown, SustainabilitySummary,
+  HyperparameterRange, MlArtifactsBucket, NotebookIdleShutdown, Objective, StudioIdleShutdown, FootprintReport,
   SustainableNotebookInstance, SustainableTrainingJob, SustainableTuningJob, TrainingImage, TrainingInstance,
   TrainingJobGuard, TrainingPipeline, TrainingWorkflow,
 } from '../lib';
@@ -32,7 +32,7 @@ describe('documented conversions', () => {
     expect(job.instanceType.acceleratorCount).toBe(8);
     const request = expectValidCreateTrainingJob(job, job.renderRequest());
     expect(request.ResourceConfig.InstanceType).toBe('ml.p5.48xlarge');
-    expect(SustainabilitySummary.format(stack)).toContain('instance 1 × ml.p5.48xlarge');
+    expect(FootprintReport.format(stack)).toMatch(/training Job +1 × ml\.p5\.48xlarge/);
   });
 
   test('hyperparameter, environment and tag values that are numbers or booleans become their text, as the API requires', () => {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { SustainabilityRules } from '../lib';
+import { SustainabilityRules, TrainingInstance } from '../lib';
 import { allRules, rule, RULES, warningId } from '../lib/rules';
 import { renderRulesTable } from '../lib/docs/rules-table';
 
@@ -60,5 +60,46 @@ describe('rule registry', () => {
 
   test('fails when an unknown rule id is looked up', () => {
     expect(() => rule('SML-NOPE')).toThrow(/Unknown sustainability rule id 'SML-NOPE'/);
+  });
+});
+
+describe('refusals', () => {
+  /** The error a real refusal throws. */
+  function refusal(): unknown {
+    try {
+      TrainingInstance.of('ml.inf2.xlarge');
+    } catch (e) {
+      return e;
+    }
+    throw new Error('TrainingInstance.of did not refuse ml.inf2.xlarge');
+  }
+
+  test('are Errors whose message starts with the rule id and whose ruleId is readable', () => {
+    const e = refusal();
+    expect(e).toBeInstanceOf(Error);
+    expect((e as Error).message).toMatch(/^SML-SILICON: /);
+    expect((e as any).ruleId).toBe('SML-SILICON');
+    expect(SustainabilityRules.isSustainabilityError(e)).toBe(true);
+    expect(SustainabilityRules.ruleIdOf(e)).toBe('SML-SILICON');
+  });
+
+  test('the rule id is read from the message alone, as Python, Java, .NET and Go receive it', () => {
+    expect(SustainabilityRules.ruleIdOf((refusal() as Error).message)).toBe('SML-SILICON');
+    expect(SustainabilityRules.ruleIdOf('SML-MAXRUN: maxWait 2 hours: is shorter than maxRuntime')).toBe('SML-MAXRUN');
+  });
+
+  test('other errors and values are not refusals', () => {
+    for (const x of [new Error('boom'), new Error('SML-NOPE: not a rule'), 'SML-NOPE: not a rule', 'SML-SPOT without colon', null, undefined, 42, {}]) {
+      expect(SustainabilityRules.isSustainabilityError(x)).toBe(false);
+      expect(SustainabilityRules.ruleIdOf(x)).toBeUndefined();
+    }
+  });
+
+  test('a refusal is recognised across two copies of the library (a marker, not instanceof)', () => {
+    const e = refusal();
+    const copy = Object.assign(new Error((e as Error).message), { ruleId: 'SML-SILICON' });
+    Object.defineProperty(copy, Symbol.for('cdk-sustainable-ml.SustainabilityError'), { value: true });
+    expect(SustainabilityRules.isSustainabilityError(copy)).toBe(true);
+    expect(SustainabilityRules.ruleIdOf(copy)).toBe('SML-SILICON');
   });
 });

@@ -14,7 +14,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import {
   HyperparameterRange, MlArtifactsBucket, NotebookIdleShutdown, Objective, SageMakerLogRetention, StudioIdleShutdown,
-  SustainabilitySummary, SustainableNotebookInstance, SustainableTrainingJob, SustainableTuningJob, TrainingImage,
+  Footprint, FootprintReport, SustainableNotebookInstance, SustainableTrainingJob, SustainableTuningJob, TrainingImage,
   TrainingInstance, TrainingJobGuard, TrainingPipeline, TrainingWorkflow, TuningStrategy,
 } from '../lib';
 import { newTestStack } from './support/app';
@@ -91,11 +91,24 @@ const ROWS: Row[] = [
   { iface: 'TrainingJobGuardProps', file: 'lib/guard/training-job-guard.ts', prop: 'idleWindow', build: (s, t) => new TrainingJobGuard(s, 'Guard', { idleWindow: Duration.minutes(t) }), info: /^SML-GUARD: idleWindow is a token/ },
   { iface: 'TrainingJobGuardProps', file: 'lib/guard/training-job-guard.ts', prop: 'metricLookback', build: (s, t) => new TrainingJobGuard(s, 'Guard', { metricLookback: Duration.minutes(t) }), info: /^SML-GUARD: metricLookback is a token/ },
   { iface: 'TrainingJobGuardProps', file: 'lib/guard/training-job-guard.ts', prop: 'logRetention', build: (s, t) => new TrainingJobGuard(s, 'Guard', { logRetention: t }), info: /^SML-LOGS: logRetention is a token/ },
+  ...(['rightSizingHeadroomPercent', 'lowUtilizationThresholdPercent'] as const).map((prop): Row => ({
+    iface: 'TrainingJobGuardProps', file: 'lib/guard/training-job-guard.ts', prop, build: (s, t) => new TrainingJobGuard(s, 'Guard', { [prop]: t }), info: new RegExp(`^SML-MEASURE: ${prop} is a token`),
+  })),
   // idle
   { iface: 'NotebookIdleShutdownProps', file: 'lib/idle/notebook-idle-shutdown.ts', prop: 'idleThreshold', synthOnly: true, build: (s, t) => new NotebookIdleShutdown(s, 'Idle', { idleThreshold: Duration.seconds(t) }) },
+  { iface: 'NotebookIdleShutdownProps', file: 'lib/idle/notebook-idle-shutdown.ts', prop: 'cpuActivityThreshold', synthOnly: true, build: (s, t) => new NotebookIdleShutdown(s, 'Idle', { cpuActivityThreshold: t }) },
   { iface: 'NotebookIdleShutdownProps', file: 'lib/idle/notebook-idle-shutdown.ts', prop: 'checkInterval', synthOnly: true, build: (s, t) => new NotebookIdleShutdown(s, 'Idle', { checkInterval: Duration.minutes(t) }) },
   { iface: 'SustainableNotebookInstanceProps', file: 'lib/idle/notebook-instance.ts', prop: 'volumeSize', build: (s, t) => new SustainableNotebookInstance(s, 'Nb', { vpc: vpc(s), volumeSize: Size.gibibytes(t) }), info: /^SML-START-SMALL: volumeSize is a token/ },
   { iface: 'SustainableNotebookInstanceProps', file: 'lib/idle/notebook-instance.ts', prop: 'idleThreshold', synthOnly: true, build: (s, t) => new SustainableNotebookInstance(s, 'Nb', { vpc: vpc(s), idleThreshold: Duration.seconds(t) }) },
+  // Carbon budgets and footprint estimates are computed at synth (SML-BUDGET, SML-MEASURE)
+  { iface: 'TrainingWorkflowProps', file: 'lib/orchestration/workflow.ts', prop: 'carbonBudget', synthOnly: true, build: (s, t) => new TrainingWorkflow(s, 'Flow', { trainingJob: job(s), carbonBudget: t }) },
+  { iface: 'TrainingPipelineProps', file: 'lib/orchestration/pipeline.ts', prop: 'carbonBudget', synthOnly: true, build: (s, t) => new TrainingPipeline(s, 'Pipe', { trainingJob: job(s), carbonBudget: t }) },
+  ...(['carbonBudget', 'expectedUtilization', 'expectedTuningSavings'] as const).map((prop): Row => ({
+    iface: 'FootprintReportProps', file: 'lib/carbon/report.ts', prop, synthOnly: true, build: (s, t) => new FootprintReport(s, 'Report', { [prop]: t }),
+  })),
+  ...(['expectedUtilization', 'expectedTuningSavings'] as const).map((prop): Row => ({
+    iface: 'FootprintOptions', file: 'lib/carbon/footprint.ts', prop, synthOnly: true, build: (s, t) => Footprint.ofTrainingJob(job(s), { [prop]: t }),
+  })),
   ...(['idleTimeout', 'minIdleTimeout', 'maxIdleTimeout'] as const).map((prop): Row => ({
     iface: 'StudioIdleShutdownProps', file: 'lib/idle/studio-idle-shutdown.ts', prop, build: (s, t) => new StudioIdleShutdown({ [prop]: Duration.minutes(t) }).applyTo(domain(s)), info: new RegExp(`^SML-IDLE-STUDIO: ${prop} is a token`),
   })),
@@ -237,15 +250,21 @@ describe('deploy-time values in other places', () => {
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('^SML-MAXRUN: maxRuntime defaults to 30 days'))).toHaveLength(1);
   });
 
-  test('the summary prints "set at deploy time" instead of -1.9e+289', () => {
+  test('the footprint report prints "set at deploy time" instead of -1.9e+289', () => {
     const stack = newTestStack();
     const j = job(stack, { instanceCount: param(stack, 'Count'), maxRuntime: Duration.seconds(param(stack, 'Runtime')), maxWait: Duration.seconds(param(stack, 'Wait')) });
     tuning(stack, { maxTrainingJobs: param(stack, 'Jobs'), maxRuntime: Duration.days(1) }, j);
-    const text = SustainabilitySummary.format(stack);
+    const text = FootprintReport.format(stack);
     expect(text).not.toMatch(/e\+\d{3}/);
-    expect(text).toContain('instance set at deploy time × ml.m5.large, spot on, max runtime set at deploy time, max wait set at deploy time');
-    expect(text).toContain('at most set at deploy time training jobs, 1 at a time; worst case set at deploy time per run');
-    expect(SustainabilitySummary.trainingJobs(stack)[0]).toMatchObject({ maxRuntimeHours: undefined, maxWaitHours: undefined });
+    expect(text).toMatch(/ {4}tuning Tune +set at deploy time jobs × set at deploy time × ml\.m5\.large +on +24 +set at deploy time +set at deploy time/);
+    expect(text).toContain('Tune: maxTrainingJobs set at deploy time; Job: instanceCount set at deploy time; Job: maxRuntime set at deploy time');
+    const [run] = FootprintReport.of(stack).runs;
+    expect(run.worstCaseInstanceHours).toBeUndefined();
+    expect(run.unknowns).toEqual([
+      'tuning (TestStack/Tune): instanceCount is set at deploy time',
+      'tuning (TestStack/Tune): maxRuntime is set at deploy time',
+      'tuning (TestStack/Tune): maxTrainingJobs is set at deploy time',
+    ]);
   });
 });
 

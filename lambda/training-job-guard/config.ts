@@ -4,6 +4,7 @@
  */
 import { GUARD_ENABLED, GuardTags } from '../../lib/guard/guard-tags';
 import { GUARD_DEFAULTS, GUARD_ENV, TRAINING_JOBS_METRIC_NAMESPACE } from '../../lib/guard/guard-env';
+import { RIGHT_SIZING_DEFAULTS } from '../../lib/guard/right-sizing';
 
 /** The checks the guard can apply. */
 export type Check = 'idle' | 'stall' | 'overfit' | 'rules';
@@ -49,6 +50,8 @@ export interface GuardConfig {
   readonly stopConcurrency: number;
   /** Milliseconds of remaining invocation time kept back for in-flight calls and the summary. */
   readonly reserveMs: number;
+  /** Headroom (fraction) kept above measured peaks when recommending an instance type for an ended job. */
+  readonly rightSizingHeadroom: number;
 }
 
 function num(env: NodeJS.ProcessEnv, key: string, fallback: number, ok: (n: number) => boolean): number {
@@ -105,6 +108,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): GuardConfig
     functionName: env.AWS_LAMBDA_FUNCTION_NAME ?? 'local',
     stopConcurrency: num(env, ENV.STOP_CONCURRENCY, GUARD_DEFAULTS.stopConcurrency, (n) => Number.isInteger(n) && n >= 1 && n <= 100),
     reserveMs: num(env, ENV.RESERVE_SECONDS, GUARD_DEFAULTS.reserveSeconds, (n) => n >= 0) * 1000,
+    rightSizingHeadroom: num(env, ENV.RIGHT_SIZING_HEADROOM_PERCENT, RIGHT_SIZING_DEFAULTS.headroomPercent, (n) => n >= 0 && n <= 100) / 100,
   };
 }
 

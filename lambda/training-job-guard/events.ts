@@ -34,6 +34,7 @@ export interface StateChangeEvent {
     ResourceConfig?: TrainingJobLike['ResourceConfig'];
     StoppingCondition?: TrainingJobLike['StoppingCondition'];
     TrainingStartTime?: number | string;
+    TrainingEndTime?: number | string;
     DebugRuleEvaluationStatuses?: RuleStatus[];
     ProfilerRuleEvaluationStatuses?: RuleStatus[];
     Tags?: Record<string, string>;
@@ -53,7 +54,8 @@ export function isStateChange(event: unknown): event is StateChangeEvent {
   return !!e && e.source === 'aws.sagemaker' && e['detail-type'] === DETAIL_TYPE;
 }
 
-function toDate(v: number | string | undefined): Date | undefined {
+/** An event time (epoch milliseconds as a number or string, or an ISO string) as a Date; undefined when absent or unreadable. */
+export function toDate(v: number | string | undefined): Date | undefined {
   if (v === undefined) return undefined;
   const n = typeof v === 'number' ? v : Number(v);
   const d = Number.isFinite(n) ? new Date(n) : new Date(v);

@@ -1,7 +1,9 @@
 /**
- * TrainingJobGuard handler (SML-GUARD). Two triggers:
+ * TrainingJobGuard handler (SML-GUARD, SML-MEASURE). Three triggers:
  * - an EventBridge schedule: sweep the running guarded training jobs (sweep.ts);
- * - "SageMaker Training Job State Change" events with Debugger/Profiler rule findings (events.ts).
+ * - "SageMaker Training Job State Change" events with Debugger/Profiler rule findings (events.ts);
+ * - "SageMaker Training Job State Change" events of guarded jobs that ended: publish their utilisation and a
+ *   right-sizing recommendation (job-end.ts).
  *
  * The SDK clients come from the Lambda runtime (the bundle keeps `@aws-sdk/*` external). Endpoint, region,
  * credentials and retries follow the SDK's own environment (`AWS_ENDPOINT_URL`, `AWS_REGION`,
@@ -13,10 +15,11 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { configFromEnv } from './config';
 import { EventResult, handleStateChange, isStateChange } from './events';
+import { handleJobEnd, isJobEnd, JobEndResult } from './job-end';
 import { Deps, runSweep, SweepSummary } from './sweep';
 
 export { setLogSink } from './log';
-export type { Deps, SweepSummary, EventResult };
+export type { Deps, SweepSummary, EventResult, JobEndResult };
 
 let clients: { sagemaker: SageMakerClient; cloudwatch: CloudWatchClient } | undefined;
 
@@ -29,8 +32,8 @@ export interface InvocationContext {
 }
 
 /** Route one invocation with the given dependencies (tests inject clients with tiny retry delays). */
-export async function guard(event: unknown, deps: Deps): Promise<SweepSummary | EventResult> {
-  if (isStateChange(event)) return handleStateChange(event, deps);
+export async function guard(event: unknown, deps: Deps): Promise<SweepSummary | EventResult | JobEndResult> {
+  if (isStateChange(event)) return isJobEnd(event) ? handleJobEnd(event, deps) : handleStateChange(event, deps);
   return runSweep(deps);
 }
 
@@ -48,7 +51,7 @@ export function newClients(env: NodeJS.ProcessEnv = process.env): { sagemaker: S
 }
 
 /** The Lambda entry point. */
-export async function handler(event: unknown, context?: InvocationContext): Promise<SweepSummary | EventResult> {
+export async function handler(event: unknown, context?: InvocationContext): Promise<SweepSummary | EventResult | JobEndResult> {
   clients ??= newClients();
   const remaining = context?.getRemainingTimeInMillis?.bind(context);
   return guard(event, {

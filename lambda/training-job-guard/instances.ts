@@ -1,16 +1,19 @@
 /**
- * vCPUs and accelerators of every SageMaker training instance type, used to normalise the per-instance
- * utilisation metrics (CPUUtilization is the sum over vCPUs, GPUUtilization the sum over GPUs) and to estimate
- * accelerator-hours.
+ * vCPUs, memory and accelerators of every SageMaker training instance type, used to normalise the per-instance
+ * utilisation metrics (CPUUtilization is the sum over vCPUs, GPUUtilization the sum over GPUs), to estimate
+ * accelerator-hours and to recommend a smaller type when a job ends (right-sizing.ts).
  *
- * The table is the library's own `lib/data/training-instance-types.json` (its `_source` names botocore 1.43.107 and
- * aws/karpenter-provider-aws); esbuild bundles it into the handler, so there is one copy of the data in the repo and
- * no data file to read at run time.
+ * The tables are the library's own `lib/data/training-instance-types.json` (its `_source` names botocore 1.43.107 and
+ * aws/karpenter-provider-aws) and `lib/data/instance-generations.json` (EC2's previous-generation families); esbuild
+ * bundles them into the handler, so there is one copy of the data in the repo and no data file to read at run time.
  */
+import * as generations from '../../lib/data/instance-generations.json';
 import * as data from '../../lib/data/training-instance-types.json';
 
 interface Row {
+  readonly family: string;
   readonly vcpu: number;
+  readonly memoryGiB: number;
   readonly accelerator: { readonly kind: string; readonly count: number } | null;
 }
 
@@ -24,24 +27,53 @@ export interface InstanceSpec {
   readonly accelerator: AcceleratorKind;
   /** GPUs or Trainium devices per instance; undefined when unknown. */
   readonly acceleratorCount?: number;
+  /** The family (`m5`, `g5`, …); undefined when the type is not in the table. */
+  readonly family?: string;
+  /** Memory in GiB; undefined when the type is not in the table. */
+  readonly memoryGiB?: number;
 }
 
-let parsed: Map<string, InstanceSpec> | undefined;
+/** A type of the table, with its specs all known. */
+export interface KnownInstance {
+  readonly instanceType: string;
+  readonly family: string;
+  readonly vcpus: number;
+  readonly memoryGiB: number;
+  readonly accelerator: AcceleratorKind;
+  /** GPUs or Trainium devices per instance (0 for CPU types). */
+  readonly acceleratorCount: number;
+}
 
-function table(): Map<string, InstanceSpec> {
+let parsed: Map<string, KnownInstance> | undefined;
+
+function table(): Map<string, KnownInstance> {
   if (!parsed) {
     parsed = new Map();
     const rows = ((data as any).default ?? data).instanceTypes as { [name: string]: Row };
     for (const [type, row] of Object.entries(rows)) {
       const acc = row.accelerator;
       parsed.set(type, {
+        instanceType: type,
+        family: row.family,
         vcpus: row.vcpu,
+        memoryGiB: row.memoryGiB,
         accelerator: !acc ? 'none' : acc.kind === 'neuron' ? 'neuron' : 'gpu',
-        ...(acc ? { acceleratorCount: acc.count } : {}),
+        acceleratorCount: acc?.count ?? 0,
       });
     }
   }
   return parsed;
+}
+
+/** Every training instance type of the table. */
+export function knownInstances(): KnownInstance[] {
+  return [...table().values()];
+}
+
+/** True when EC2 lists the family as previous generation (lib/data/instance-generations.json). */
+export function isPreviousGeneration(family: string): boolean {
+  const list = ((generations as any).default ?? generations).previousGenerationFamilies as string[];
+  return list.includes(family);
 }
 
 /**
@@ -51,7 +83,15 @@ function table(): Map<string, InstanceSpec> {
  */
 export function instanceSpec(instanceType: string): InstanceSpec {
   const known = table().get(instanceType);
-  if (known) return known;
+  if (known) {
+    return {
+      vcpus: known.vcpus,
+      accelerator: known.accelerator,
+      ...(known.accelerator !== 'none' ? { acceleratorCount: known.acceleratorCount } : {}),
+      family: known.family,
+      memoryGiB: known.memoryGiB,
+    };
+  }
   if (/^ml\.(p|g)\d/.test(instanceType)) return { accelerator: 'gpu' };
   if (/^ml\.trn\d/.test(instanceType)) return { accelerator: 'neuron' };
   return { accelerator: 'none' };

@@ -19,7 +19,8 @@ import type { WatchedJob } from './jobs';
 export const MAX_QUERIES_PER_CALL = 500;
 export const MAX_DATAPOINTS_PER_CALL = 100_800;
 
-export type SeriesRole = 'util' | 'objective' | 'train';
+/** `util`: the idle check; `objective`/`train`: stall and overfit; `usage`: an ended job's utilisation (job-end.ts). */
+export type SeriesRole = 'util' | 'objective' | 'train' | 'usage';
 
 export interface SeriesRequest {
   readonly job: string;

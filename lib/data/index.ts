@@ -60,6 +60,99 @@ export function debuggerBuiltinRules(): {
   return { debugRules: d.allDebugRulesIn_1_0_1, profilerRules: d.profilerRules };
 }
 
+/** Carbon intensity of one AWS region (region-carbon.json). */
+export interface RegionCarbonRow {
+  readonly kgCo2ePerKwh: number;
+  readonly country: string | null;
+  readonly source: string;
+  readonly sourceUrl: string | null;
+  readonly dataYear: number | null;
+  readonly partition: string;
+  readonly geography: string;
+}
+
+/** CCF's AWS grid emission factors per region, with the table's date and vintage. */
+export function regionCarbonTable(): {
+  readonly regions: { readonly [region: string]: RegionCarbonRow };
+  readonly tableDate: string;
+  readonly vintage: string;
+  readonly source: string;
+} {
+  const t = table('region-carbon.json');
+  return { regions: t.regions, tableDate: t._tableDate, vintage: t._vintage, source: `${t._source.repo}@${t._source.commit.slice(0, 8)} ${t._source.path.split(' ')[0]}` };
+}
+
+/** Watts per vCPU of one processor microarchitecture, and its memory per physical chip (GB). */
+export interface CpuCoefficient {
+  readonly min: number;
+  readonly max: number;
+  readonly memoryGBPerChip: number;
+}
+
+let coefficients: ReturnType<typeof energyCoefficients> | undefined;
+/** CCF's constants and coefficient tables (energy-coefficients.json). */
+export function energyCoefficients(): {
+  readonly pue: number;
+  readonly avgCpuUtilizationPct: number;
+  readonly memoryKWhPerGBHour: number;
+  readonly vcpusPerPhysicalChip: number;
+  /** The CCF app's coefficients, keyed by CCF's microarchitecture names. */
+  readonly cpuApp: { readonly [arch: string]: CpuCoefficient };
+  /** ccf-coefficients' 2026 recalculation (SPECpower 2026-03-09), not yet used by the CCF app. */
+  readonly cpu2026: { readonly [arch: string]: CpuCoefficient };
+  /** Watts per GPU card (CCF, from Teads), and extrapolated figures labelled as such. */
+  readonly gpu: { readonly [model: string]: { readonly min: number; readonly max: number; readonly method?: string } };
+} {
+  if (coefficients) return coefficients;
+  const t = table('energy-coefficients.json');
+  return coefficients = {
+    pue: t.constants.pue,
+    avgCpuUtilizationPct: t.constants.avgCpuUtilizationPct,
+    memoryKWhPerGBHour: t.constants.memoryKWhPerGBHour,
+    vcpusPerPhysicalChip: t.constants.vcpusPerPhysicalChipForMemoryRule,
+    cpuApp: t.cpuWattsPerVcpu,
+    cpu2026: t.cpuWattsPerVcpu_ccfCoefficients2026,
+    gpu: { ...t.gpuWatts, ...t.gpuWattsDerived },
+  };
+}
+
+/** Processor, GPU and family facts of one training type (instance-processors.json), keyed by EC2 name. */
+export interface InstanceProcessorRow {
+  readonly cpu: { readonly microarchitectures: string[]; readonly coefficients?: 'ccf-app' | 'ccf-coefficients-2026'; readonly platformCpu?: string; readonly source: string };
+  readonly familyLargest: { readonly type: string; readonly vcpu: number; readonly memoryGiB: number; readonly source: string };
+  readonly burstableBaselinePct?: number;
+  readonly gpu?: { readonly model: string; readonly count: number; readonly source: string };
+  readonly accelerator?: { readonly model: string; readonly count: number; readonly source: string };
+  readonly unknownBecause?: string;
+}
+
+/** The processor table of every training type (keys without `ml.`). */
+export function instanceProcessors(): { readonly [ec2Type: string]: InstanceProcessorRow } {
+  return table('instance-processors.json').instances;
+}
+
+/** One CCF figure of a training type CCF covers (instance-power.json). */
+export interface KnownPowerRow {
+  readonly vcpu: number;
+  readonly memoryGiB: number;
+  readonly gpuCount: number;
+  readonly gpuModel: string | null;
+  readonly cpuMicroarchitectures: string[];
+  readonly effectiveVcpuForCompute: number;
+  readonly extraMemoryGB: number;
+  readonly instanceWattsExclPue: { readonly p0: number; readonly p50: number; readonly p100: number };
+}
+
+/** CCF's own power figures of the training types it covers (keys without `ml.`). */
+export function knownInstancePower(): { readonly [ec2Type: string]: KnownPowerRow } {
+  return table('instance-power.json').instances;
+}
+
+/** The defaults of aws-cdk-lib's SageMakerCreateTrainingJob and of the SageMaker Python SDK (tool-defaults.json). */
+export function toolDefaults(): any {
+  return table('tool-defaults.json');
+}
+
 /** A string, list or map shape of the SageMaker API model, as the library checks values against it. */
 export interface SageMakerApiShape {
   /** The shape name in the model, e.g. `ChannelName`. */

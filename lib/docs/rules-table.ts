@@ -22,9 +22,9 @@ const CARRIERS: { [id: string]: string } = {
   'SML-MANAGED': 'TrainingWorkflow, TrainingPipeline; values checked against the SageMaker API (image URI, channels, initial model, hyperparameters, environment)',
   'SML-ARTIFACTS': 'MlArtifactsBucket, SustainableTrainingJob',
   'SML-LOGS': 'TrainingWorkflow, TrainingJobGuard, SageMakerLogRetention',
-  'SML-REGION': 'RegionCarbon (planned)',
-  'SML-MEASURE': 'FootprintReport, TrainingEfficiencyDashboard (planned)',
-  'SML-BUDGET': 'carbon budget (planned)',
+  'SML-REGION': 'RegionCarbon, TrainingWorkflow / TrainingPipeline (a warning per stack in a high-carbon region)',
+  'SML-MEASURE': 'Footprint, FootprintReport; TrainingEfficiencyDashboard (planned)',
+  'SML-BUDGET': 'TrainingWorkflow / TrainingPipeline (`carbonBudget`), context `cdk-sustainable-ml:carbonBudget`, FootprintReport (`carbonBudget`)',
   'SML-CACHE': 'TrainingPipeline',
 };
 

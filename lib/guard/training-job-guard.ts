@@ -3,19 +3,23 @@ import * as path from 'path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
 import { refuse, warn } from '../private/messages';
-import { checkDuration, checkNumber, deferred, durationIn, isKnownNumber, numberText } from '../private/synth-value';
+import { checkDuration, checkNumber, deferred, durationIn, isKnownNumber, numberForHumans, numberText } from '../private/synth-value';
 import { checkLogRetention, checkOwnLogGroup } from '../storage/log-defaults';
+import { AcceleratorKind } from '../training/instance';
 import { GUARD_DEFAULTS, GUARD_ENV } from './guard-env';
 import { guardNetwork } from './guard-network';
 import { GUARD_ENABLED, GuardTags } from './guard-tags';
+import { RIGHT_SIZING_DEFAULTS, RIGHT_SIZING_DIMENSIONS, RIGHT_SIZING_METRICS } from './right-sizing';
 
 /** How the guard finds the running training jobs it watches. */
 export enum JobDiscovery {
@@ -191,6 +195,53 @@ export interface TrainingJobGuardProps {
    * @default false
    */
   readonly vpcEndpoints?: boolean;
+
+  /**
+   * SNS topic the right-sizing alarms notify when they go into ALARM (SML-MEASURE): guarded jobs that ended on a
+   * larger type than they needed, and low average CPU or GPU utilisation of the jobs that ended in a day. The topic
+   * needs no policy change for CloudWatch in the same account; if it is encrypted with a customer managed KMS key,
+   * that key's policy must let `cloudwatch.amazonaws.com` use it (`kms:Decrypt`, `kms:GenerateDataKey*`; Amazon SNS
+   * Developer Guide, "Enable compatibility between event sources from AWS services and encrypted topics"), which this
+   * construct cannot check or change.
+   * @default - no notification: the alarms still exist and show their state
+   */
+  readonly alarmTopic?: sns.ITopic;
+
+  /**
+   * Headroom, in percent, kept above each measured peak (CPU, memory, GPU, GPU memory) when the guard recommends a
+   * smaller instance type for a job that ended (SML-MEASURE).
+   * @default 20 - AWS Compute Optimizer's default CPU and memory utilisation headroom
+   */
+  readonly rightSizingHeadroomPercent?: number;
+
+  /**
+   * Average utilisation, in percent (per vCPU for CPU jobs, per GPU for GPU jobs), under which the jobs that ended in
+   * a day raise the low-utilisation alarms.
+   * @default 20 - a setting of this library, not a published figure
+   */
+  readonly lowUtilizationThresholdPercent?: number;
+}
+
+/** Options of the right-sizing utilisation metrics (`metricJobCpuUtilization()` and friends). */
+export interface JobUtilizationMetricOptions extends cloudwatch.MetricOptions {
+  /**
+   * The jobs' peak (highest one-minute Maximum) instead of their average over the run.
+   * @default false
+   */
+  readonly peak?: boolean;
+
+  /**
+   * Only the jobs that ran on this instance type (dimension `InstanceType`), e.g. `ml.g5.xlarge`.
+   * @default - every instance type
+   */
+  readonly instanceType?: string;
+
+  /**
+   * Only the jobs whose instances carry this kind of accelerator (dimension `AcceleratorKind`). Cannot be combined
+   * with `instanceType` (the guard publishes no such dimension set).
+   * @default - every kind
+   */
+  readonly acceleratorKind?: AcceleratorKind;
 }
 
 /**
@@ -217,6 +268,12 @@ const ASSET_DIR = path.join(__dirname, '..', '..', 'assets', 'training-job-guard
  *
  * The role may describe and stop only training jobs tagged `sustainable-ml:guard=enabled`
  * (`aws:ResourceTag` condition).
+ *
+ * Right-sizing (SML-MEASURE): a third rule sends the end of every guarded job (status Completed, Failed or Stopped)
+ * to the function, which reads the job's CPU, memory, disk, GPU and GPU-memory utilisation over its run, publishes
+ * its average and peak per instance as metrics with a small fixed set of dimensions (alarms cannot use SEARCH), and
+ * logs a recommendation such as "12 % of 16 vCPUs on ml.m5.4xlarge over 3 h: ml.m5.xlarge would do". Alarms on those
+ * metrics notify `alarmTopic`.
  */
 export class TrainingJobGuard extends Construct {
   /** CloudWatch namespace of the guard's metrics (`cdk-sustainable-ml/TrainingJobGuard`). */
@@ -232,6 +289,14 @@ export class TrainingJobGuard extends Construct {
   public readonly scheduleRule: events.Rule;
   /** The rule that forwards rule-finding events, when `stopOnRuleFindings` is on. */
   public readonly ruleFindingsRule?: events.Rule;
+  /** The rule that sends the end of guarded jobs (Completed, Failed, Stopped) to the function (right-sizing). */
+  public readonly jobEndRule: events.Rule;
+  /** In ALARM when a guarded job that ended in the last day ran on a larger type than it needed (Maximum of `JobsOverProvisioned` ≥ 1). */
+  public readonly overProvisionedAlarm: cloudwatch.Alarm;
+  /** In ALARM when the CPU-only jobs that ended in the last day averaged under `lowUtilizationThresholdPercent` of their vCPUs. */
+  public readonly lowCpuUtilizationAlarm: cloudwatch.Alarm;
+  /** In ALARM when the GPU jobs that ended in the last day averaged under `lowUtilizationThresholdPercent` per GPU. */
+  public readonly lowGpuUtilizationAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: TrainingJobGuardProps = {}) {
     super(scope, id);
@@ -239,6 +304,10 @@ export class TrainingJobGuard extends Construct {
     const idleWindow = checkDuration('SML-GUARD', 'idleWindow', props.idleWindow) ?? Duration.minutes(GUARD_DEFAULTS.idleWindowMinutes);
     const lookback = checkDuration('SML-GUARD', 'metricLookback', props.metricLookback) ?? Duration.minutes(GUARD_DEFAULTS.lookbackMinutes);
     const discovery = props.discovery ?? (GUARD_DEFAULTS.discovery as JobDiscovery);
+    const headroom = checkNumber('SML-MEASURE', 'rightSizingHeadroomPercent', props.rightSizingHeadroomPercent)
+      ?? RIGHT_SIZING_DEFAULTS.headroomPercent;
+    const lowUtilization = checkNumber('SML-MEASURE', 'lowUtilizationThresholdPercent', props.lowUtilizationThresholdPercent)
+      ?? RIGHT_SIZING_DEFAULTS.lowUtilizationThresholdPercent;
     validate(this, props, schedule, idleWindow, lookback);
     const logRetention = checkLogRetention(this, 'logRetention', props.logRetention);
     checkOwnLogGroup(this, 'logGroup', props.logGroup);
@@ -301,7 +370,11 @@ export class TrainingJobGuard extends Construct {
         }),
         new iam.PolicyStatement({
           sid: 'ReadTrainingJobMetrics',
-          // GetMetricData does not support resource-level permissions.
+          // GetMetricData does not support resource-level permissions: the Service Authorization Reference lists no
+          // resource type for it ("Actions, resources, and condition keys for Amazon CloudWatch",
+          // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html). The sweep
+          // and the end-of-job report both read with it; the guard publishes its own metrics through its log (EMF),
+          // so it needs no cloudwatch:PutMetricData.
           actions: ['cloudwatch:GetMetricData'],
           resources: ['*'],
         }),
@@ -340,6 +413,7 @@ export class TrainingJobGuard extends Construct {
         [ENV.NEURON_METRIC]: props.neuronUtilizationMetricName ?? GUARD_DEFAULTS.neuronMetricName,
         [ENV.IGNORED_RULES]: (props.ignoredRules ?? GUARD_DEFAULTS.ignoredRules).join(','),
         [ENV.METRIC_NAMESPACE]: TrainingJobGuard.METRIC_NAMESPACE,
+        [ENV.RIGHT_SIZING_HEADROOM_PERCENT]: numberText(headroom),
       },
     });
     this.function.node.addDependency(policy);
@@ -369,6 +443,52 @@ export class TrainingJobGuard extends Construct {
         },
         targets: [new targets.LambdaFunction(this.function, { retryAttempts: 2 })],
       });
+    }
+
+    // Right-sizing (SML-MEASURE): the end of every guarded job. The event carries TrainingStartTime, TrainingEndTime,
+    // ResourceConfig and Tags (SageMaker Developer Guide, "Events that Amazon SageMaker AI sends to Amazon
+    // EventBridge"); why an event and not the sweep: lambda/training-job-guard/job-end.ts. The Lambda target adds the
+    // function's resource-based permission for events.amazonaws.com from this rule's ARN (EventBridge User Guide,
+    // "Using resource-based policies for Amazon EventBridge", AWS Lambda permissions): no role change. A read that
+    // fails after the SDK's retries fails the invocation, and Lambda retries an asynchronous invocation twice (AWS
+    // Lambda Developer Guide, "How Lambda handles errors and retries with asynchronous invocation").
+    this.jobEndRule = new events.Rule(this, 'JobEnd', {
+      description: 'cdk-sustainable-ml TrainingJobGuard: utilisation and right-sizing of guarded training jobs that ended (SML-MEASURE)',
+      eventPattern: {
+        source: ['aws.sagemaker'],
+        detailType: ['SageMaker Training Job State Change'],
+        detail: {
+          TrainingJobStatus: ['Completed', 'Failed', 'Stopped'],
+          Tags: { [GuardTags.GUARD]: [GUARD_ENABLED] },
+        },
+      },
+      targets: [new targets.LambdaFunction(this.function, { retryAttempts: 2 })],
+    });
+
+    const day = Duration.seconds(RIGHT_SIZING_DEFAULTS.alarmPeriodSeconds);
+    this.overProvisionedAlarm = this.metricJobsOverProvisioned({ statistic: 'Maximum', period: day }).createAlarm(this, 'OverProvisionedAlarm', {
+      alarmDescription: 'cdk-sustainable-ml TrainingJobGuard (SML-MEASURE): a guarded training job that ended in the last day ran on a larger '
+        + 'instance type than its measured peaks needed; its log line names the smaller type.',
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const lowAlarm = (id: string, metric: cloudwatch.Metric, what: string): cloudwatch.Alarm => metric.createAlarm(this, id, {
+      alarmDescription: `cdk-sustainable-ml TrainingJobGuard (SML-MEASURE): the ${what} that ended in the last day averaged under `
+        + `${numberForHumans(lowUtilization, ' %')}; their log lines hold a right-sizing recommendation each.`,
+      threshold: lowUtilization,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.lowCpuUtilizationAlarm = lowAlarm('LowCpuUtilizationAlarm',
+      this.metricJobCpuUtilization({ acceleratorKind: AcceleratorKind.NONE, period: day }), 'CPU-only guarded training jobs (CPU per vCPU)');
+    this.lowGpuUtilizationAlarm = lowAlarm('LowGpuUtilizationAlarm',
+      this.metricJobGpuUtilization({ acceleratorKind: AcceleratorKind.NVIDIA_GPU, period: day }), 'GPU guarded training jobs (utilisation per GPU)');
+    if (props.alarmTopic) {
+      const action = new cloudwatchActions.SnsAction(props.alarmTopic);
+      for (const alarm of [this.overProvisionedAlarm, this.lowCpuUtilizationAlarm, this.lowGpuUtilizationAlarm]) alarm.addAlarmAction(action);
     }
 
     acknowledgeWildcards(this, [
@@ -407,6 +527,63 @@ export class TrainingJobGuard extends Construct {
   /** Jobs a dry-run guard would have stopped (Sum). */
   public metricJobsWouldStop(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric('JobsWouldStop', props);
+  }
+
+  /** Guarded training jobs whose end the guard reported (Sum; SML-MEASURE). */
+  public metricJobsEnded(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(RIGHT_SIZING_METRICS.JOBS_ENDED, props);
+  }
+
+  /**
+   * Ended guarded jobs that a smaller type of their family would have done (Sum; one data point per job with a
+   * verdict: 1 over-provisioned, 0 right-sized, so Average is the over-provisioned share).
+   */
+  public metricJobsOverProvisioned(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(RIGHT_SIZING_METRICS.JOBS_OVER_PROVISIONED, props);
+  }
+
+  /** Instance-hours of ended guarded jobs that a smaller type would have done (Sum: run hours x instances). */
+  public metricOverProvisionedInstanceHours(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(RIGHT_SIZING_METRICS.OVER_PROVISIONED_INSTANCE_HOURS, props);
+  }
+
+  /** CPU utilisation of ended guarded jobs, percent of their vCPUs (Average over the jobs of the period). */
+  public metricJobCpuUtilization(props?: JobUtilizationMetricOptions): cloudwatch.Metric {
+    return this.utilization(RIGHT_SIZING_METRICS.CPU_AVERAGE, RIGHT_SIZING_METRICS.CPU_PEAK, props);
+  }
+
+  /** Memory utilisation of ended guarded jobs, percent (Average over the jobs of the period). */
+  public metricJobMemoryUtilization(props?: JobUtilizationMetricOptions): cloudwatch.Metric {
+    return this.utilization(RIGHT_SIZING_METRICS.MEMORY_AVERAGE, RIGHT_SIZING_METRICS.MEMORY_PEAK, props);
+  }
+
+  /** GPU utilisation of ended guarded GPU jobs, percent per GPU (Average over the jobs of the period). */
+  public metricJobGpuUtilization(props?: JobUtilizationMetricOptions): cloudwatch.Metric {
+    return this.utilization(RIGHT_SIZING_METRICS.GPU_AVERAGE, RIGHT_SIZING_METRICS.GPU_PEAK, props);
+  }
+
+  /** GPU memory utilisation of ended guarded GPU jobs, percent per GPU (Average over the jobs of the period). */
+  public metricJobGpuMemoryUtilization(props?: JobUtilizationMetricOptions): cloudwatch.Metric {
+    return this.utilization(RIGHT_SIZING_METRICS.GPU_MEMORY_AVERAGE, RIGHT_SIZING_METRICS.GPU_MEMORY_PEAK, props);
+  }
+
+  /** Disk utilisation of ended guarded jobs, percent of the volume (Average over the jobs of the period). */
+  public metricJobDiskUtilization(props?: JobUtilizationMetricOptions): cloudwatch.Metric {
+    return this.utilization(RIGHT_SIZING_METRICS.DISK_AVERAGE, RIGHT_SIZING_METRICS.DISK_PEAK, props);
+  }
+
+  private utilization(average: string, peak: string, props: JobUtilizationMetricOptions = {}): cloudwatch.Metric {
+    const { peak: wantPeak, instanceType, acceleratorKind, ...options } = props;
+    if (instanceType !== undefined && acceleratorKind !== undefined) {
+      refuse('SML-MEASURE', {
+        prop: 'instanceType', value: instanceType, problem: 'cannot be combined with acceleratorKind (the guard publishes no such dimension set)',
+        fix: 'give one of instanceType and acceleratorKind',
+      });
+    }
+    const dimensionsMap: Record<string, string> = { [RIGHT_SIZING_DIMENSIONS.FUNCTION_NAME]: this.function.functionName };
+    if (instanceType !== undefined) dimensionsMap[RIGHT_SIZING_DIMENSIONS.INSTANCE_TYPE] = instanceType;
+    if (acceleratorKind !== undefined) dimensionsMap[RIGHT_SIZING_DIMENSIONS.ACCELERATOR_KIND] = acceleratorKind;
+    return this.metric(wantPeak ? peak : average, { statistic: 'Average', ...options, dimensionsMap: { ...dimensionsMap, ...options.dimensionsMap } });
   }
 
   private metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
@@ -454,15 +631,15 @@ const DEGENERATE_PERCENTS: { prop: keyof TrainingJobGuardProps; value: number; e
 ];
 
 function validate(scope: TrainingJobGuard, props: TrainingJobGuardProps, schedule: Duration, idleWindow: Duration, lookback: Duration): void {
-  const between = (prop: keyof TrainingJobGuardProps, min: number, max: number, integer: boolean, fix: string): void => {
-    const value = checkNumber('SML-GUARD', prop, props[prop]);
+  const between = (prop: keyof TrainingJobGuardProps, min: number, max: number, integer: boolean, fix: string, ruleId = 'SML-GUARD'): void => {
+    const value = checkNumber(ruleId, prop, props[prop]);
     if (value === undefined) return;
     if (!isKnownNumber(value)) {
-      deferred(scope, 'SML-GUARD', prop, `its range (${min}–${max}) is not checked at synth; the handler ignores a value outside it and uses the default`);
+      deferred(scope, ruleId, prop, `its range (${min}–${max}) is not checked at synth; the handler ignores a value outside it and uses the default`);
       return;
     }
     if (value < min || value > max || (integer && !Number.isInteger(value))) {
-      refuse('SML-GUARD', {
+      refuse(ruleId, {
         prop, value, problem: `must be ${integer ? 'an integer ' : ''}between ${min} and ${max}`, fix,
       });
     }
@@ -472,6 +649,8 @@ function validate(scope: TrainingJobGuard, props: TrainingJobGuardProps, schedul
   between('overfitPoints', 3, 1000, true, 'give the number of recent points to judge the trend on, e.g. 5');
   between('minImprovementPercent', 0, 100, false, 'give a relative improvement in percent, e.g. 0.1');
   between('overfitMinChangePercent', 0, 100, false, 'give a relative change in percent, e.g. 1');
+  between('rightSizingHeadroomPercent', 0, 100, false, 'give a headroom in percent, e.g. 20', 'SML-MEASURE');
+  between('lowUtilizationThresholdPercent', 0, 100, false, 'give an average utilisation in percent, e.g. 20', 'SML-MEASURE');
   for (const d of DEGENERATE_PERCENTS) {
     if (props[d.prop] === d.value) warn(scope, 'SML-GUARD', `${d.prop} ${d.value}: ${d.effect}`);
   }

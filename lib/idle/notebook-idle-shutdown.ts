@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { refuse, warn } from '../private/messages';
-import { checkDuration, requireKnown } from '../private/synth-value';
+import { checkDuration, checkNumber, requireKnown } from '../private/synth-value';
 
 const RULE = 'SML-IDLE-NOTEBOOK';
 const ASSETS = path.join(__dirname, 'assets');
@@ -80,7 +80,8 @@ export interface NotebookIdleShutdownProps {
    * kernels of the running server (whose activity Jupyter reports: an idle kernel's background threads do not
    * count). Processes of other users (root, `sudo`, system agents) do not count, nor do processes that use no CPU
    * (`sleep`, a command waiting on the network). Between 0 and 100; 0 turns the CPU signal off, so that only
-   * Jupyter's kernels and terminals count (SML-IDLE-NOTEBOOK).
+   * Jupyter's kernels and terminals count (SML-IDLE-NOTEBOOK). Synth-time only: the on-start script that carries it
+   * is encoded at synth, so a token (deploy-time value) is refused.
    *
    * @default 10
    */
@@ -193,7 +194,9 @@ export class NotebookIdleShutdown extends Construct {
     requireKnown(RULE, 'checkInterval', this.checkInterval, baked, 'give a literal Duration such as Duration.minutes(5)');
     const thresholdSeconds = validateThreshold(this.idleThreshold);
     const intervalMinutes = validateInterval(this.checkInterval);
-    const cpuThreshold = validateCpuThreshold(props.cpuActivityThreshold ?? 10);
+    const cpuActivity = checkNumber(RULE, 'cpuActivityThreshold', props.cpuActivityThreshold) ?? 10;
+    requireKnown(RULE, 'cpuActivityThreshold', cpuActivity, baked, 'pass a number between 0 and 100, e.g. 10 (the default)');
+    const cpuThreshold = validateCpuThreshold(cpuActivity);
 
     const endpoint = props.sageMakerEndpointUrl ?? '';
     if (endpoint !== '' && (Token.isUnresolved(endpoint) || !ENDPOINT_PATTERN.test(endpoint))) {
@@ -374,14 +377,6 @@ function validateThreshold(d: Duration): number {
 }
 
 function validateCpuThreshold(percent: number): number {
-  if (Token.isUnresolved(percent)) {
-    refuse(RULE, {
-      prop: 'cpuActivityThreshold',
-      value: percent,
-      problem: 'is a token; the threshold is written into the on-start script at synth',
-      fix: 'pass a number between 0 and 100',
-    });
-  }
   if (!Number.isFinite(percent) || percent < 0 || percent > 100) {
     refuse(RULE, {
       prop: 'cpuActivityThreshold',

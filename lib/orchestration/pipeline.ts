@@ -3,6 +3,9 @@ import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
+import { contextBudget, enforceBudget } from '../carbon/budget';
+import { Footprint } from '../carbon/footprint';
+import { checkRegion } from '../carbon/region-carbon';
 import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
 import { refuse, warn } from '../private/messages';
 import { checkDuration, deferred, durationIn, numberText } from '../private/synth-value';
@@ -78,6 +81,14 @@ export interface TrainingPipelineProps {
    * @default - a new least-privilege role (jobs named pipelines-*, PassRole of the jobs' roles to SageMaker only)
    */
   readonly role?: iam.IRole;
+  /**
+   * The most kgCO2e one execution may emit in the worst case (SML-BUDGET): synth fails, with the figures, when the
+   * worst case (every step runs, at full power for its whole bound, with the parameters' defaults) exceeds it. In an
+   * environment-agnostic stack the worst case uses the highest grid factor in the table. Synth-time only: the budget
+   * is checked when the app synthesizes, so a token (deploy-time value) is refused.
+   * @default - the context value `cdk-sustainable-ml:carbonBudget`, else FootprintReport's `carbonBudget`, else none
+   */
+  readonly carbonBudget?: number;
 }
 
 /** The name of the pipeline parameter for the main job's instance type. */
@@ -122,8 +133,12 @@ export class TrainingPipeline extends Construct {
   public readonly trainingJob: SustainableTrainingJob;
   /** The tuning job, when the pipeline tunes. */
   public readonly tuningJob?: SustainableTuningJob;
+  /** The baseline, if any. */
+  public readonly baseline?: SustainableTrainingJob;
   /** The acceptance gate, when on. */
   public readonly gate?: AcceptanceGate;
+  /** The carbon budget per execution (kgCO2e), from the prop or the context (SML-BUDGET). */
+  public readonly carbonBudget?: number;
   /** The pipeline definition (tokens unresolved); `PipelineDefinitionBody` is its JSON. */
   public readonly definition: { [key: string]: any };
 
@@ -138,6 +153,7 @@ export class TrainingPipeline extends Construct {
     this.trainingJob = resolved.trainingJob;
     this.tuningJob = resolved.tuningJob;
     this.gate = resolved.gate;
+    this.baseline = props.baseline;
     const tuning = this.tuningJob;
     this.allowedInstanceTypes = this.allowedTypes(props.allowedInstanceTypes);
 
@@ -221,6 +237,13 @@ export class TrainingPipeline extends Construct {
       parallelismConfiguration: { MaxParallelExecutionSteps: 1 },
     });
     this.pipeline.node.addDependency(this.role);
+
+    // --- the region and the carbon budget (SML-REGION, SML-BUDGET) -------------------------------------------------------
+    checkRegion(this);
+    this.carbonBudget = props.carbonBudget ?? contextBudget(this);
+    if (this.carbonBudget !== undefined) {
+      enforceBudget(this, Footprint.ofPipeline(this), this.carbonBudget, props.carbonBudget !== undefined ? 'carbonBudget' : 'context cdk-sustainable-ml:carbonBudget');
+    }
   }
 
   /**

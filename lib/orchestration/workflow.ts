@@ -3,6 +3,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { contextBudget, enforceBudget } from '../carbon/budget';
+import { Footprint } from '../carbon/footprint';
+import { checkRegion } from '../carbon/region-carbon';
 import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
 import { refuse } from '../private/messages';
 import { checkDuration, deferred, durationIn } from '../private/synth-value';
@@ -73,6 +76,14 @@ export interface TrainingWorkflowProps {
    * @default false
    */
   readonly tracingEnabled?: boolean;
+  /**
+   * The most kgCO2e one execution may emit in the worst case (SML-BUDGET): synth fails, with the figures, when the
+   * worst case (every job at full power for its whole bound, the baseline missing its target) exceeds it. In an
+   * environment-agnostic stack the worst case uses the highest grid factor in the table. Synth-time only: the budget
+   * is checked when the app synthesizes, so a token (deploy-time value) is refused.
+   * @default - the context value `cdk-sustainable-ml:carbonBudget`, else FootprintReport's `carbonBudget`, else none
+   */
+  readonly carbonBudget?: number;
 }
 
 /**
@@ -119,6 +130,8 @@ export class TrainingWorkflow extends Construct {
   public readonly baseline?: SustainableTrainingJob;
   /** The acceptance gate, when the objective has a target and the gate is on. */
   public readonly gate?: AcceptanceGate;
+  /** The carbon budget per execution (kgCO2e), from the prop or the context (SML-BUDGET). */
+  public readonly carbonBudget?: number;
 
   constructor(scope: Construct, id: string, props: TrainingWorkflowProps) {
     super(scope, id);
@@ -213,6 +226,13 @@ export class TrainingWorkflow extends Construct {
     if (tuning) this.grantTuningJob(tuning);
     else this.grantTrainingJob(job);
     if (props.baseline) this.grantTrainingJob(props.baseline);
+
+    // --- the region and the carbon budget (SML-REGION, SML-BUDGET) -------------------------------------------------------
+    checkRegion(this);
+    this.carbonBudget = props.carbonBudget ?? contextBudget(this);
+    if (this.carbonBudget !== undefined) {
+      enforceBudget(this, Footprint.ofWorkflow(this), this.carbonBudget, props.carbonBudget !== undefined ? 'carbonBudget' : 'context cdk-sustainable-ml:carbonBudget');
+    }
 
     if (!props.tracingEnabled) {
       Validations.of(this.stateMachine).acknowledge({

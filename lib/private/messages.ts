@@ -1,10 +1,15 @@
 import { Annotations, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { rule, warningId } from '../rules';
+import { rule, SUSTAINABILITY_ERROR, warningId } from '../rules';
 
 /**
  * A synth-time refusal of a wasteful or contradictory configuration. The message starts with the rule id,
  * names the prop, the value received, what is allowed and the fix.
+ *
+ * Not exported from the package: jsii cannot express a class that extends `Error` (aws-cdk-lib keeps its
+ * `ValidationError` internal for the same reason). Callers recognise a refusal with
+ * `SustainabilityRules.isSustainabilityError(e)` and read its rule id with `SustainabilityRules.ruleIdOf(e)`, or
+ * from the message, which starts with `<rule id>: ` in every language.
  */
 export class SustainabilityError extends Error {
   /** The rule id (`SML-…`) behind the refusal. */
@@ -13,6 +18,8 @@ export class SustainabilityError extends Error {
     super(`${ruleId}: ${message}`);
     this.name = 'SustainabilityError';
     this.ruleId = rule(ruleId).id;
+    // A marker that survives two copies of the library in one app (instanceof would not).
+    Object.defineProperty(this, SUSTAINABILITY_ERROR, { value: true });
   }
 }
 

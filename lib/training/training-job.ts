@@ -20,6 +20,7 @@ import { checkImage } from './private/image-prop';
 import { InitialModel, InputChannel, ITrainingJobOutput } from './inputs';
 import { TrainingInstance } from './instance';
 import { MetricDefinition, Objective } from './objective';
+import { TRAINING_DEFAULTS } from './private/defaults';
 import { JobNaming, literalNaming } from './private/naming';
 import { grantJobKey, grantKeyViaS3, grantList } from './private/grants';
 import { renderCreateTrainingJobRequest, TrainingJobSpec } from './request';
@@ -245,7 +246,7 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
   public readonly debuggerRules: DebuggerRule[];
   /** The security groups, when the job runs in a VPC. */
   public readonly connections?: ec2.Connections;
-  /** Rule ids of the defaults and checks applied to this job (for the summary and the report). */
+  /** Rule ids of the defaults and checks applied to this job (named in the orchestrators' comments and descriptions). */
   public readonly appliedRules: string[] = [];
 
   private readonly spec: TrainingJobSpec;
@@ -270,8 +271,8 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
       'give each training job its own jobNamePrefix (≤ 26 characters), e.g. churn-xgb and churn-linear');
 
     // --- instance (SML-START-SMALL, SML-SILICON) ---------------------------------------------------------------
-    this.instanceType = TrainingInstance._fromProp('instanceType', props.instanceType) ?? TrainingInstance.M5_LARGE;
-    this.instanceCount = checkNumber('SML-START-SMALL', 'instanceCount', props.instanceCount) ?? 1;
+    this.instanceType = TrainingInstance._fromProp('instanceType', props.instanceType) ?? TrainingInstance.of(TRAINING_DEFAULTS.instanceTypeName);
+    this.instanceCount = checkNumber('SML-START-SMALL', 'instanceCount', props.instanceCount) ?? TRAINING_DEFAULTS.instanceCount;
     applied('SML-START-SMALL');
     if (!isKnownNumber(this.instanceCount)) {
       deferred(this, 'SML-START-SMALL', 'instanceCount', 'SageMaker checks it when the job is created, and no warning can say whether it is more than one instance');
@@ -289,7 +290,7 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
       warn(this, 'SML-SILICON', `instanceType '${this.instanceType.name}' is a previous-generation type (${this.instanceType.family}); current-generation types do more work per watt`);
     }
     applied('SML-SILICON');
-    const volume = checkSize('SML-START-SMALL', 'volumeSize', props.volumeSize) ?? Size.gibibytes(30);
+    const volume = checkSize('SML-START-SMALL', 'volumeSize', props.volumeSize) ?? TRAINING_DEFAULTS.volumeSize;
     const volumeGb = sizeInGibibytes(volume, 'SML-START-SMALL', 'volumeSize');
     if (!isKnownNumber(volumeGb)) {
       deferred(this, 'SML-START-SMALL', 'volumeSize', 'SageMaker checks the 1–16,384 GiB range when the job is created');
@@ -304,7 +305,7 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
 
     // --- time limits (SML-MAXRUN, SML-SPOT) ----------------------------------------------------------------
     this.spot = props.spot ?? true;
-    this.maxRuntime = checkDuration('SML-MAXRUN', 'maxRuntime', props.maxRuntime) ?? Duration.hours(8);
+    this.maxRuntime = checkDuration('SML-MAXRUN', 'maxRuntime', props.maxRuntime) ?? TRAINING_DEFAULTS.maxRuntime;
     const maxRuntimeS = durationIn(this.maxRuntime, 'seconds', 'SML-MAXRUN', 'maxRuntime');
     if (!isKnownNumber(maxRuntimeS)) {
       deferred(this, 'SML-MAXRUN', 'maxRuntime', 'SageMaker checks the 1 second–28 days range when the job is created');
@@ -339,7 +340,7 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
           fix: 'pass maxWait as well (e.g. Duration.seconds(maxWaitParameter.valueAsNumber)), or give maxRuntime as a literal',
         });
       }
-      this.maxWait = maxWait ?? Duration.seconds(maxRuntimeS * 2);
+      this.maxWait = maxWait ?? Duration.seconds(maxRuntimeS * TRAINING_DEFAULTS.maxWaitFactor);
       maxWaitS = durationIn(this.maxWait, 'seconds', 'SML-MAXRUN', 'maxWait');
       if (!isKnownNumber(maxWaitS) || !isKnownNumber(maxRuntimeS)) {
         deferred(this, 'SML-MAXRUN', isKnownNumber(maxWaitS) ? 'maxRuntime' : 'maxWait', 'SageMaker checks MaxWaitTimeInSeconds ≥ MaxRuntimeInSeconds when the job is created');
@@ -352,7 +353,7 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
         });
       }
     }
-    const retryAttempts = checkNumber('SML-MAXRUN', 'retryAttempts', props.retryAttempts) ?? 2;
+    const retryAttempts = checkNumber('SML-MAXRUN', 'retryAttempts', props.retryAttempts) ?? TRAINING_DEFAULTS.retryAttempts;
     if (!isKnownNumber(retryAttempts)) {
       deferred(this, 'SML-MAXRUN', 'retryAttempts', 'SageMaker checks the 1–30 range when the job is created');
     } else if (!Number.isInteger(retryAttempts) || retryAttempts < 1 || retryAttempts > 30) {

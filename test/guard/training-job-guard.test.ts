@@ -1,14 +1,20 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { configFromEnv } from '../../lambda/training-job-guard/config';
 import { GUARD_DEFAULTS } from '../../lib/guard/guard-env';
 import { GuardTags } from '../../lib/guard/guard-tags';
+import { ACCELERATOR_KIND_VALUES, RIGHT_SIZING_DEFAULTS, RIGHT_SIZING_DIMENSION_SETS, RIGHT_SIZING_METRICS } from '../../lib/guard/right-sizing';
 import { JobDiscovery, TrainingJobGuard, TrainingJobGuardProps } from '../../lib/guard/training-job-guard';
+import { AcceleratorKind } from '../../lib/training/instance';
 import { DEFAULT_LOG_RETENTION } from '../../lib/storage/log-defaults';
 import { TrainingImage } from '../../lib/training/image';
 import { SustainableTrainingJob } from '../../lib/training/training-job';
@@ -68,6 +74,7 @@ describe('defaults', () => {
       GUARD_NEURON_METRIC: 'NeuronCoreUtilization',
       GUARD_IGNORED_RULES: 'ProfilerReport',
       GUARD_METRIC_NAMESPACE: 'cdk-sustainable-ml/TrainingJobGuard',
+      GUARD_RIGHT_SIZING_HEADROOM_PERCENT: '20',
     });
     // The handler's own defaults agree with the construct's.
     const { functionName: _f, ...fromEnv } = configFromEnv(env);
@@ -94,13 +101,15 @@ describe('defaults', () => {
       GUARD_NEURON_METRIC: GUARD_DEFAULTS.neuronMetricName,
       GUARD_IGNORED_RULES: GUARD_DEFAULTS.ignoredRules.join(','),
       GUARD_METRIC_NAMESPACE: GUARD_DEFAULTS.metricNamespace,
+      GUARD_RIGHT_SIZING_HEADROOM_PERCENT: String(RIGHT_SIZING_DEFAULTS.headroomPercent),
     });
     expect(TrainingJobGuard.METRIC_NAMESPACE).toBe(GUARD_DEFAULTS.metricNamespace);
     expect(Object.isFrozen(GUARD_DEFAULTS) && Object.isFrozen(GUARD_DEFAULTS.ignoredRules)).toBe(true);
     // neither side writes these values itself any more (comments and JSDoc aside)
-    for (const file of ['../../lib/guard/training-job-guard.ts', '../../lambda/training-job-guard/config.ts']) {
+    for (const file of ['../../lib/guard/training-job-guard.ts', '../../lambda/training-job-guard/config.ts', '../../lambda/training-job-guard/job-end.ts']) {
       const code = fs.readFileSync(path.join(__dirname, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
-      for (const literal of ["'NeuronCoreUtilization'", "'ProfilerReport'", "'cdk-sustainable-ml/TrainingJobGuard'", 'ONE_MONTH', "?? 'search'"]) {
+      for (const literal of ["'NeuronCoreUtilization'", "'ProfilerReport'", "'cdk-sustainable-ml/TrainingJobGuard'", 'ONE_MONTH', "?? 'search'",
+        "'JobsOverProvisioned'", "'JobCPUUtilizationAverage'", "'JobGPUUtilizationAverage'", "'InstanceType'", "'AcceleratorKind'", "'nvidia-gpu'"]) {
         expect({ file, literal, found: code.includes(literal) }).toEqual({ file, literal, found: false });
       }
     }
@@ -129,7 +138,66 @@ describe('defaults', () => {
       },
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Guard'), 'Arn'] } })],
     });
-    template.resourceCountIs('AWS::Lambda::Permission', 2);
+    template.resourceCountIs('AWS::Lambda::Permission', 3);
+  });
+
+  test('a third rule sends the end of every guarded job (Completed, Failed, Stopped) to the function (right-sizing, SML-MEASURE)', () => {
+    const rules = template.findResources('AWS::Events::Rule', { Properties: { Description: Match.stringLikeRegexp('right-sizing') } });
+    expect(Object.keys(rules)).toEqual([stack.getLogicalId(guard.jobEndRule.node.defaultChild as events.CfnRule)]);
+    const rule = Object.values(rules)[0].Properties;
+    expect(rule.EventPattern).toEqual({
+      'source': ['aws.sagemaker'],
+      'detail-type': ['SageMaker Training Job State Change'],
+      'detail': { TrainingJobStatus: ['Completed', 'Failed', 'Stopped'], Tags: { 'sustainable-ml:guard': ['enabled'] } },
+    });
+    expect(rule.Targets).toEqual([{
+      Id: 'Target0', Arn: { 'Fn::GetAtt': [stack.getLogicalId(guard.function.node.defaultChild as lambda.CfnFunction), 'Arn'] },
+      RetryPolicy: { MaximumRetryAttempts: 2 },
+    }]);
+    expect(rule.State).toBe('ENABLED');
+    // EventBridge invokes through the function's resource-based permission, scoped to this rule: no role change.
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [stack.getLogicalId(guard.jobEndRule.node.defaultChild as events.CfnRule), 'Arn'] },
+    });
+  });
+
+  test('three right-sizing alarms on the published metrics, one day each, quiet without ended jobs, no action without a topic', () => {
+    const fn = { Ref: stack.getLogicalId(guard.function.node.defaultChild as lambda.CfnFunction) };
+    const alarm = (a: cloudwatch.Alarm) => template.toJSON().Resources[stack.getLogicalId(a.node.defaultChild as cloudwatch.CfnAlarm)].Properties;
+    const common = {
+      Namespace: 'cdk-sustainable-ml/TrainingJobGuard', Period: 86_400, EvaluationPeriods: 1, TreatMissingData: 'notBreaching',
+    };
+    expect(alarm(guard.overProvisionedAlarm)).toEqual({
+      ...common, AlarmDescription: expect.stringMatching(/^cdk-sustainable-ml TrainingJobGuard \(SML-MEASURE\): a guarded training job that ended/),
+      MetricName: 'JobsOverProvisioned', Dimensions: [{ Name: 'FunctionName', Value: fn }], Statistic: 'Maximum',
+      Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    expect(alarm(guard.lowCpuUtilizationAlarm)).toEqual({
+      ...common, AlarmDescription: expect.stringContaining('CPU-only guarded training jobs (CPU per vCPU) that ended in the last day averaged under 20 %'),
+      MetricName: 'JobCPUUtilizationAverage', Dimensions: [{ Name: 'AcceleratorKind', Value: 'none' }, { Name: 'FunctionName', Value: fn }],
+      Statistic: 'Average', Threshold: 20, ComparisonOperator: 'LessThanThreshold',
+    });
+    expect(alarm(guard.lowGpuUtilizationAlarm)).toEqual({
+      ...common, AlarmDescription: expect.stringContaining('GPU guarded training jobs (utilisation per GPU) that ended in the last day averaged under 20 %'),
+      MetricName: 'JobGPUUtilizationAverage', Dimensions: [{ Name: 'AcceleratorKind', Value: 'nvidia-gpu' }, { Name: 'FunctionName', Value: fn }],
+      Statistic: 'Average', Threshold: 20, ComparisonOperator: 'LessThanThreshold',
+    });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+  });
+
+  test('every alarm reads a metric and a dimension set the handler publishes', () => {
+    const published = Object.values(RIGHT_SIZING_METRICS) as string[];
+    const sets = RIGHT_SIZING_DIMENSION_SETS.map((set) => [...set].sort().join(','));
+    for (const a of [guard.overProvisionedAlarm, guard.lowCpuUtilizationAlarm, guard.lowGpuUtilizationAlarm]) {
+      const p = stack.resolve((a.node.defaultChild as cloudwatch.CfnAlarm)._toCloudFormation()).Resources;
+      const props: any = Object.values(p)[0];
+      expect(published).toContain(props.Properties.MetricName);
+      expect(sets).toContain(props.Properties.Dimensions.map((d: any) => d.Name).sort().join(','));
+      for (const d of props.Properties.Dimensions) {
+        if (d.Name === 'AcceleratorKind') expect(Object.values(ACCELERATOR_KIND_VALUES)).toContain(d.Value);
+      }
+    }
   });
 
   test('least privilege: Search and GetMetricData on *, describe/stop only on jobs with the guard tag, logs on its own group', () => {
@@ -166,6 +234,55 @@ describe('defaults', () => {
     expect(guard.metricAcceleratorHoursSaved().metricName).toBe('AcceleratorHoursSaved');
     expect(guard.metricInstanceHoursSaved().metricName).toBe('InstanceHoursSaved');
     expect(guard.metricJobsWouldStop({ period: Duration.days(1) }).period.toDays()).toBe(1);
+  });
+
+  test('metricJobCpuUtilization() and friends read the right-sizing metrics: average or peak, overall, per type or per accelerator kind', () => {
+    const dims = (m: cloudwatch.Metric) => stack.resolve(m.toMetricConfig().metricStat!.dimensions);
+    const fn = { name: 'FunctionName', value: { Ref: stack.getLogicalId(guard.function.node.defaultChild as any) } };
+    const cpu = guard.metricJobCpuUtilization();
+    expect([cpu.metricName, cpu.statistic, cpu.period.toHours(), cpu.namespace]).toEqual(['JobCPUUtilizationAverage', 'Average', 1, 'cdk-sustainable-ml/TrainingJobGuard']);
+    expect(dims(cpu)).toEqual([fn]);
+    expect(guard.metricJobCpuUtilization({ peak: true }).metricName).toBe('JobCPUUtilizationPeak');
+    expect(dims(guard.metricJobGpuUtilization({ instanceType: 'ml.g5.xlarge' }))).toEqual([fn, { name: 'InstanceType', value: 'ml.g5.xlarge' }]);
+    expect(dims(guard.metricJobGpuMemoryUtilization({ acceleratorKind: AcceleratorKind.NVIDIA_GPU }))).toEqual([{ name: 'AcceleratorKind', value: 'nvidia-gpu' }, fn]);
+    expect([guard.metricJobMemoryUtilization({ peak: true }).metricName, guard.metricJobDiskUtilization().metricName, guard.metricJobGpuMemoryUtilization().metricName])
+      .toEqual(['JobMemoryUtilizationPeak', 'JobDiskUtilizationAverage', 'JobGPUMemoryUtilizationAverage']);
+    expect([guard.metricJobsEnded(), guard.metricJobsOverProvisioned(), guard.metricOverProvisionedInstanceHours()].map((m) => [m.metricName, m.statistic]))
+      .toEqual([['JobsEnded', 'Sum'], ['JobsOverProvisioned', 'Sum'], ['OverProvisionedInstanceHours', 'Sum']]);
+    expect(guard.metricJobCpuUtilization({ statistic: 'Minimum', period: Duration.days(1) }).statistic).toBe('Minimum');
+  });
+
+  test('fails when a utilisation metric is asked per instance type AND per accelerator kind (no such dimension set)', () => {
+    expect(() => guard.metricJobCpuUtilization({ instanceType: 'ml.m5.xlarge', acceleratorKind: AcceleratorKind.NONE }))
+      .toThrow(/^SML-MEASURE: instanceType 'ml\.m5\.xlarge': cannot be combined with acceleratorKind/);
+  });
+});
+
+describe('alarm topic', () => {
+  test('every right-sizing alarm notifies the topic on ALARM (not on OK)', () => {
+    const stack = newTestStack();
+    const topic = new sns.Topic(stack, 'Alerts');
+    const { template } = synth({ alarmTopic: topic }, stack);
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(3);
+    for (const a of alarms) {
+      expect(a.Properties.AlarmActions).toEqual([{ Ref: stack.getLogicalId(topic.node.defaultChild as sns.CfnTopic) }]);
+      expect(a.Properties.OKActions).toBeUndefined();
+      expect(a.Properties.InsufficientDataActions).toBeUndefined();
+    }
+    template.resourceCountIs('AWS::SNS::TopicPolicy', 0); // same account: CloudWatch needs no topic policy
+  });
+
+  test('an imported topic, a headroom and a threshold given as tokens synthesize', () => {
+    const stack = newTestStack();
+    const headroom = new CfnParameter(stack, 'Headroom', { type: 'Number', default: 30 });
+    const threshold = new CfnParameter(stack, 'Threshold', { type: 'Number', default: 15 });
+    const topic = sns.Topic.fromTopicArn(stack, 'Imported', 'arn:aws:sns:eu-west-1:111122223333:ml-alerts');
+    const { template } = synth({ alarmTopic: topic, rightSizingHeadroomPercent: headroom.valueAsNumber, lowUtilizationThresholdPercent: threshold.valueAsNumber }, stack);
+    expect(functionEnv(template).GUARD_RIGHT_SIZING_HEADROOM_PERCENT).toEqual({ Ref: 'Headroom' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'JobCPUUtilizationAverage', Threshold: { Ref: 'Threshold' }, AlarmActions: ['arn:aws:sns:eu-west-1:111122223333:ml-alerts'],
+    });
   });
 });
 
@@ -225,7 +342,9 @@ test('dry run and turned-off checks are explicit and leave SML-GUARD warnings', 
   expect(JSON.stringify(warnings)).toContain('cdk-sustainable-ml:SML-GUARD');
   expect(functionEnv(template)).toMatchObject({ GUARD_DRY_RUN: 'true', GUARD_CHECKS: 'stall,overfit' });
   expect(guard.ruleFindingsRule).toBeUndefined();
-  template.resourceCountIs('AWS::Events::Rule', 1);
+  // The schedule and the end-of-job rule: a dry run still reports utilisation (it stops nothing).
+  template.resourceCountIs('AWS::Events::Rule', 2);
+  expect(guard.jobEndRule).toBeDefined();
 });
 
 test('brings its own role and log group', () => {
@@ -245,9 +364,12 @@ describe('cdk-nag AwsSolutions', () => {
     ['environment-agnostic', {}, undefined],
     ['explicit environment', {}, { account: '123456789012', region: 'eu-west-1' }],
     ['list discovery', { discovery: JobDiscovery.LIST }, undefined],
+    ['with an alarm topic', { alarmTopic: 'imported' }, undefined],
   ])('no unacknowledged finding (%s)', (_name, props, env) => {
     const stack = newTestStack(env ? { env } : {});
-    new TrainingJobGuard(stack, 'Guard', props as TrainingJobGuardProps);
+    const p = (props as any).alarmTopic
+      ? { alarmTopic: sns.Topic.fromTopicArn(stack, 'Topic', 'arn:aws:sns:eu-west-1:111122223333:ml-alerts') } : props;
+    new TrainingJobGuard(stack, 'Guard', p as TrainingJobGuardProps);
     const report = new AwsSolutionsChecks().validateScope(stack);
     expect(report.violations).toEqual([]);
     expect(report.success).toBe(true);
@@ -264,6 +386,8 @@ describe('refusals', () => {
     ['stall points are not an integer', { stallPoints: 2.5 }, /stallPoints 2.5: must be an integer between 2 and 1000/],
     ['overfit points are too few', { overfitPoints: 2 }, /overfitPoints 2: must be an integer between 3 and 1000/],
     ['the schedule is shorter than a minute', { schedule: Duration.seconds(30) }, /schedule 30 seconds: must be at least one minute/],
+    ['the right-sizing headroom is not a percentage', { rightSizingHeadroomPercent: 150 }, /^SML-MEASURE: rightSizingHeadroomPercent 150: must be between 0 and 100/],
+    ['the low-utilisation threshold is negative', { lowUtilizationThresholdPercent: -1 }, /^SML-MEASURE: lowUtilizationThresholdPercent -1: must be between 0 and 100/],
   ])('fails when %s', (_why, props, message) => {
     expect(() => new TrainingJobGuard(newTestStack(), 'Guard', props)).toThrow(message);
   });

@@ -238,7 +238,7 @@ describe('NotebookIdleShutdown', () => {
 
     test('fails when cpuActivityThreshold is a token', () => {
       expect(() => new NotebookIdleShutdown(newTestStack(), 'Idle', { cpuActivityThreshold: Token.asNumber({ Ref: 'Threshold' }) }))
-        .toThrow(/SML-IDLE-NOTEBOOK: cpuActivityThreshold .*is a token; the threshold is written into the on-start script at synth/);
+        .toThrow(/^SML-IDLE-NOTEBOOK: cpuActivityThreshold \(a deploy-time value\): must be known at synth time: the on-start script that carries it is base64-encoded/);
     });
 
     test('fails when onStartCommands contain a token', () => {

@@ -90,11 +90,11 @@ describe('settings', () => {
 });
 
 describe('instance specs', () => {
-  test('GPU, Trainium and CPU types carry the counts used to normalise utilisation', () => {
-    expect(instanceSpec('ml.g5.12xlarge')).toEqual({ vcpus: 48, accelerator: 'gpu', acceleratorCount: 4 });
-    expect(instanceSpec('ml.p4d.24xlarge')).toEqual({ vcpus: 96, accelerator: 'gpu', acceleratorCount: 8 });
-    expect(instanceSpec('ml.trn1.32xlarge')).toEqual({ vcpus: 128, accelerator: 'neuron', acceleratorCount: 16 });
-    expect(instanceSpec('ml.m5.xlarge')).toEqual({ vcpus: 4, accelerator: 'none' });
+  test('GPU, Trainium and CPU types carry the counts used to normalise utilisation, their family and memory (right-sizing)', () => {
+    expect(instanceSpec('ml.g5.12xlarge')).toEqual({ vcpus: 48, accelerator: 'gpu', acceleratorCount: 4, family: 'g5', memoryGiB: 192 });
+    expect(instanceSpec('ml.p4d.24xlarge')).toEqual({ vcpus: 96, accelerator: 'gpu', acceleratorCount: 8, family: 'p4d', memoryGiB: 1152 });
+    expect(instanceSpec('ml.trn1.32xlarge')).toEqual({ vcpus: 128, accelerator: 'neuron', acceleratorCount: 16, family: 'trn1', memoryGiB: 512 });
+    expect(instanceSpec('ml.m5.xlarge')).toEqual({ vcpus: 4, accelerator: 'none', family: 'm5', memoryGiB: 16 });
     // Unknown (newer) types fall back on the family and stay un-normalised.
     expect(instanceSpec('ml.p9.48xlarge')).toEqual({ accelerator: 'gpu' });
     expect(instanceSpec('ml.trn9.48xlarge')).toEqual({ accelerator: 'neuron' });

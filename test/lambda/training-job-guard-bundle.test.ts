@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { GuardTags } from '../../lib/guard/guard-tags';
 import { addHealthyJobs, addRunningJob, FakeAws, GUARDED, REGION } from '../support/fake-aws';
+import { addEndedJob, steady } from '../support/job-end';
 
 const BUNDLE = path.join(__dirname, '..', '..', 'assets', 'training-job-guard', 'index.js');
 const ENV_KEYS = ['AWS_ENDPOINT_URL', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_MAX_ATTEMPTS',
@@ -98,4 +99,29 @@ test('the bundled handler takes its time budget from the Lambda context', async 
   expect(fake.calls.length).toBe(before); // no call started
   const summaryLines = out.join('').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => /^sweep complete/.test(l.message));
   expect(summaryLines).toHaveLength(1);
+});
+
+test('the bundled handler reports an ended job: the instance tables are in the bundle, the EMF line goes to stdout', async () => {
+  const end = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+  const event = addEndedJob(fake, end, 'ended-bundled', {
+    instanceType: 'ml.m5.4xlarge', hours: 1, metrics: { CPUUtilization: steady(192, 288), MemoryUtilization: steady(10, 15) },
+  });
+  const out: string[] = [];
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: any) => {
+    out.push(String(chunk));
+    return true;
+  });
+  try {
+    const { handler } = require(BUNDLE);
+    expect(await handler(event)).toMatchObject({ kind: 'job-end', outcome: 'reported', verdict: 'downsize', recommendedType: 'ml.m5.xlarge' });
+  } finally {
+    spy.mockRestore();
+  }
+  const lines = out.join('').trim().split('\n').map((l) => JSON.parse(l));
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatchObject({
+    action: 'job-ended', FunctionName: 'bundled-guard', InstanceType: 'ml.m5.4xlarge', JobsOverProvisioned: 1,
+    _aws: { CloudWatchMetrics: [{ Namespace: 'cdk-sustainable-ml/TrainingJobGuard' }] },
+  });
+  expect(lines[0].message).toMatch(/12 % of 16 vCPUs on ml\.m5\.4xlarge over 1 h: ml\.m5\.xlarge would do/);
 });

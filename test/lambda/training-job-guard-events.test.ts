@@ -79,10 +79,18 @@ test.each([
   ['the job is not guarded', { profiler: [lowGpu], tags: { team: 'a' } }],
   ['the job opted out', { profiler: [lowGpu], tags: { [GuardTags.GUARD]: 'disabled' } }],
   ['the job turned the rules check off', { profiler: [lowGpu], tags: { ...GUARDED, [GuardTags.CHECKS]: 'idle' } }],
-  ['the job is no longer running', { profiler: [lowGpu], status: 'Completed' }],
+  ['the job is Stopping', { profiler: [lowGpu], status: 'Stopping' }],
 ])('ignores the event when %s', async (_why, o) => {
   const result = await send(stateChange('gpu-job', o));
   expect(result.outcome).toBe('ignored');
+  expect(fake.count('StopTrainingJob')).toBe(0);
+});
+
+test('an ended job\'s event with findings never stops it: it takes the end-of-job (right-sizing) path', async () => {
+  const result = await guard(stateChange('gpu-job', { profiler: [lowGpu], status: 'Completed' }), {
+    ...clientsFor(fake), config: configFromEnv({}), now: () => NOW,
+  });
+  expect(result).toMatchObject({ kind: 'job-end', job: 'gpu-job', outcome: 'reported' });
   expect(fake.count('StopTrainingJob')).toBe(0);
 });
 
