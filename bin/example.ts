@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import {
@@ -19,7 +20,7 @@ import {
 export interface ExampleOptions {
   /**
    * Turn on the opt-ins an organisation with AWS Control Tower's proactive controls chooses (README "Control
-   * Tower"): the guard in a VPC with its endpoints, X-Ray tracing, S3 server access logs, SSE-KMS, Object Lock and
+   * Tower"): the guard in a VPC with its endpoints and an alarm topic, X-Ray tracing, S3 server access logs, SSE-KMS, Object Lock and
    * EventBridge notifications on the artifacts bucket. Combine with the context `cdk-sustainable-ml:logRetention: 365`.
    * @default false
    */
@@ -34,7 +35,7 @@ export class SustainableMlExampleStack extends Stack {
     const artifacts = new MlArtifactsBucket(this, 'Artifacts', ct ? controlTowerBucketOptions(this) : {});
     new SageMakerLogRetention(this, 'SageMakerLogs');
     // Stops guarded jobs whose accelerators idle, whose objective stalls or that overfit (SML-GUARD).
-    new TrainingJobGuard(this, 'Guard', ct ? { vpc: isolatedVpc(this, 'GuardVpc'), vpcEndpoints: true } : {});
+    new TrainingJobGuard(this, 'Guard', ct ? { vpc: isolatedVpc(this, 'GuardVpc'), vpcEndpoints: true, alarmTopic: alarmTopic(this) } : {});
 
     const inputs = [
       InputChannel.fromBucket('train', artifacts.bucket, 'datasets/churn/train/'),
@@ -159,6 +160,16 @@ function controlTowerBucketOptions(scope: Construct) {
     objectLockEnabled: true,
     eventBridgeEnabled: true,
   };
+}
+
+/** A topic for the guard's alarms (CT.CLOUDWATCH.PR.1: every alarm has an action). */
+function alarmTopic(scope: Construct): sns.ITopic {
+  const topic = new sns.Topic(scope, 'GuardAlarms', { enforceSSL: true });
+  Validations.of(topic).acknowledge({
+    id: 'AwsSolutions-SNS2',
+    reason: 'Alarm notifications carry no data; a KMS-encrypted topic needs a key policy for cloudwatch.amazonaws.com (see TrainingJobGuard alarmTopic).',
+  });
+  return topic;
 }
 
 /** A VPC without internet access, with flow logs, for the guard (its endpoints reach the AWS APIs). */
