@@ -15,6 +15,7 @@ import {
   StudioIdleShutdown, SustainableNotebookInstance, SustainableTuningJob, TrainingImage, TrainingJobGuard,
   TrainingPipeline, TrainingWorkflow, WarmStart,
 } from '../lib';
+import { limitGrantsToAwsServices } from '../lib/private/kms-grants';
 
 /** Options of the example app. */
 export interface ExampleOptions {
@@ -146,14 +147,7 @@ function controlTowerBucketOptions(scope: Construct) {
   (accessLogs.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
   Validations.of(accessLogs).acknowledge({ id: 'AwsSolutions-S1', reason: 'The access-log bucket does not log its own access.' });
   const key = new kms.Key(scope, 'ArtifactsKey', { enableKeyRotation: true, description: 'ML artifacts (SSE-KMS)' });
-  // Grants only for AWS services (CT.KMS.PR.3), as SustainableNotebookInstance's own key.
-  key.addToResourcePolicy(new iam.PolicyStatement({
-    effect: iam.Effect.DENY,
-    principals: [new iam.AnyPrincipal()],
-    actions: ['kms:CreateGrant'],
-    resources: ['*'],
-    conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
-  }));
+  limitGrantsToAwsServices(key); // CT.KMS.PR.3, as SustainableNotebookInstance's own key
   return {
     encryptionKey: key,
     serverAccessLogsBucket: accessLogs,
