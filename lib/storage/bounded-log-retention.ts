@@ -3,6 +3,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
 import { warn } from '../private/messages';
+import { numberForHumans } from '../private/synth-value';
 import { checkLogRetention, LOG_RETENTION_CONTEXT } from './log-defaults';
 
 /** The construct id aws-cdk-lib gives the one LogRetention provider function of a stack (logs.LogRetention). */
@@ -50,7 +51,7 @@ export class BoundedLogRetention implements IAspect {
       if (node.retentionInDays !== undefined) return;
       const retention = checkLogRetention(node, 'retention', this.retention);
       node.retentionInDays = retention;
-      warn(node, 'SML-LOGS', `log group '${node.node.path}' had no retention (kept its logs forever): BoundedLogRetention gave it ${retention} days; set \`retention\` on it to choose`);
+      warn(node, 'SML-LOGS', `log group '${node.node.path}' had no retention (kept its logs forever): BoundedLogRetention gave it ${numberForHumans(retention, ' days')}; set \`retention\` on it to choose`);
       return;
     }
     if (!isLambdaFunction(node)) return;
@@ -62,7 +63,7 @@ export class BoundedLogRetention implements IAspect {
       logGroupName: `/aws/lambda/${functionName(node)}`,
       retention,
     });
-    warn(node, 'SML-LOGS', `Lambda function '${(owner instanceof lambda.Function ? owner : node).node.path}' had no log group of this app (Lambda would create /aws/lambda/<name> with no expiry): BoundedLogRetention added one with ${retention} days; give the function \`logGroup\` to choose`);
+    warn(node, 'SML-LOGS', `Lambda function '${(owner instanceof lambda.Function ? owner : node).node.path}' had no log group of this app (Lambda would create /aws/lambda/<name> with no expiry): BoundedLogRetention added one with ${numberForHumans(retention, ' days')}; give the function \`logGroup\` to choose`);
   }
 }
 
