@@ -35,3 +35,4 @@ export type { FootprintComparison, FootprintEstimate, FootprintOptions, Footprin
 export { FootprintReport } from './carbon/report';
 export type { FootprintReportProps, SustainabilityReport } from './carbon/report';
 export type { WorkspaceFinding } from './carbon/workspace';
+export { SustainableMlChecks } from './checks/sustainable-ml-checks';

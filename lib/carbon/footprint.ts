@@ -221,9 +221,7 @@ const STOPPING_CONDITION = 'SageMaker API StoppingCondition: with RetryStrategy,
  */
 export class Footprint {
   /** CCF's power usage effectiveness for AWS (`PUE_AVG`). */
-  public static get PUE(): number {
-    return energyCoefficients().pue;
-  }
+  public static readonly PUE: number = energyCoefficients().pue;
 
   /** One run of a training job on its own. */
   public static ofTrainingJob(job: SustainableTrainingJob, options: FootprintOptions = {}): FootprintEstimate {

@@ -1,7 +1,9 @@
+import { publishFindings } from '../rules/apply';
+import { logGroupIsBounded } from '../rules/logs';
 import { Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
-import { refuse, warn } from '../private/messages';
+import { refuse } from '../private/messages';
 import { deferred } from '../private/synth-value';
 
 /**
@@ -76,7 +78,5 @@ export function checkLogRetention(scope: IConstruct, prop: string, retention: lo
 export function checkOwnLogGroup(scope: IConstruct, prop: string, logGroup: logs.ILogGroup | undefined): void {
   const cfn = logGroup?.node.defaultChild;
   if (!(cfn instanceof logs.CfnLogGroup)) return;
-  if (cfn.retentionInDays === undefined) {
-    warn(scope, 'SML-LOGS', `${prop} '${logGroup!.node.path}' keeps its logs forever (no retention): give it a bounded retention such as RetentionDays.ONE_MONTH`);
-  }
+  publishFindings(scope, logGroupIsBounded({ RetentionInDays: cfn.retentionInDays }, `${prop} '${logGroup!.node.path}'`), { RetentionInDays: `${prop}.retention` });
 }
