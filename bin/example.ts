@@ -14,6 +14,7 @@ import {
   HyperparameterRange, InitialModel, InputChannel, MlArtifactsBucket, Objective, SageMakerLogRetention, SustainableTrainingJob,
   StudioIdleShutdown, SustainableNotebookInstance, SustainableTuningJob, TrainingImage, TrainingJobGuard,
   TrainingPipeline, TrainingWorkflow, WarmStart,
+  BoundedLogRetention,
 } from '../lib';
 import { limitGrantsToAwsServices } from '../lib/private/kms-grants';
 
@@ -126,6 +127,8 @@ export class SustainableMlWorkspaceStack extends Stack {
 
 /** Add the example stacks to an app (environment-agnostic unless `env` is given). */
 export function buildExampleApp(app: App, env?: Environment, options: ExampleOptions = {}): Stack[] {
+  // SML-LOGS across the app: also bounds log groups of functions the library did not create (aws-cdk-lib's providers)
+  Aspects.of(app).add(new BoundedLogRetention());
   return [
     new SustainableMlExampleStack(app, 'SustainableMlExample', { env, ...options }),
     new SustainableMlWorkspaceStack(app, 'SustainableMlWorkspace', { env, ...options }),

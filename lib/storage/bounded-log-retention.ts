@@ -4,10 +4,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
 import { warn } from '../private/messages';
 import { numberForHumans } from '../private/synth-value';
-import { checkLogRetention, LOG_RETENTION_CONTEXT } from './log-defaults';
+import { checkLogRetention, LOG_RETENTION_CONTEXT, LOG_RETENTION_PROVIDER_ID } from './log-defaults';
 
-/** The construct id aws-cdk-lib gives the one LogRetention provider function of a stack (logs.LogRetention). */
-const LOG_RETENTION_PROVIDER_ID = 'LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a';
 
 /** Properties of `BoundedLogRetention`. */
 export interface BoundedLogRetentionProps {

@@ -20,6 +20,12 @@ export const DEFAULT_LOG_RETENTION: logs.RetentionDays = logs.RetentionDays.ONE_
  * cdk-sustainable-ml:logRetention=365`, or `new App({ context: { ... } })`. For example an organisation whose AWS
  * Control Tower enforces CT.CLOUDWATCH.PR.2 (at least 365 days) sets 365 here, once.
  */
+/**
+ * The construct id aws-cdk-lib gives the one LogRetention provider function of a stack (logs.LogRetention). Its
+ * handler sets a 1-day retention on its own log group, so that function's logs are bounded without a LogGroup.
+ */
+export const LOG_RETENTION_PROVIDER_ID = 'LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a';
+
 export const LOG_RETENTION_CONTEXT = 'cdk-sustainable-ml:logRetention';
 
 /** The retention periods CloudWatch Logs accepts (`PutRetentionPolicy`), never-expire excluded. */
