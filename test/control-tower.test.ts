@@ -81,6 +81,8 @@ const AS_IS: Acknowledged[] = [
   [EX, 'CT.STEPFUNCTIONS.PR.2', 'ChurnTuningWorkflow', 'X-Ray tracing is opt-in (tracingEnabled), as above.'],
   [WS, 'CT.CLOUDWATCH.PR.2', 'FlowLogs', 'The example keeps VPC flow logs a week; the opt-in example keeps them a year.'],
   [WS, 'CT.CLOUDWATCH.PR.3', 'FlowLogs', LOG_KMS],
+  [WS, 'CT.CLOUDWATCH.PR.2', 'CustomVpcRestrictDefaultSGCustomResourceProviderHandlerBoundedLogGroup', 'SML-LOGS: BoundedLogRetention bounds aws-cdk-lib\'s VPC default-security-group provider to 30 days, as above.'],
+  [WS, 'CT.CLOUDWATCH.PR.3', 'CustomVpcRestrictDefaultSGCustomResourceProviderHandlerBoundedLogGroup', LOG_KMS],
   [WS, 'CT.LAMBDA.PR.3', 'CustomVpcRestrictDefaultSGCustomResourceProviderHandler', `ec2.Vpc's restrictDefaultSecurityGroup handler. ${CDK_PROVIDER}`],
 ];
 
@@ -97,6 +99,8 @@ const OPTED_IN: Acknowledged[] = [
   [EX, 'CT.S3.PR.2', 'AccessLogs', `${ACCESS_LOGS} it does not log access to itself (logs of logs, without end).`],
   [EX, 'CT.S3.PR.10', 'AccessLogs', `${ACCESS_LOGS} S3 delivers server access logs only to a bucket with SSE-S3 default encryption, not SSE-KMS.`],
   [WS, 'CT.CLOUDWATCH.PR.3', 'FlowLogs', LOG_KMS],
+  [EX, 'CT.CLOUDWATCH.PR.3', 'CustomVpcRestrictDefaultSGCustomResourceProviderHandlerBoundedLogGroup', LOG_KMS],
+  [WS, 'CT.CLOUDWATCH.PR.3', 'CustomVpcRestrictDefaultSGCustomResourceProviderHandlerBoundedLogGroup', LOG_KMS],
   [WS, 'CT.LAMBDA.PR.3', 'CustomVpcRestrictDefaultSGCustomResourceProviderHandler', `ec2.Vpc's restrictDefaultSecurityGroup handler. ${CDK_PROVIDER}`],
 ];
 
