@@ -15,6 +15,7 @@ import { coldRequire } from './cold-start';
 import { measureReportCost } from './report-cost';
 import { countJobEnd, JobEndCount } from './job-end';
 import { StopTime, timeStops } from './stop-time';
+import { synthTimes } from './synth-checks';
 import { table } from './table';
 
 const BUNDLE = path.join(__dirname, '..', 'assets', 'training-job-guard', 'index.js');
@@ -94,6 +95,17 @@ async function main(): Promise<void> {
   console.log('\nFootprintReport: its own cost beside the synth of the same app (validation off; medians of fresh apps)');
   console.log(table(['app', 'runs', 'synth ms', 'report ms', 'report / synth'],
     measureReportCost().map((r) => [r.scenario, r.runs, r.synthMs.toFixed(0), r.reportMs.toFixed(0), `${(100 * r.reportMs / r.synthMs).toFixed(1)} %`])));
+  synthBench();
+}
+
+/** Synth time with and without SustainableMlChecks (`npm run bench -- --synth-only` runs only this part). */
+function synthBench(): void {
+  const times = synthTimes(3);
+  console.log('\nSynth time with and without SustainableMlChecks (median of 3 fresh apps after a warm-up;');
+  console.log('"with" = synth + the pack\'s walk of the app, as Validations.of(app).addPlugins runs it; "pack ms" = the walk alone)');
+  console.log(table(['app', 'without ms', 'with ms', 'pack ms', 'with / without', 'pack / without', 'findings'], times.map((t) => [
+    t.app, t.withoutMs.toFixed(0), t.withMs.toFixed(0), t.checkMs.toFixed(0), (t.withMs / t.withoutMs).toFixed(2) + 'x', (t.checkMs / t.withoutMs).toFixed(2) + 'x', t.findings,
+  ])));
 }
 
 async function jobEnds(): Promise<void> {
@@ -118,7 +130,7 @@ async function jobEnds(): Promise<void> {
   }
 }
 
-main().then(jobEnds).catch((err) => {
+(process.argv.includes('--synth-only') ? Promise.resolve(synthBench()) : main().then(jobEnds)).catch((err) => {
   console.error(err);
   process.exit(1);
 });

@@ -24,6 +24,8 @@ export { NotebookIdleShutdown } from './idle/notebook-idle-shutdown';
 export type { NotebookIdleShutdownProps } from './idle/notebook-idle-shutdown';
 export * from './idle/notebook-instance';
 export * from './idle/studio-idle-shutdown';
+export { BoundedLogRetention } from './storage/bounded-log-retention';
+export type { BoundedLogRetentionProps } from './storage/bounded-log-retention';
 export { RegionCarbon } from './carbon/region-carbon';
 export type { LowestCarbonOptions, RegionCarbonIntensity, RegionChoice } from './carbon/region-carbon';
 export { PowerStatus } from './carbon/instance-power';
@@ -33,6 +35,7 @@ export type { CarbonAwareStartFootprint, FootprintComparison, FootprintEstimate,
 export { FootprintReport } from './carbon/report';
 export type { FootprintReportProps, SustainabilityReport } from './carbon/report';
 export type { WorkspaceFinding } from './carbon/workspace';
+export { SustainableMlChecks } from './checks/sustainable-ml-checks';
 export { CarbonIntensitySource } from './orchestration/carbon-intensity-source';
 export type { CarbonIntensityHttpOptions, ElectricityMapsOptions, GreatBritainCarbonIntensityOptions } from './orchestration/carbon-intensity-source';
 export { CarbonAwareStartReason } from './orchestration/carbon-aware-start';

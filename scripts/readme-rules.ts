@@ -1,5 +1,5 @@
 /**
- * Rewrites the generated parts of README.md (`npm run docs`): the rule table from lib/rules.ts, and the sample
+ * Rewrites the generated parts of README.md (`npm run docs`): the rule table from the registry (lib/rules/), and the sample
  * footprint report from the example app (bin/example.ts), exactly as `npm run synth` prints it.
  */
 import * as fs from 'fs';

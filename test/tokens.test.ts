@@ -7,7 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CfnParameter, Duration, Size, Stack, Token } from 'aws-cdk-lib';
+import { Aspects, CfnParameter, Duration, Size, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -15,9 +15,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import {
-  CarbonAwareSchedule, CarbonIntensitySource, HyperparameterRange, MlArtifactsBucket, NotebookIdleShutdown, Objective,
-  SageMakerLogRetention, StudioIdleShutdown, Footprint, FootprintReport, SustainableNotebookInstance, SustainableTrainingJob,
-  SustainableTuningJob, TrainingImage,
+  BoundedLogRetention, CarbonAwareSchedule, CarbonIntensitySource, HyperparameterRange, MlArtifactsBucket, NotebookIdleShutdown,
+  Objective, SageMakerLogRetention, StudioIdleShutdown, Footprint, FootprintReport, SustainableNotebookInstance,
+  SustainableTrainingJob, SustainableTuningJob, TrainingImage,
   TrainingInstance, TrainingJobGuard, TrainingPipeline, TrainingWorkflow, TuningStrategy,
 } from '../lib';
 import type { CarbonAwareStartOptions } from '../lib';
@@ -106,6 +106,10 @@ const ROWS: Row[] = [
   { iface: 'MlArtifactsBucketProps', file: 'lib/storage/artifacts-bucket.ts', prop: 'scratchExpiration', build: (s, t) => new MlArtifactsBucket(s, 'B', { scratchExpiration: Duration.days(t) }), info: /^SML-ARTIFACTS: scratchExpiration is a token/ },
   { iface: 'MlArtifactsBucketProps', file: 'lib/storage/artifacts-bucket.ts', prop: 'checkpointExpiration', build: (s, t) => job(s, { artifactsBucket: new MlArtifactsBucket(s, 'B', { checkpointExpiration: Duration.days(t) }) }), info: /^SML-CKPT: artifactsBucket.checkpointExpiration is a token/ },
   { iface: 'MlArtifactsBucketProps', file: 'lib/storage/artifacts-bucket.ts', prop: 'noncurrentVersionExpiration', build: (s, t) => new MlArtifactsBucket(s, 'B', { noncurrentVersionExpiration: Duration.days(t) }), info: /^SML-ARTIFACTS: noncurrentVersionExpiration is a token/ },
+  {
+    iface: 'BoundedLogRetentionProps', file: 'lib/storage/bounded-log-retention.ts', prop: 'retention', info: /^SML-LOGS: retention is a token/,
+    build: (s, t) => { new logs.CfnLogGroup(s, 'Raw'); Aspects.of(s).add(new BoundedLogRetention({ retention: t })); },
+  },
   { iface: 'SageMakerLogRetentionProps', file: 'lib/storage/log-retention.ts', prop: 'retention', build: (s, t) => new SageMakerLogRetention(s, 'Logs', { retention: t }), info: /^SML-LOGS: retention is a token/ },
   // guard
   ...(['idleThresholdPercent', 'stallPoints', 'overfitPoints', 'minImprovementPercent', 'overfitMinChangePercent'] as const).map((prop): Row => ({

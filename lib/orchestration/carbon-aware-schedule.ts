@@ -33,6 +33,12 @@ export interface CarbonAwareScheduleProps {
    */
   readonly enabled?: boolean;
   /**
+   * AWS X-Ray tracing of the state machine's executions (an organisation's choice, e.g. AWS Control Tower's
+   * CT.STEPFUNCTIONS.PR.2). It adds trace storage and little insight to a workflow that waits and makes one call.
+   * @default false
+   */
+  readonly tracingEnabled?: boolean;
+  /**
    * Retention of the state machine's execution log (SML-LOGS). `RetentionDays.INFINITE` is refused.
    * @default logs.RetentionDays.ONE_MONTH (the library's DEFAULT_LOG_RETENTION)
    */
@@ -131,6 +137,7 @@ export class CarbonAwareSchedule extends Construct {
       // The longest wait, plus an hour for starting the pipeline (the pipeline runs on its own).
       timeout: Duration.seconds(loop.plan.worstCaseSeconds + 3600),
       logs: executionLogging(this.logGroup),
+      tracingEnabled: props.tracingEnabled,
       comment: `Carbon-aware start of the SageMaker pipeline ${props.pipeline.pipelineName} (SML-TIMESHIFT)`,
     });
     // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html:
@@ -149,12 +156,14 @@ export class CarbonAwareSchedule extends Construct {
     });
     this.warnOverlap(props.schedule, loop.plan);
 
-    Validations.of(this.stateMachine).acknowledge({
-      id: 'AwsSolutions-SF2',
-      reason: 'X-Ray tracing adds nothing to a workflow that waits and makes one SageMaker call; execution history and the ALL-level log show every step.',
-    });
+    if (!props.tracingEnabled) {
+      Validations.of(this.stateMachine).acknowledge({
+        id: 'AwsSolutions-SF2',
+        reason: 'X-Ray tracing (opt-in: tracingEnabled) adds little to a workflow that waits and makes one SageMaker call; execution history and the ALL-level log show every step.',
+      });
+    }
     acknowledgeWildcards(this, [
-      { finding: /^Resource::\*$/, reason: 'The CloudWatch Logs delivery actions Step Functions needs for execution logging support no resource-level permissions.' },
+      { finding: /^Resource::\*$/, reason: 'The CloudWatch Logs delivery actions Step Functions needs for execution logging and, with tracingEnabled, the X-Ray actions support no resource-level permissions.' },
     ]);
   }
 

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
 import { refuse } from '../private/messages';
+import { carbonAwareWaitIsBounded } from '../rules/timeshift';
 import { checkDuration, checkNumber, deferred, isKnownNumber, numberForHumans, requireKnown } from '../private/synth-value';
 import { CarbonIntensitySource, READ_TIMEOUT_SECONDS } from './carbon-intensity-source';
 
@@ -50,10 +51,6 @@ export enum CarbonAwareStartReason {
   SOURCE_FAILED = 'SOURCE_FAILED',
 }
 
-/** The longest `maxDelay` (SML-TIMESHIFT). */
-export const MAX_DELAY = Duration.days(1);
-/** The shortest `checkEvery` (SML-TIMESHIFT). */
-export const MIN_CHECK_EVERY = Duration.minutes(5);
 /** The most `sourceRetries`. */
 const MAX_SOURCE_RETRIES = 10;
 /** Where the loop keeps its state, and where the record of the decision is left for the states after it. */
@@ -100,29 +97,13 @@ export function planCarbonAwareStart(scope: IConstruct, options: CarbonAwareStar
   const checkEverySeconds = known('checkEvery', checkEvery, 'the number of checks and the execution timeout are computed from it');
   const retryInterval = options.retryInterval ?? Duration.minutes(1);
   const retryIntervalSeconds = known('retryInterval', retryInterval, 'the execution timeout is computed from it');
-  if (maxDelaySeconds > MAX_DELAY.toSeconds()) {
-    refuse('SML-TIMESHIFT', {
-      prop: `${prop}.maxDelay`,
-      value: options.maxDelay,
-      problem: `is longer than ${MAX_DELAY.toHumanString()}: a run that can wait longer is no longer the same job, and the training data and deadline move on`,
-      fix: 'wait at most Duration.days(1), or schedule the run for a low-carbon time of day instead',
-    });
-  }
-  if (checkEverySeconds < MIN_CHECK_EVERY.toSeconds()) {
-    refuse('SML-TIMESHIFT', {
-      prop: `${prop}.checkEvery`,
-      value: checkEvery,
-      problem: `is shorter than ${MIN_CHECK_EVERY.toHumanString()}: providers publish new values every 5 to 60 minutes, and every check adds events to the execution history (25,000 at most)`,
-      fix: 'check every 5 minutes or more (default: 30 minutes)',
-    });
-  }
-  if (checkEverySeconds > maxDelaySeconds) {
-    refuse('SML-TIMESHIFT', {
-      prop: `${prop}.checkEvery`,
-      value: checkEvery,
-      problem: `is longer than maxDelay (${options.maxDelay.toHumanString()}), so the run could never wait for a second reading`,
-      fix: 'make checkEvery shorter than maxDelay',
-    });
+  // The bounds of the wait are the rule's (lib/rules/timeshift.ts); each finding names the setting it is about.
+  const fixes: { [setting: string]: string } = {
+    maxDelay: 'wait at most Duration.days(1), or schedule the run for a low-carbon time of day instead',
+    checkEvery: 'check every 5 minutes or more (default: 30 minutes), and less often than maxDelay',
+  };
+  for (const f of carbonAwareWaitIsBounded(maxDelaySeconds, checkEverySeconds)) {
+    refuse(f.ruleId, { prop: `${prop}.${f.setting}`, value: f.setting === 'maxDelay' ? options.maxDelay : checkEvery, problem: f.message, fix: fixes[f.setting] });
   }
   const retries = checkNumber('SML-TIMESHIFT', `${prop}.sourceRetries`, options.sourceRetries) ?? 2;
   requireKnown('SML-TIMESHIFT', `${prop}.sourceRetries`, retries, 'it goes into the state machine\'s Choice state', 'leave it unset (2) or give e.g. 3');

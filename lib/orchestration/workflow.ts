@@ -51,7 +51,7 @@ export interface TrainingWorkflowProps {
   readonly acceptanceGate?: boolean;
   /**
    * Retention of the state machine's execution log (SML-LOGS). `RetentionDays.INFINITE` is refused.
-   * @default logs.RetentionDays.ONE_MONTH (the library's DEFAULT_LOG_RETENTION)
+   * @default - the app's context `cdk-sustainable-ml:logRetention` when set, else logs.RetentionDays.ONE_MONTH (the library's DEFAULT_LOG_RETENTION)
    */
   readonly logRetention?: logs.RetentionDays;
   /**
@@ -79,6 +79,12 @@ export interface TrainingWorkflowProps {
    * @default - generated
    */
   readonly stateMachineName?: string;
+  /**
+   * AWS X-Ray tracing of executions (an organisation's choice, e.g. AWS Control Tower's CT.STEPFUNCTIONS.PR.2). It
+   * adds trace storage and little insight to a workflow that waits on one SageMaker job.
+   * @default false
+   */
+  readonly tracingEnabled?: boolean;
   /**
    * The most kgCO2e one execution may emit in the worst case (SML-BUDGET): synth fails, with the figures, when the
    * worst case (every job at full power for its whole bound, the baseline missing its target) exceeds it. In an
@@ -230,6 +236,7 @@ export class TrainingWorkflow extends Construct {
       definitionBody: sfn.DefinitionBody.fromChainable(name),
       timeout,
       logs: executionLogging(this.logGroup),
+      tracingEnabled: props.tracingEnabled,
       comment: `Sustainable ${tuning ? 'tuning' : 'training'} workflow for ${tuning ? tuning.jobNamePrefix : job.jobNamePrefix}`,
     });
     if (tuning) this.grantTuningJob(tuning);
@@ -244,14 +251,16 @@ export class TrainingWorkflow extends Construct {
       enforceBudget(this, Footprint.ofWorkflow(this), this.carbonBudget, props.carbonBudget !== undefined ? 'carbonBudget' : 'context cdk-sustainable-ml:carbonBudget');
     }
 
-    Validations.of(this.stateMachine).acknowledge({
-      id: 'AwsSolutions-SF2',
-      reason: 'X-Ray tracing adds nothing to a workflow that waits on one SageMaker job; execution history and the ALL-level log show every step.',
-    });
+    if (!props.tracingEnabled) {
+      Validations.of(this.stateMachine).acknowledge({
+        id: 'AwsSolutions-SF2',
+        reason: 'X-Ray tracing (opt-in: tracingEnabled) adds little to a workflow that waits on one SageMaker job; execution history and the ALL-level log show every step.',
+      });
+    }
     acknowledgeWildcards(this, [
       { finding: new RegExp(`^Resource::${nagArn('sagemaker', 'training-job/[a-z0-9-]+-\\*')}$`), reason: 'Each execution names its training job <prefix>-<uuid>, so the SageMaker permissions cover that prefix only.' },
       { finding: new RegExp(`^Resource::${nagArn('sagemaker', 'hyper-parameter-tuning-job/[a-z0-9-]+-\\*')}$`), reason: 'Each execution names its tuning job <prefix>-<16 hex>, so the SageMaker permissions cover that prefix only.' },
-      { finding: /^Resource::\*$/, reason: 'The CloudWatch Logs delivery actions Step Functions needs for execution logging, and ListHyperParameterTuningJobs (warm-start lookup), support no resource-level permissions.' },
+      { finding: /^Resource::\*$/, reason: 'The CloudWatch Logs delivery actions Step Functions needs for execution logging, ListHyperParameterTuningJobs (warm-start lookup) and, with tracingEnabled, the X-Ray actions support no resource-level permissions.' },
     ]);
   }
 

@@ -1,3 +1,6 @@
+import { publishFindings } from '../rules/apply';
+import { trainingJobCheckpointsWithSpot } from '../rules/ckpt';
+import { trainingJobUsesSpot } from '../rules/spot';
 import { ArnFormat, Duration, Names, Size, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -329,7 +332,7 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
           fix: 'remove maxWait, or leave spot on',
         });
       }
-      warn(this, 'SML-SPOT', 'spot is off: the job runs on on-demand capacity instead of spare capacity');
+      publishFindings(this, trainingJobUsesSpot({ EnableManagedSpotTraining: this.spot }));
     } else {
       applied('SML-SPOT');
       if (!maxWait && !isKnownNumber(maxRuntimeS)) {
@@ -385,9 +388,11 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
     }
     applied('SML-ARTIFACTS');
     const checkpointing = props.checkpointing ?? this.spot;
-    if (this.spot && !checkpointing) {
-      warn(this, 'SML-CKPT', 'checkpointing is off with spot on: an interrupted job starts over from the beginning');
-    }
+    // The predicate sees the request fields that decide the rule; the S3 URI itself is rendered later.
+    publishFindings(this, trainingJobCheckpointsWithSpot({
+      EnableManagedSpotTraining: this.spot,
+      CheckpointConfig: checkpointing ? { S3Uri: 'rendered' } : undefined,
+    }));
     if (checkpointing) applied('SML-CKPT');
     if (checkpointing && this.artifactsBucket) {
       const lifetime = this.artifactsBucket.checkpointExpiration;

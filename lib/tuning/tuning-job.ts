@@ -1,3 +1,7 @@
+import { publishFindings } from '../rules/apply';
+import { tuningJobStopsEarly } from '../rules/hpo-earlystop';
+import { tuningJobRunsOneAtATime } from '../rules/hpo-parallel';
+import { tuningJobStrategy } from '../rules/hpo-strategy';
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { refuse, warn } from '../private/messages';
@@ -318,7 +322,7 @@ export class SustainableTuningJob extends Construct {
       }
       warn(this, 'SML-HPO-STRATEGY', `grid search launches ${gridCombinations} training jobs (${this.ranges.map((r) => `${r.name}: ${r.gridSize}`).join(' × ')}), one per combination, whatever the earlier ones showed`);
     } else if (strategy === 'Random') {
-      warn(this, 'SML-HPO-STRATEGY', 'random search learns nothing from finished jobs; Bayesian search reaches the same objective with fewer jobs');
+      publishFindings(this, tuningJobStrategy({ HyperParameterTuningJobConfig: { Strategy: strategy } }));
     } else {
       applied('SML-HPO-STRATEGY');
     }
@@ -340,8 +344,9 @@ export class SustainableTuningJob extends Construct {
       applied('SML-HPO-EARLYSTOP');
     } else {
       this.earlyStopping = props.earlyStopping ?? true;
-      if (!this.earlyStopping) {
-        warn(this, 'SML-HPO-EARLYSTOP', 'earlyStopping is off: every training job runs to its end even when it cannot beat the jobs before it');
+      const earlyStop = tuningJobStopsEarly({ HyperParameterTuningJobConfig: { Strategy: strategy, TrainingJobEarlyStoppingType: this.earlyStopping ? 'Auto' : 'Off' } });
+      if (earlyStop.length > 0) {
+        publishFindings(this, earlyStop);
       } else {
         applied('SML-HPO-EARLYSTOP');
       }
@@ -372,8 +377,8 @@ export class SustainableTuningJob extends Construct {
     this.maxParallelTrainingJobs = checkNumber('SML-HPO-PARALLEL', 'maxParallelTrainingJobs', props.maxParallelTrainingJobs) ?? 1;
     const parallel = this.maxParallelTrainingJobs;
     if (!isKnownNumber(parallel)) {
-      deferred(this, 'SML-HPO-PARALLEL', 'maxParallelTrainingJobs',
-        'SageMaker checks the 1–100 range when the tuning job is created, and no warning can say whether jobs run in parallel');
+      // A deploy-time value: the predicate says it cannot be evaluated at synth (published as the info annotation).
+      publishFindings(this, tuningJobRunsOneAtATime({ HyperParameterTuningJobConfig: { Strategy: strategy, ResourceLimits: { MaxParallelTrainingJobs: parallel } } }));
     } else if (!Number.isInteger(parallel) || parallel < 1 || parallel > 100) {
       refuse('SML-HPO-PARALLEL', { prop: 'maxParallelTrainingJobs', value: parallel, problem: 'must be a whole number from 1 to 100 (the API limit)', fix: 'keep the default of 1' });
     } else if (isKnownNumber(this.maxTrainingJobs) && parallel > this.maxTrainingJobs) {
@@ -385,10 +390,7 @@ export class SustainableTuningJob extends Construct {
       });
     }
     if (isKnownNumber(parallel) && parallel > 1) {
-      const why = strategy === 'Bayesian'
-        ? 'each Bayesian round learns from the jobs that finished before it, and parallel jobs are chosen without that knowledge, so the search needs more jobs for the same result'
-        : 'parallel jobs finish together, so early stopping and the completion criteria stop fewer of them';
-      warn(this, 'SML-HPO-PARALLEL', `maxParallelTrainingJobs ${parallel}: ${why}`);
+      publishFindings(this, tuningJobRunsOneAtATime({ HyperParameterTuningJobConfig: { Strategy: strategy, ResourceLimits: { MaxParallelTrainingJobs: parallel } } }));
     } else if (isKnownNumber(parallel)) {
       applied('SML-HPO-PARALLEL');
     }

@@ -15,6 +15,7 @@ import {
   RegionCarbon, SustainableTrainingJob, SustainableTuningJob, TrainingImage, TrainingPipeline, TrainingWorkflow,
 } from '../../lib';
 import type { CarbonAwareStartOptions, TrainingWorkflowProps } from '../../lib';
+import { carbonAwareWaitIsBounded } from '../../lib/rules/timeshift';
 import { newTestStack } from '../support/app';
 import { concretize } from '../support/api-model';
 import { expectValidAsl, stateMachineDefinitions } from '../support/asl';
@@ -523,5 +524,16 @@ describe('the footprint report: emissions at the threshold beside the region\'s 
     const run = FootprintReport.of(stack).runs.find((r) => r.kind === 'pipeline')!;
     expect(run.carbonAwareStart).toMatchObject({ thresholdGCo2ePerKwh: 40, regionAverageKgCo2ePerKwh: RegionCarbon.of('eu-north-1').kgCo2ePerKwh });
     expect(run.carbonAwareStart!.note).toMatch(/the highest of 2 schedules' thresholds/);
+  });
+});
+
+describe('SML-TIMESHIFT predicate (lib/rules/timeshift.ts): the bounds the constructs refuse', () => {
+  test('bounded waits pass; each finding names its setting', () => {
+    expect(carbonAwareWaitIsBounded(6 * 3600, 1800)).toEqual([]);
+    expect(carbonAwareWaitIsBounded(86400, 300)).toEqual([]);
+    expect(carbonAwareWaitIsBounded(86401, 299).map((f) => [f.ruleId, f.level, f.setting])).toEqual([
+      ['SML-TIMESHIFT', 'error', 'maxDelay'], ['SML-TIMESHIFT', 'error', 'checkEvery'],
+    ]);
+    expect(carbonAwareWaitIsBounded(3600, 7200)[0].message).toBe('is longer than maxDelay (1 hour), so the run could never wait for a second reading');
   });
 });

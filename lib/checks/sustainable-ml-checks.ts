@@ -1,0 +1,143 @@
+/**
+ * SustainableMlChecks: a cdk-nag v3 rule pack (pack name `SML`, so findings read `SML-SPOT`, `SML-LOGS`, …) that
+ * runs this library's rule predicates (`lib/rules/`) over the synthesized resources of ANY app: state machines with
+ * SageMaker training and tuning tasks (aws-cdk-lib's tasks, CustomState, raw ASL), SageMaker pipelines, notebook
+ * instances, Studio domains, user profiles and spaces, log groups and Lambda functions, and the buckets SageMaker
+ * writes checkpoints and outputs to.
+ *
+ *   Validations.of(app).addPlugins(new SustainableMlChecks());   // or new SustainableMlChecks().validateScope(stack)
+ *
+ * What the constructs refuse is an error; what they warn about is a warning. A check that cannot be evaluated at
+ * synth (a deploy-time value, a definition in S3, a resource outside the app) is reported as `SML-<RULE>[deploy-time]`
+ * (cdk-nag's level Info, shown as a warning by the CDK validation report) saying so.
+ */
+import { CfnResource, PolicyValidationPluginReport } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
+import { rule } from '../rules';
+import { bucketExpiresScratch } from '../rules/artifacts';
+import { trainingJobCheckpointsWithSpot } from '../rules/ckpt';
+import { tuningJobStopsEarly } from '../rules/hpo-earlystop';
+import { tuningJobRunsOneAtATime } from '../rules/hpo-parallel';
+import { tuningJobStrategy } from '../rules/hpo-strategy';
+import { notebookStopsWhenIdle } from '../rules/idle-notebook';
+import { domainShutsDownIdleApps, spaceShutsDownIdleApps, userProfileKeepsIdleShutdown } from '../rules/idle-studio';
+import { lambdaLogsAreBounded, logGroupIsBounded } from '../rules/logs';
+import { LOG_RETENTION_PROVIDER_ID } from '../storage/log-defaults';
+import { trainingJobIsBounded } from '../rules/maxrun';
+import { RuleFinding, unknown } from '../rules/rule';
+import { trainingJobUsesSpot, tuningDefinitions } from '../rules/spot';
+import { resetIndexes, StackIndex, stackIndex } from './private/stack-index';
+import { SageMakerRequests } from './private/template';
+
+/** The construct of this library that fixes each rule, named in every finding. */
+const FIXED_BY: { [ruleId: string]: string } = {
+  'SML-SPOT': 'SustainableTrainingJob (spot on by default)',
+  'SML-CKPT': 'SustainableTrainingJob (checkpoints to MlArtifactsBucket whenever spot is on)',
+  'SML-MAXRUN': 'SustainableTrainingJob / SustainableTuningJob (MaxRuntime and MaxWait always set)',
+  'SML-HPO-STRATEGY': 'SustainableTuningJob (Bayesian by default)',
+  'SML-HPO-PARALLEL': 'SustainableTuningJob (one job at a time by default)',
+  'SML-HPO-EARLYSTOP': 'SustainableTuningJob (early stopping Auto by default)',
+  'SML-IDLE-NOTEBOOK': 'SustainableNotebookInstance, or NotebookIdleShutdown on your own instance',
+  'SML-IDLE-STUDIO': 'StudioIdleShutdown on the domain, its user profiles and spaces',
+  'SML-ARTIFACTS': 'MlArtifactsBucket (scratch prefixes expire, models never)',
+  'SML-MANAGED': 'TrainingWorkflow or TrainingPipeline (definitions rendered in the template)',
+};
+
+/** The findings of the predicates for one resource of the app. */
+export function findingsFor(node: CfnResource, index: StackIndex): RuleFinding[] {
+  switch (node.cfnResourceType) {
+    case 'AWS::StepFunctions::StateMachine': {
+      const sm = index.stateMachine(node);
+      if (sm === 'in-s3') return [unknown('SML-MANAGED', 'DefinitionS3Location', 'the definition lives in S3 and cannot be read at synth: its SageMaker training and tuning tasks are not checked')];
+      return sm ? requestFindings(sm) : [];
+    }
+    case 'AWS::SageMaker::Pipeline': {
+      const p = index.pipeline(node);
+      if (p === 'in-s3') return [unknown('SML-MANAGED', 'PipelineDefinition.PipelineDefinitionS3Location', 'the pipeline body lives in S3 and cannot be read at synth: its training and tuning steps are not checked')];
+      return p ? requestFindings(p) : [];
+    }
+    case 'AWS::SageMaker::NotebookInstance':
+      return notebookStopsWhenIdle(index.notebookInstance(node));
+    case 'AWS::SageMaker::Domain':
+      return domainShutsDownIdleApps(index.properties(node));
+    case 'AWS::SageMaker::UserProfile':
+      return userProfileKeepsIdleShutdown(index.properties(node));
+    case 'AWS::SageMaker::Space': {
+      const props = index.properties(node);
+      return spaceShutsDownIdleApps(props, index.domainShutsDown(props.DomainId));
+    }
+    case 'AWS::Logs::LogGroup':
+      return logGroupIsBounded(index.properties(node), `log group '${node.node.path}'`);
+    case 'AWS::Lambda::Function': {
+      const props = index.properties(node);
+      // aws-cdk-lib's LogRetention provider sets a 1-day retention on its own log group
+      if (node.node.scope?.node.id === LOG_RETENTION_PROVIDER_ID) return [];
+      return lambdaLogsAreBounded(props, index.hasBoundedDefaultLogGroup(node), index.logGroupInApp(props.LoggingConfig?.LogGroup));
+    }
+    case 'AWS::S3::Bucket': {
+      const prefixes = index.scratchPrefixesWrittenTo(node);
+      if (prefixes === undefined) return [];
+      return bucketExpiresScratch(index.properties(node).LifecycleConfiguration, prefixes, `bucket '${node.node.path}' (SageMaker writes scratch data to it)`);
+    }
+    default:
+      return [];
+  }
+}
+
+/** The findings of the training and tuning requests of one definition. */
+function requestFindings(r: SageMakerRequests): RuleFinding[] {
+  const training = (req: any) => [...trainingJobUsesSpot(req), ...trainingJobCheckpointsWithSpot(req), ...trainingJobIsBounded(req)];
+  return [
+    ...r.training.flatMap(training),
+    ...r.tuning.flatMap((req) => [
+      ...tuningDefinitions(req).flatMap(training),
+      ...tuningJobStrategy(req),
+      ...tuningJobRunsOneAtATime(req),
+      ...tuningJobStopsEarly(req),
+    ]),
+  ];
+}
+
+/** The sentence of a finding: what is wrong, why (the Well-Architected practice) and the fix, naming the construct. */
+export function describeFinding(f: RuleFinding): string {
+  const r = rule(f.ruleId);
+  const what = f.level === 'unknown' ? `${f.field} is a deploy-time value or cannot be read, so ${f.message}` : f.message;
+  return `${f.ruleId}: ${what}. Why: ${r.rationale} (${r.wellArchitected.join(', ')}). Fix: ${r.fix}${FIXED_BY[f.ruleId] ? ` Use ${FIXED_BY[f.ruleId]}.` : ''}`;
+}
+
+/**
+ * The cdk-sustainable-ml rules as a cdk-nag v3 pack. Add it to any app with
+ * `Validations.of(app).addPlugins(new SustainableMlChecks())`, or check one construct tree with
+ * `new SustainableMlChecks().validateScope(stack)`. Findings read `SML-<RULE>` (e.g. `SML-SPOT`); acknowledge one
+ * with `Validations.of(construct).acknowledge(...)` as for any cdk-nag pack.
+ */
+export class SustainableMlChecks extends NagPack {
+  /** The pack name: findings read `SML-SPOT`, `SML-LOGS`, … */
+  public readonly name = 'SML';
+
+  constructor(scope?: IConstruct, props?: NagPackProps) {
+    super(scope, props);
+    this.packName = 'SML';
+  }
+
+  /** Check a construct tree (an app, a stage or one stack). */
+  public validateScope(scope: IConstruct): PolicyValidationPluginReport {
+    resetIndexes();
+    return super.validateScope(scope);
+  }
+
+  protected checkResource(node: CfnResource): void {
+    for (const f of findingsFor(node, stackIndex(node))) {
+      const suffix = f.ruleId.replace(/^SML-/, '') + (f.level === 'unknown' ? '[deploy-time]' : '');
+      this.applyRule({
+        ruleSuffixOverride: suffix,
+        info: describeFinding(f),
+        explanation: rule(f.ruleId).title,
+        level: f.level === 'error' ? NagMessageLevel.ERROR : f.level === 'warning' ? NagMessageLevel.WARN : NagMessageLevel.INFO,
+        node,
+        rule: () => NagRuleCompliance.NON_COMPLIANT,
+      });
+    }
+  }
+}

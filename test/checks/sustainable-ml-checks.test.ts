@@ -1,0 +1,316 @@
+/**
+ * SustainableMlChecks over apps this library did not build: for every rule the pack checks, a compliant and a
+ * non-compliant app, from raw L1s and from aws-cdk-lib's own constructs; the example app; a deliberately wasteful app.
+ */
+import { App, CfnResource, Duration, Fn, Stack, Validations } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { buildExampleApp } from '../../bin/example';
+import { SustainableMlChecks } from '../../lib';
+import { stackIndex } from '../../lib/checks/private/stack-index';
+import { newTestApp } from '../support/app';
+
+/** `SML-RULE severity path` for every finding of the pack on `scope`. */
+function findings(scope: App | Stack): string[] {
+  const report = new SustainableMlChecks().validateScope(scope);
+  return report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${v.severity} ${r.constructPath}`)).sort();
+}
+
+/** A CreateTrainingJob request; `over` replaces fields (undefined removes them). */
+function trainingRequest(over: Record<string, unknown> = {}): Record<string, unknown> {
+  const base: Record<string, unknown> = {
+    TrainingJobName: 'job',
+    AlgorithmSpecification: { TrainingImage: '123456789012.dkr.ecr.us-east-1.amazonaws.com/xgb:1', TrainingInputMode: 'File' },
+    RoleArn: 'arn:aws:iam::123456789012:role/sm',
+    OutputDataConfig: { S3OutputPath: 's3://literal-bucket/models/' },
+    ResourceConfig: { InstanceType: 'ml.m5.large', InstanceCount: 1, VolumeSizeInGB: 10 },
+    EnableManagedSpotTraining: true,
+    CheckpointConfig: { S3Uri: 's3://literal-bucket/checkpoints/job' },
+    StoppingCondition: { MaxRuntimeInSeconds: 3600, MaxWaitTimeInSeconds: 7200 },
+    ...over,
+  };
+  return Object.fromEntries(Object.entries(base).filter(([, v]) => v !== undefined));
+}
+
+/** A CreateHyperParameterTuningJob request with one training definition. */
+function tuningRequest(config: Record<string, unknown> = {}): Record<string, unknown> {
+  const { TrainingJobName: _n, ...definition } = trainingRequest();
+  return {
+    HyperParameterTuningJobName: 'tune',
+    HyperParameterTuningJobConfig: {
+      Strategy: 'Bayesian',
+      TrainingJobEarlyStoppingType: 'Auto',
+      ResourceLimits: { MaxNumberOfTrainingJobs: 20, MaxParallelTrainingJobs: 1 },
+      ...config,
+    },
+    TrainingJobDefinition: { ...definition, StaticHyperParameters: {} },
+  };
+}
+
+/** A raw state machine (CfnStateMachine) with one SageMaker task, its definition joined with a deploy-time part. */
+function rawStateMachine(stack: Stack, id: string, resource: string, request: Record<string, unknown>): void {
+  const asl = JSON.stringify({ StartAt: 'T', States: { T: { Type: 'Task', Resource: `arn:PARTITION:states:::sagemaker:${resource}.sync`, Parameters: request, End: true } } });
+  const [before, after] = asl.split('PARTITION');
+  new sfn.CfnStateMachine(stack, id, {
+    roleArn: 'arn:aws:iam::123456789012:role/sfn',
+    definitionString: Fn.join('', [before, stack.partition, after]),
+  });
+}
+
+/** A raw SageMaker pipeline with one training step. */
+function rawPipeline(stack: Stack, id: string, request: Record<string, unknown>): void {
+  const { TrainingJobName: _n, ...args } = request;
+  new sagemaker.CfnPipeline(stack, id, {
+    pipelineName: id,
+    roleArn: 'arn:aws:iam::123456789012:role/sm',
+    pipelineDefinition: { PipelineDefinitionBody: JSON.stringify({ Version: '2020-12-01', Steps: [{ Name: 'Train', Type: 'Training', Arguments: args }] }) },
+  });
+}
+
+/** A notebook instance, with a lifecycle configuration running `script` when given. */
+function notebook(stack: Stack, id: string, script?: string): void {
+  const config = script === undefined ? undefined : new sagemaker.CfnNotebookInstanceLifecycleConfig(stack, `${id}Config`, {
+    onStart: [{ content: Fn.base64(script) }],
+  });
+  new sagemaker.CfnNotebookInstance(stack, id, {
+    instanceType: 'ml.t3.medium',
+    roleArn: 'arn:aws:iam::123456789012:role/sm',
+    lifecycleConfigName: config?.attrNotebookInstanceLifecycleConfigName,
+  });
+}
+
+const IDLE = { appLifecycleManagement: { idleSettings: { lifecycleManagement: 'ENABLED', idleTimeoutInMinutes: 60 } } };
+
+/** A Studio domain, with idle shutdown for JupyterLab and Code Editor when `idle`. */
+function domain(stack: Stack, id: string, idle: boolean): sagemaker.CfnDomain {
+  return new sagemaker.CfnDomain(stack, id, {
+    authMode: 'IAM',
+    domainName: id,
+    vpcId: 'vpc-1',
+    subnetIds: ['subnet-1'],
+    defaultUserSettings: {
+      executionRole: 'arn:aws:iam::123456789012:role/sm',
+      ...(idle ? { jupyterLabAppSettings: IDLE, codeEditorAppSettings: IDLE } : {}),
+    } as any,
+  });
+}
+
+/** An aws-cdk-lib SageMakerCreateTrainingJob task (it has no spot setting) in a state machine. */
+function cdkTrainingTask(stack: Stack, id: string): void {
+  const task = new tasks.SageMakerCreateTrainingJob(stack, `${id}Task`, {
+    trainingJobName: 'job',
+    algorithmSpecification: { trainingImage: tasks.DockerImage.fromRegistry('xgb:1') },
+    inputDataConfig: [{ channelName: 'train', dataSource: { s3DataSource: { s3Location: tasks.S3Location.fromBucket(new s3.Bucket(stack, `${id}Data`), 'train') } } }],
+    outputDataConfig: { s3OutputLocation: tasks.S3Location.fromBucket(new s3.Bucket(stack, `${id}Out`), 'out') },
+    stoppingCondition: { maxRuntime: Duration.hours(1) },
+  });
+  new sfn.StateMachine(stack, id, { definitionBody: sfn.DefinitionBody.fromChainable(task) });
+}
+
+/** An aws-cdk-lib CustomState with a spot training request. */
+function cdkCustomState(stack: Stack, id: string, request: Record<string, unknown>): void {
+  const state = new sfn.CustomState(stack, `${id}State`, {
+    stateJson: { Type: 'Task', Resource: 'arn:aws:states:::sagemaker:createTrainingJob.sync', Parameters: request },
+  });
+  new sfn.StateMachine(stack, id, { definitionBody: sfn.DefinitionBody.fromChainable(state) });
+}
+
+interface Case {
+  readonly name: string;
+  /** Adds the resources under test to `stack`. */
+  readonly build: (stack: Stack) => void;
+  /** The findings expected, as `SML-RULE severity <path under the stack>`; empty for a compliant app. */
+  readonly expected: string[];
+}
+
+const CASES: Case[] = [
+  // SML-SPOT
+  { name: 'raw ASL (Fn::Join) with spot on', build: (s) => rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest()), expected: [] },
+  {
+    name: 'raw ASL (Fn::Join) on on-demand capacity',
+    build: (s) => rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ EnableManagedSpotTraining: false, CheckpointConfig: undefined, StoppingCondition: { MaxRuntimeInSeconds: 3600 } })),
+    expected: ['SML-SPOT warning Sm'],
+  },
+  { name: 'aws-cdk-lib CustomState with spot on', build: (s) => cdkCustomState(s, 'Sm', trainingRequest()), expected: [] },
+  { name: "aws-cdk-lib SageMakerCreateTrainingJob (no spot)", build: (s) => cdkTrainingTask(s, 'Sm'), expected: ['SML-SPOT warning Sm/Resource'] },
+  { name: 'inline pipeline with spot on', build: (s) => rawPipeline(s, 'P', trainingRequest()), expected: [] },
+  {
+    name: 'inline pipeline on on-demand capacity',
+    build: (s) => rawPipeline(s, 'P', trainingRequest({ EnableManagedSpotTraining: undefined, CheckpointConfig: undefined })),
+    expected: ['SML-SPOT warning P'],
+  },
+  {
+    name: 'pipeline whose body lives in S3 (cannot be read)',
+    build: (s) => new sagemaker.CfnPipeline(s, 'P', { pipelineName: 'p', roleArn: 'arn:aws:iam::123456789012:role/sm', pipelineDefinition: { PipelineDefinitionS3Location: { Bucket: 'b', Key: 'p.json' } } }),
+    expected: ['SML-MANAGED[deploy-time] warning P'],
+  },
+  // SML-CKPT
+  { name: 'spot without checkpoints', build: (s) => rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ CheckpointConfig: undefined })), expected: ['SML-CKPT warning Sm'] },
+  // SML-MAXRUN
+  { name: 'no StoppingCondition.MaxRuntimeInSeconds', build: (s) => rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ StoppingCondition: {} })), expected: ['SML-MAXRUN error Sm'] },
+  {
+    name: 'spot with MaxWait shorter than MaxRuntime',
+    build: (s) => rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ StoppingCondition: { MaxRuntimeInSeconds: 3600, MaxWaitTimeInSeconds: 60 } })),
+    expected: ['SML-MAXRUN error Sm'],
+  },
+  {
+    name: 'a deploy-time MaxRuntime (JSONPath) cannot be evaluated',
+    build: (s) => rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ StoppingCondition: { 'MaxRuntimeInSeconds.$': '$.max' } })),
+    expected: ['SML-MAXRUN[deploy-time] warning Sm'],
+  },
+  // SML-HPO-*
+  { name: 'Bayesian tuning, one job at a time, early stopping', build: (s) => rawStateMachine(s, 'Sm', 'createHyperParameterTuningJob', tuningRequest()), expected: [] },
+  { name: 'grid search', build: (s) => rawStateMachine(s, 'Sm', 'createHyperParameterTuningJob', tuningRequest({ Strategy: 'Grid' })), expected: ['SML-HPO-STRATEGY error Sm'] },
+  { name: 'random search', build: (s) => rawStateMachine(s, 'Sm', 'createHyperParameterTuningJob', tuningRequest({ Strategy: 'Random' })), expected: ['SML-HPO-STRATEGY warning Sm'] },
+  {
+    name: '10 parallel jobs',
+    build: (s) => rawStateMachine(s, 'Sm', 'createHyperParameterTuningJob', tuningRequest({ ResourceLimits: { MaxNumberOfTrainingJobs: 20, MaxParallelTrainingJobs: 10 } })),
+    expected: ['SML-HPO-PARALLEL warning Sm'],
+  },
+  { name: 'early stopping off', build: (s) => rawStateMachine(s, 'Sm', 'createHyperParameterTuningJob', tuningRequest({ TrainingJobEarlyStoppingType: 'Off' })), expected: ['SML-HPO-EARLYSTOP warning Sm'] },
+  { name: 'Hyperband (early stopping Off by design)', build: (s) => rawStateMachine(s, 'Sm', 'createHyperParameterTuningJob', tuningRequest({ Strategy: 'Hyperband', TrainingJobEarlyStoppingType: 'Off' })), expected: [] },
+  // SML-IDLE-NOTEBOOK
+  { name: 'notebook without a lifecycle configuration', build: (s) => notebook(s, 'Nb'), expected: ['SML-IDLE-NOTEBOOK warning Nb'] },
+  { name: "notebook with the AWS sample's autostop.py", build: (s) => notebook(s, 'Nb', '#!/bin/bash\nwget https://raw.githubusercontent.com/aws-samples/amazon-sagemaker-notebook-instance-lifecycle-config-samples/master/scripts/auto-stop-idle/autostop.py\n'), expected: [] },
+  { name: 'notebook whose lifecycle configuration installs no idle shutdown', build: (s) => notebook(s, 'Nb', '#!/bin/bash\npip install pandas\n'), expected: ['SML-IDLE-NOTEBOOK warning Nb'] },
+  // SML-IDLE-STUDIO
+  { name: 'Studio domain with idle shutdown', build: (s) => { domain(s, 'D', true); }, expected: [] },
+  { name: 'Studio domain without idle settings', build: (s) => { domain(s, 'D', false); }, expected: ['SML-IDLE-STUDIO warning D'] },
+  {
+    name: 'user profile that disables idle shutdown',
+    build: (s) => {
+      const d = domain(s, 'D', true);
+      new sagemaker.CfnUserProfile(s, 'U', { domainId: d.attrDomainId, userProfileName: 'u', userSettings: { jupyterLabAppSettings: { appLifecycleManagement: { idleSettings: { lifecycleManagement: 'DISABLED' } } } } as any });
+    },
+    expected: ['SML-IDLE-STUDIO warning U'],
+  },
+  {
+    name: 'space in a domain without idle settings',
+    build: (s) => { const d = domain(s, 'D', false); new sagemaker.CfnSpace(s, 'Sp', { domainId: d.attrDomainId, spaceName: 'sp' }); },
+    expected: ['SML-IDLE-STUDIO warning D', 'SML-IDLE-STUDIO warning Sp'],
+  },
+  // SML-LOGS
+  { name: 'log group with retention (aws-cdk-lib)', build: (s) => { new logs.LogGroup(s, 'G', { retention: logs.RetentionDays.ONE_MONTH }); }, expected: [] },
+  { name: 'log group kept forever (aws-cdk-lib)', build: (s) => { new logs.LogGroup(s, 'G', { retention: logs.RetentionDays.INFINITE }); }, expected: ['SML-LOGS warning G/Resource'] },
+  { name: 'log group kept forever (raw L1)', build: (s) => { new logs.CfnLogGroup(s, 'G', {}); }, expected: ['SML-LOGS warning G'] },
+  {
+    name: 'Lambda function with a bounded log group',
+    build: (s) => { new lambda.Function(s, 'F', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.h', code: lambda.Code.fromInline('exports.h=async()=>{}'), logGroup: new logs.LogGroup(s, 'G', { retention: logs.RetentionDays.ONE_WEEK }) }); },
+    expected: [],
+  },
+  {
+    name: 'Lambda function logging to its default group (kept forever)',
+    build: (s) => { new lambda.CfnFunction(s, 'F', { role: 'arn:aws:iam::123456789012:role/l', code: { zipFile: 'x' }, runtime: 'nodejs22.x', handler: 'index.h' }); },
+    expected: ['SML-LOGS warning F'],
+  },
+  {
+    name: 'Lambda function whose default group is bounded by a raw LogGroup',
+    build: (s) => {
+      const fn = new lambda.CfnFunction(s, 'F', { role: 'arn:aws:iam::123456789012:role/l', code: { zipFile: 'x' }, runtime: 'nodejs22.x', handler: 'index.h' });
+      new logs.CfnLogGroup(s, 'G', { logGroupName: Fn.join('', ['/aws/lambda/', fn.ref]), retentionInDays: 30 });
+    },
+    expected: [],
+  },
+  // SML-ARTIFACTS
+  {
+    name: 'bucket receiving checkpoints that never expire',
+    build: (s) => { const b = new s3.Bucket(s, 'B'); rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ CheckpointConfig: { S3Uri: `s3://${b.bucketName}/checkpoints/job` } })); },
+    expected: ['SML-ARTIFACTS warning B/Resource'],
+  },
+  {
+    name: 'bucket receiving checkpoints that expire',
+    build: (s) => {
+      const b = new s3.Bucket(s, 'B', { lifecycleRules: [{ prefix: 'checkpoints/', expiration: Duration.days(7) }] });
+      rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ CheckpointConfig: { S3Uri: `s3://${b.bucketName}/checkpoints/job` } }));
+    },
+    expected: [],
+  },
+];
+
+describe('SustainableMlChecks, rule by rule', () => {
+  test.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const stack = new Stack(new App(), 'S');
+    c.build(stack);
+    expect(findings(stack)).toEqual(c.expected.map((e) => e.replace(/ (\S+)$/, ' S/$1')).sort());
+  });
+});
+
+describe('SustainableMlChecks on whole apps', () => {
+  test('every finding says what is wrong, why (the Well-Architected ref) and the fix, naming the construct', () => {
+    const stack = new Stack(new App(), 'S');
+    rawStateMachine(stack, 'Sm', 'createTrainingJob', trainingRequest({ EnableManagedSpotTraining: false, CheckpointConfig: undefined }));
+    const [v] = new SustainableMlChecks().validateScope(stack).violations;
+    expect(v.ruleName).toBe('SML-SPOT');
+    expect(v.description).toBe('SML-SPOT: spot is off: the job runs on on-demand capacity instead of spare capacity. '
+      + 'Why: Spot capacity uses spare capacity that is already powered; a relaxed deadline (MaxWait) makes it safe. (MLSUS05-BP01, SUS02-BP02). '
+      + 'Fix: Leave `spot` on; set `maxWait` to the deadline the team can accept. Use SustainableTrainingJob (spot on by default).');
+  });
+
+  test('runs as a CDK validation plugin on the app: a finding fails synth, reported with its SML id', () => {
+    const app = new App();
+    new logs.CfnLogGroup(new Stack(app, 'S'), 'G', {});
+    Validations.of(app).addPlugins(new SustainableMlChecks());
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const log = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      expect(() => app.synth()).toThrow(/SML-LOGS: log group 'S\/G' keeps its logs forever/);
+    } finally {
+      write.mockRestore();
+      log.mockRestore();
+    }
+  });
+
+  test('an acknowledged finding is not reported', () => {
+    const stack = new Stack(new App(), 'S');
+    const g = new logs.CfnLogGroup(stack, 'G', {});
+    Validations.of(g).acknowledge({ id: 'SML-LOGS', reason: 'audit logs are kept by policy' } as any);
+    expect(findings(stack)).toEqual([]);
+  });
+
+  test('the example app passes with zero findings', () => {
+    // The example bounds aws-cdk-lib's VPC default-security-group provider through the BoundedLogRetention Aspect;
+    // the LogRetention provider bounds its own log group (1 day). Everything the library renders passes.
+    const app = newTestApp();
+    buildExampleApp(app);
+    app.synth(); // aspects (StudioIdleShutdown) run at synth, before validation plugins
+    expect(findings(app)).toEqual([]);
+    // Not vacuous: the pack read every SageMaker request the library rendered, in state machines and pipelines.
+    const read = app.node.findAll().filter((c): c is CfnResource => CfnResource.isCfnResource(c)).map((c) => {
+      const index = stackIndex(c);
+      const d = c.cfnResourceType === 'AWS::StepFunctions::StateMachine' ? index.stateMachine(c)
+        : c.cfnResourceType === 'AWS::SageMaker::Pipeline' ? index.pipeline(c) : undefined;
+      return d && d !== 'in-s3' ? `${c.cfnResourceType} ${d.training.length} training, ${d.tuning.length} tuning` : undefined;
+    }).filter((x) => x !== undefined);
+    expect(read).toEqual([
+      'AWS::StepFunctions::StateMachine 1 training, 0 tuning',
+      'AWS::StepFunctions::StateMachine 1 training, 2 tuning',
+      'AWS::SageMaker::Pipeline 2 training, 0 tuning',
+    ]);
+  });
+
+  test('a deliberately wasteful app produces exactly the expected findings and nothing else', () => {
+    const stack = new Stack(new App(), 'Wasteful');
+    // on-demand training with aws-cdk-lib's own task
+    cdkTrainingTask(stack, 'OnDemand');
+    // grid search with 10 parallel jobs and no early stopping, as raw ASL
+    rawStateMachine(stack, 'Grid', 'createHyperParameterTuningJob', tuningRequest({ Strategy: 'Grid', TrainingJobEarlyStoppingType: undefined, ResourceLimits: { MaxNumberOfTrainingJobs: 100, MaxParallelTrainingJobs: 10 } }));
+    // logs kept forever
+    new logs.LogGroup(stack, 'Logs', { retention: logs.RetentionDays.INFINITE });
+    // a notebook without a lifecycle configuration, a Studio domain without idle settings
+    notebook(stack, 'Notebook');
+    domain(stack, 'Studio', false);
+    expect(findings(stack)).toEqual([
+      'SML-HPO-EARLYSTOP warning Wasteful/Grid',
+      'SML-HPO-PARALLEL warning Wasteful/Grid',
+      'SML-HPO-STRATEGY error Wasteful/Grid',
+      'SML-IDLE-NOTEBOOK warning Wasteful/Notebook',
+      'SML-IDLE-STUDIO warning Wasteful/Studio',
+      'SML-LOGS warning Wasteful/Logs/Resource',
+      'SML-SPOT warning Wasteful/OnDemand/Resource',
+    ]);
+  });
+});
