@@ -3,8 +3,15 @@
  * one sweep makes for N = 100 and 1,000 guarded jobs against the goal of 2 + N/50 reads plus one StopTrainingJob per
  * stop, the sweep time for 500 stops at 100 ms API latency with throttling against the function's timeout, and the
  * footprint report's own cost at synth (bench/report-cost.ts), and the calls one ended job costs (right-sizing)
- * against ceil(queries / 500) GetMetricData and no SageMaker call. Not a test: it prints figures, and exits non-zero
- * only if a sweep misbehaves or misses a goal.
+ * against ceil(queries / 500) GetMetricData and no SageMaker call, the synth time with and without SustainableMlChecks
+ * (bench/synth-checks.ts), and the synth overhead of the library against hand-written aws-cdk-lib
+ * (bench/synth-overhead.ts). Not a test: it prints figures, and exits non-zero only if a
+ * sweep misbehaves or misses a goal.
+ *
+ * `npm run bench -- guard`, `-- report`, `-- checks` (synth time with and without SustainableMlChecks) or
+ * `-- synth` (the library's synth overhead) runs one part. BENCH_SYNTH_REPS (default 15) sets the synth
+ * rounds; the synth part builds dist/ first when it is stale. BENCH_SYNTH_BASELINE=<the dist/ of another version>
+ * adds that version's library to the synth comparison, for a before/after in one run.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -15,12 +22,59 @@ import { coldRequire } from './cold-start';
 import { measureReportCost } from './report-cost';
 import { countJobEnd, JobEndCount } from './job-end';
 import { StopTime, timeStops } from './stop-time';
+import { measureSynthOverhead } from './synth-overhead';
+import { NAG_ACKNOWLEDGEMENTS } from './synth-workflows';
 import { synthTimes } from './synth-checks';
 import { table } from './table';
 
 const BUNDLE = path.join(__dirname, '..', 'assets', 'training-job-guard', 'index.js');
 
 async function main(): Promise<void> {
+  // `--synth-only` (main's earlier flag) still runs only the SustainableMlChecks comparison.
+  const parts = process.argv.slice(2).map((a) => (a === '--synth-only' ? 'checks' : a));
+  const want = (part: string) => parts.length === 0 || parts.includes(part);
+  if (want('guard')) {
+    await guardBench();
+    await jobEnds();
+  }
+  if (want('report')) reportBench();
+  if (want('checks')) checksBench();
+  if (want('synth')) synthBench();
+}
+
+function synthBench(): void {
+  const reps = Number(process.env.BENCH_SYNTH_REPS ?? 15);
+  const [small, large, coldN, coldReps] = [5, 25, 100, 3];
+  const { rows, resourceTypes } = measureSynthOverhead({ reps, small, large, coldN, coldReps });
+  const baseline = process.env.BENCH_SYNTH_BASELINE;
+  console.log(`\nSynth overhead: workflows of one stack each (${resourceTypes.join(', ')}),`);
+  console.log('hand-written aws-cdk-lib against MlArtifactsBucket + SustainableTrainingJob + TrainingWorkflow, in one run, in CPU time');
+  console.log(`(wall time would count the machine's other processes). Marginal cost per workflow = (synth of ${large} − synth of ${small}) / ${large - small},`);
+  console.log(`warm; ${reps} rounds, every kind in each round in rotating order; medians, and the ratios' interquartile range.`);
+  const kinds: [string, string][] = [
+    ['hand', 'hand-written'],
+    ['handNagClean', 'hand-written + the same cdk-nag acknowledgements'],
+    ...(baseline ? [['baseline', `library at ${baseline}`] as [string, string]] : []),
+    ['library', 'library (dist/)'],
+  ];
+  console.log(table(
+    ['built-in validation', 'workflow', 'ms/workflow', 'ratio to hand-written', 'IQR', 'goal'],
+    rows.flatMap((r) => kinds.map(([k, label]) => [
+      r.validation, label, r.kinds[k].marginalMs.toFixed(1), `${r.kinds[k].ratio.toFixed(2)}x`,
+      `${r.kinds[k].ratioIqr[0].toFixed(2)}–${r.kinds[k].ratioIqr[1].toFixed(2)}`, k === 'library' ? '≤ 1.10x' : '',
+    ])),
+  ));
+  console.log(`"the same cdk-nag acknowledgements": the ${NAG_ACKNOWLEDGEMENTS} Validations.acknowledge calls (IAM5 wildcards, S1, SF2) with which`);
+  console.log(`the hand-written workflow passes the AwsSolutions pack as the library's does; the library records the same ${NAG_ACKNOWLEDGEMENTS}.`);
+  console.log(table(
+    ['built-in validation', `cold ${coldN}: hand-written s`, `cold ${coldN}: library s`, 'library / hand-written'],
+    rows.map((r) => [r.validation, (r.handColdMs / 1000).toFixed(2), (r.libraryColdMs / 1000).toFixed(2), `${(r.libraryColdMs / r.handColdMs).toFixed(2)}x`]),
+  ));
+  console.log(`cold = CPU time of a fresh process up to the end of its first synth of ${coldN} workflows (node, tsx, module loading`);
+  console.log(`and the validator's start-up included), median of ${coldReps}.`);
+}
+
+async function guardBench(): Promise<void> {
   if (!fs.existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run \`npm run build:lambda\``);
   const code = fs.readFileSync(BUNDLE);
   console.log('\nTrainingJobGuard handler bundle (assets/training-job-guard/index.js)');
@@ -91,15 +145,16 @@ async function main(): Promise<void> {
     console.error(`\nGOAL MISSED: 500 stops did not finish inside the timeout at ${late.map((t) => `${t.throttle.ratePerSecond}/s`).join(', ')}`);
     process.exitCode = 1;
   }
+}
 
+function reportBench(): void {
   console.log('\nFootprintReport: its own cost beside the synth of the same app (validation off; medians of fresh apps)');
   console.log(table(['app', 'runs', 'synth ms', 'report ms', 'report / synth'],
     measureReportCost().map((r) => [r.scenario, r.runs, r.synthMs.toFixed(0), r.reportMs.toFixed(0), `${(100 * r.reportMs / r.synthMs).toFixed(1)} %`])));
-  synthBench();
 }
 
-/** Synth time with and without SustainableMlChecks (`npm run bench -- --synth-only` runs only this part). */
-function synthBench(): void {
+/** Synth time with and without SustainableMlChecks (`npm run bench -- checks` runs only this part). */
+function checksBench(): void {
   const times = synthTimes(3);
   console.log('\nSynth time with and without SustainableMlChecks (median of 3 fresh apps after a warm-up;');
   console.log('"with" = synth + the pack\'s walk of the app, as Validations.of(app).addPlugins runs it; "pack ms" = the walk alone)');
@@ -130,7 +185,7 @@ async function jobEnds(): Promise<void> {
   }
 }
 
-(process.argv.includes('--synth-only') ? Promise.resolve(synthBench()) : main().then(jobEnds)).catch((err) => {
+main().catch((err) => {
   console.error(err);
   process.exit(1);
 });

@@ -14,7 +14,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import {
   CarbonAwareSchedule, CarbonIntensitySource, HyperparameterRange, InitialModel, InputChannel, MlArtifactsBucket, Objective, SageMakerLogRetention, SustainableTrainingJob,
-  StudioIdleShutdown, SustainableNotebookInstance, SustainableTuningJob, TrainingImage, TrainingJobGuard,
+  StudioIdleShutdown, SustainableNotebookInstance, SustainableTuningJob, TrainingEfficiencyDashboard, TrainingImage, TrainingJobGuard,
   TrainingPipeline, TrainingWorkflow, WarmStart,
   BoundedLogRetention,
 } from '../lib';
@@ -39,7 +39,7 @@ export class SustainableMlExampleStack extends Stack {
     const artifacts = new MlArtifactsBucket(this, 'Artifacts', ct ? controlTowerBucketOptions(this) : {});
     new SageMakerLogRetention(this, 'SageMakerLogs');
     // Stops guarded jobs whose accelerators idle, whose objective stalls or that overfit (SML-GUARD).
-    new TrainingJobGuard(this, 'Guard', ct ? { vpc: isolatedVpc(this, 'GuardVpc'), vpcEndpoints: true, alarmTopic: alarmTopic(this) } : {});
+    const guard = new TrainingJobGuard(this, 'Guard', ct ? { vpc: isolatedVpc(this, 'GuardVpc'), vpcEndpoints: true, alarmTopic: alarmTopic(this) } : {});
 
     const inputs = [
       InputChannel.fromBucket('train', artifacts.bucket, 'datasets/churn/train/'),
@@ -116,6 +116,15 @@ export class SustainableMlExampleStack extends Stack {
         maxDelay: Duration.hours(12),
         checkEvery: Duration.hours(1),
       },
+    });
+
+    // Measure and improve (SML-MEASURE): utilisation of every training host to right-size from, the objective
+    // against its target, what the guard stopped and saved, the bucket's growth and SageMaker's log volume.
+    new TrainingEfficiencyDashboard(this, 'Efficiency', {
+      guard,
+      bucket: artifacts.bucket,
+      trainingJobs: [job, baseline],
+      tuningJobs: [tuning],
     });
   }
 }

@@ -42,3 +42,4 @@ export { CarbonAwareStartReason } from './orchestration/carbon-aware-start';
 export type { CarbonAwareStartOptions } from './orchestration/carbon-aware-start';
 export { CarbonAwareSchedule } from './orchestration/carbon-aware-schedule';
 export type { CarbonAwareScheduleProps } from './orchestration/carbon-aware-schedule';
+export * from './monitoring/dashboard';

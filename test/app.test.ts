@@ -9,6 +9,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildExampleApp } from '../bin/example';
 import { FootprintReport, SustainableTrainingJob } from '../lib';
 import { newTestApp } from './support/app';
+import { dashboardBody, dashboardExpressions } from './support/dashboard';
 import { expectValidAsl, stateMachineDefinitions } from './support/asl';
 import { expectValidCreateTrainingJob } from './support/requests';
 
@@ -85,6 +86,20 @@ describe('example app', () => {
     t.hasResourceProperties('AWS::SageMaker::Domain', { DefaultUserSettings: Match.objectLike({ JupyterLabAppSettings: Match.objectLike(idle), CodeEditorAppSettings: Match.objectLike(idle) }) });
     t.hasResourceProperties('AWS::SageMaker::UserProfile', { UserSettings: Match.objectLike({ JupyterLabAppSettings: Match.objectLike(idle) }) });
     t.resourceCountIs('AWS::EC2::NatGateway', 0);
+  });
+
+  test('the example stack has a TrainingEfficiencyDashboard: host utilisation, the shared objective with its target, the guard, the bucket', () => {
+    const { widgets } = dashboardBody(stacks[0]);
+    const expressions = dashboardExpressions(widgets);
+    for (const metric of ['CPUUtilization', 'MemoryUtilization', 'DiskUtilization', 'GPUUtilization', 'GPUMemoryUtilization']) {
+      expect(expressions).toContain(`SEARCH('{/aws/sagemaker/TrainingJobs,Host} MetricName="${metric}"', 'Average', 300)`);
+    }
+    // The job, the baseline and the tuning job share validation:auc: one graph, with the job's target.
+    const objectives = widgets.filter((w) => /^Objective/.test(w.properties.title ?? ''));
+    expect(objectives.map((w) => [w.properties.title, w.properties.annotations.horizontal.map((a: any) => a.value)]))
+      .toEqual([['Objective validation:auc (higher is better)', [0.85]]]);
+    expect(expressions.some((e) => e.includes('MetricName="JobsStopped" FunctionName="<Ref Guard'))).toBe(true);
+    expect(expressions.some((e) => e.includes('MetricName="BucketSizeBytes" BucketName="<Ref Artifacts'))).toBe(true);
   });
 
   test.each(stacks.map((s) => [s.stackName, s]))('%s template snapshot', (_n, stack) => {

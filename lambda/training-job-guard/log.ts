@@ -6,6 +6,7 @@
  * Lines go straight to stdout (not console.log): the Lambda Node.js runtime prefixes console output with a
  * timestamp, request id and level, and CloudWatch only extracts EMF from log events that are a JSON object.
  */
+import { GUARD_METRICS } from '../../lib/guard/guard-env';
 import type { GuardConfig } from './config';
 
 export type LogLine = Record<string, unknown>;
@@ -47,12 +48,7 @@ export interface StopRecord {
 }
 
 /** Metric names (public: the construct's metric helpers read them). */
-export const METRICS = {
-  JOBS_STOPPED: 'JobsStopped',
-  JOBS_WOULD_STOP: 'JobsWouldStop',
-  INSTANCE_HOURS_SAVED: 'InstanceHoursSaved',
-  ACCELERATOR_HOURS_SAVED: 'AcceleratorHoursSaved',
-} as const;
+export const METRICS = GUARD_METRICS;
 
 const round = (n: number): number => Math.round(n * 1000) / 1000;
 

@@ -23,7 +23,7 @@ const CARRIERS: { [id: string]: string } = {
   'SML-ARTIFACTS': 'MlArtifactsBucket, SustainableTrainingJob',
   'SML-LOGS': 'TrainingWorkflow, TrainingJobGuard, SageMakerLogRetention',
   'SML-REGION': 'RegionCarbon, TrainingWorkflow / TrainingPipeline (a warning per stack in a high-carbon region)',
-  'SML-MEASURE': 'Footprint, FootprintReport; TrainingEfficiencyDashboard (planned)',
+  'SML-MEASURE': 'Footprint, FootprintReport; TrainingEfficiencyDashboard',
   'SML-BUDGET': 'TrainingWorkflow / TrainingPipeline (`carbonBudget`), context `cdk-sustainable-ml:carbonBudget`, FootprintReport (`carbonBudget`)',
   'SML-CACHE': 'TrainingPipeline',
   'SML-TIMESHIFT': 'TrainingWorkflow (`carbonAwareStart`), CarbonAwareSchedule (TrainingPipeline), CarbonIntensitySource',

@@ -64,3 +64,15 @@ export const GUARD_DEFAULTS = Object.freeze({
    */
   reserveSeconds: 15,
 });
+
+/**
+ * Names of the metrics the guard publishes (EMF, namespace `GUARD_DEFAULTS.metricNamespace`, dimension sets
+ * [FunctionName] and [FunctionName, Reason]): written by the handler (lambda/training-job-guard/log.ts), read by
+ * TrainingJobGuard's metric helpers and TrainingEfficiencyDashboard.
+ */
+export const GUARD_METRICS = Object.freeze({
+  JOBS_STOPPED: 'JobsStopped',
+  JOBS_WOULD_STOP: 'JobsWouldStop',
+  INSTANCE_HOURS_SAVED: 'InstanceHoursSaved',
+  ACCELERATOR_HOURS_SAVED: 'AcceleratorHoursSaved',
+} as const);

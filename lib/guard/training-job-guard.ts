@@ -16,7 +16,7 @@ import { refuse, warn } from '../private/messages';
 import { checkDuration, checkNumber, deferred, durationIn, isKnownNumber, numberForHumans, numberText } from '../private/synth-value';
 import { checkLogRetention, checkOwnLogGroup } from '../storage/log-defaults';
 import { AcceleratorKind } from '../training/instance';
-import { GUARD_DEFAULTS, GUARD_ENV } from './guard-env';
+import { GUARD_DEFAULTS, GUARD_ENV, GUARD_METRICS } from './guard-env';
 import { guardNetwork } from './guard-network';
 import { GUARD_ENABLED, GuardTags } from './guard-tags';
 import { RIGHT_SIZING_DEFAULTS, RIGHT_SIZING_DIMENSIONS, RIGHT_SIZING_METRICS } from './right-sizing';
@@ -508,7 +508,7 @@ export class TrainingJobGuard extends Construct {
 
   /** Training jobs stopped by the guard (Sum). */
   public metricJobsStopped(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('JobsStopped', props);
+    return this.metric(GUARD_METRICS.JOBS_STOPPED, props);
   }
 
   /**
@@ -516,17 +516,17 @@ export class TrainingJobGuard extends Construct {
    * stopped job had left until its MaxRuntime, times its instances and accelerators per instance.
    */
   public metricAcceleratorHoursSaved(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('AcceleratorHoursSaved', props);
+    return this.metric(GUARD_METRICS.ACCELERATOR_HOURS_SAVED, props);
   }
 
   /** Instance-hours saved by stops (Sum), an upper bound like `metricAcceleratorHoursSaved`. */
   public metricInstanceHoursSaved(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('InstanceHoursSaved', props);
+    return this.metric(GUARD_METRICS.INSTANCE_HOURS_SAVED, props);
   }
 
   /** Jobs a dry-run guard would have stopped (Sum). */
   public metricJobsWouldStop(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('JobsWouldStop', props);
+    return this.metric(GUARD_METRICS.JOBS_WOULD_STOP, props);
   }
 
   /** Guarded training jobs whose end the guard reported (Sum; SML-MEASURE). */

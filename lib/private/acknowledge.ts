@@ -19,14 +19,20 @@ export interface ExpectedWildcard {
  * shows. Finding ids follow cdk-nag's form (`Action::x:*`, `Resource::<Logical.Arn>/prefix/*`).
  *
  * The policies are read twice: now (so `validateScope()` on a stack that was never synthesized sees the
- * acknowledgements) and again at synthesis through an Aspect (for statements added later).
+ * acknowledgements) and again at synthesis through an Aspect (for statements added later). A read resolves only what
+ * the findings depend on (the actions and resources of Allow statements), and the second read happens only when the
+ * policy's statements changed since the first.
  */
 export function acknowledgeWildcards(scope: IConstruct, expected: ExpectedWildcard[]): void {
+  // The rendering (statements as written, tokens unresolved) this call last read per policy.
+  const read = new WeakMap<IConstruct, string>();
   const visit = (node: IConstruct) => {
     if (!(node instanceof iam.CfnPolicy)) return;
+    const { key, doc } = readPolicy(node, read.get(node));
+    if (!doc) return;
+    if (key !== undefined) read.set(node, key);
     const done = acknowledged.get(node) ?? new Set<string>();
     acknowledged.set(node, done);
-    const doc = Stack.of(node).resolve(node.policyDocument) as { Statement?: any[] };
     for (const finding of wildcardFindings(doc)) {
       const id = `AwsSolutions-IAM5[${finding}]`;
       const match = expected.find((e) => e.finding.test(finding));
@@ -39,6 +45,23 @@ export function acknowledgeWildcards(scope: IConstruct, expected: ExpectedWildca
   scope.node.findAll().forEach(visit);
   const aspect: IAspect = { visit };
   Aspects.of(scope).add(aspect);
+}
+
+/**
+ * The resolved actions and resources of a policy's Allow statements (all that `wildcardFindings` reads), or no
+ * `doc` when the policy's rendering is still `lastKey`. An `iam.PolicyDocument` is rendered (cheap) and only that
+ * projection is resolved: resolving the whole document would also merge, sort and deduplicate its statements, which
+ * changes no action or resource string, and would freeze its statements. Any other document (raw JSON on an L1) is
+ * resolved whole, every time.
+ */
+function readPolicy(node: iam.CfnPolicy, lastKey: string | undefined): { key?: string; doc?: { Statement?: any[] } } {
+  const document = node.policyDocument;
+  if (!(document instanceof iam.PolicyDocument)) return { doc: Stack.of(node).resolve(document) };
+  const rendered = document.toJSON() as { Statement?: any[] } | undefined;
+  const key = JSON.stringify(rendered ?? {});
+  if (key === lastKey) return { key };
+  const allow = (rendered?.Statement ?? []).filter((st) => st.Effect === 'Allow').map((st) => ({ Effect: 'Allow', Action: st.Action, Resource: st.Resource }));
+  return { key, doc: Stack.of(node).resolve({ Statement: allow }) };
 }
 
 function wildcardFindings(doc: { Statement?: any[] }): string[] {
