@@ -65,7 +65,9 @@ const AS_IS: Acknowledged[] = [
   [EX, 'CT.CLOUDWATCH.PR.2', 'ChurnTrainingLogs', 'SML-LOGS: 30 days by default, not 365; set the context cdk-sustainable-ml:logRetention to 365 where Control Tower enforces it.'],
   [EX, 'CT.CLOUDWATCH.PR.2', 'ChurnTuningWorkflowLogs', 'SML-LOGS: 30 days by default, as above.'],
   [EX, 'CT.CLOUDWATCH.PR.2', 'GuardLogGroup', 'SML-LOGS: 30 days by default, as above.'],
+  [EX, 'CT.CLOUDWATCH.PR.2', 'ChurnPipelineWhenCleanLogs', 'SML-LOGS: 30 days by default (the CarbonAwareSchedule\'s state machine), as above.'],
   [EX, 'CT.CLOUDWATCH.PR.3', 'ChurnTrainingLogs', LOG_KMS],
+  [EX, 'CT.CLOUDWATCH.PR.3', 'ChurnPipelineWhenCleanLogs', LOG_KMS],
   [EX, 'CT.CLOUDWATCH.PR.3', 'ChurnTuningWorkflowLogs', LOG_KMS],
   [EX, 'CT.CLOUDWATCH.PR.3', 'GuardLogGroup', LOG_KMS],
   [EX, 'CT.CLOUDWATCH.PR.1', 'GuardLowCpuUtilizationAlarm', 'The guard\'s right-sizing alarms notify only where you give a topic (TrainingJobGuard `alarmTopic`); without one they still show their state.'],
@@ -79,6 +81,7 @@ const AS_IS: Acknowledged[] = [
   [EX, 'CT.S3.PR.10', 'Artifacts', 'SSE-S3 by default; SSE-KMS is opt-in (encryptionKey).'],
   [EX, 'CT.STEPFUNCTIONS.PR.2', 'ChurnTraining', 'X-Ray tracing is opt-in (tracingEnabled): the workflow waits on one SageMaker job.'],
   [EX, 'CT.STEPFUNCTIONS.PR.2', 'ChurnTuningWorkflow', 'X-Ray tracing is opt-in (tracingEnabled), as above.'],
+  [EX, 'CT.STEPFUNCTIONS.PR.2', 'ChurnPipelineWhenCleanStateMachine', 'X-Ray tracing is opt-in (CarbonAwareSchedule tracingEnabled): the state machine waits and makes one SageMaker call.'],
   [WS, 'CT.CLOUDWATCH.PR.2', 'FlowLogs', 'The example keeps VPC flow logs a week; the opt-in example keeps them a year.'],
   [WS, 'CT.CLOUDWATCH.PR.3', 'FlowLogs', LOG_KMS],
   [WS, 'CT.CLOUDWATCH.PR.2', 'CustomVpcRestrictDefaultSGCustomResourceProviderHandlerBoundedLogGroup', 'SML-LOGS: BoundedLogRetention bounds aws-cdk-lib\'s VPC default-security-group provider to 30 days, as above.'],
@@ -91,6 +94,7 @@ const ACCESS_LOGS = 'The bucket that receives the artifacts bucket\'s server acc
 /** With the opt-ins and 365 days: what still fails, and why. */
 const OPTED_IN: Acknowledged[] = [
   [EX, 'CT.CLOUDWATCH.PR.3', 'ChurnTrainingLogs', LOG_KMS],
+  [EX, 'CT.CLOUDWATCH.PR.3', 'ChurnPipelineWhenCleanLogs', LOG_KMS],
   [EX, 'CT.CLOUDWATCH.PR.3', 'ChurnTuningWorkflowLogs', LOG_KMS],
   [EX, 'CT.CLOUDWATCH.PR.3', 'GuardLogGroup', LOG_KMS],
   [EX, 'CT.CLOUDWATCH.PR.3', 'GuardVpcFlowLogs', LOG_KMS],

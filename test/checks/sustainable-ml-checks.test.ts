@@ -289,6 +289,8 @@ describe('SustainableMlChecks on whole apps', () => {
       'AWS::StepFunctions::StateMachine 1 training, 0 tuning',
       'AWS::StepFunctions::StateMachine 1 training, 2 tuning',
       'AWS::SageMaker::Pipeline 2 training, 0 tuning',
+      // the pipeline's CarbonAwareSchedule: waits for a low-carbon window, then StartPipelineExecution (no job of its own)
+      'AWS::StepFunctions::StateMachine 0 training, 0 tuning',
     ]);
   });
 
