@@ -6,12 +6,14 @@
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { FootprintReport } from '../lib';
+import { FootprintReport, SustainableMlChecks } from '../lib';
 import { buildExampleApp } from './example';
 
 const app = new App();
 buildExampleApp(app);
 Validations.of(app).addPlugins(new AwsSolutionsChecks());
+// The SML pack checks every construct of the app, this library's and any other (SML-* findings fail synth).
+Validations.of(app).addPlugins(new SustainableMlChecks());
 // At synth: one compact table on stderr, the full report in cdk.out (SML-MEASURE).
 new FootprintReport(app, 'SustainabilityReport');
 app.synth();

@@ -1,26 +1,45 @@
 /**
  * The example app's stacks, shared by `bin/app.ts` (cdk synth) and the tests (test/app.test.ts).
  */
-import { App, Aspects, Duration, Environment, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { App, Aspects, Duration, Environment, SecretValue, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import {
-  HyperparameterRange, InitialModel, InputChannel, MlArtifactsBucket, Objective, SageMakerLogRetention, SustainableTrainingJob,
+  CarbonAwareSchedule, CarbonIntensitySource, HyperparameterRange, InitialModel, InputChannel, MlArtifactsBucket, Objective, SageMakerLogRetention, SustainableTrainingJob,
   StudioIdleShutdown, SustainableNotebookInstance, SustainableTuningJob, TrainingEfficiencyDashboard, TrainingImage, TrainingJobGuard,
   TrainingPipeline, TrainingWorkflow, WarmStart,
+  BoundedLogRetention,
 } from '../lib';
+import { limitGrantsToAwsServices } from '../lib/private/kms-grants';
+
+/** Options of the example app. */
+export interface ExampleOptions {
+  /**
+   * Turn on the opt-ins an organisation with AWS Control Tower's proactive controls chooses (README "Control
+   * Tower"): the guard in a VPC with its endpoints and an alarm topic, X-Ray tracing, S3 server access logs, SSE-KMS, Object Lock and
+   * EventBridge notifications on the artifacts bucket. Combine with the context `cdk-sustainable-ml:logRetention: 365`.
+   * @default false
+   */
+  readonly controlTower?: boolean;
+}
 
 /** Example: a churn model retrained from last month's model on a small CPU instance. */
 export class SustainableMlExampleStack extends Stack {
-  constructor(scope: Construct, id: string, props: StackProps = {}) {
+  constructor(scope: Construct, id: string, props: StackProps & ExampleOptions = {}) {
     super(scope, id, props);
-    const artifacts = new MlArtifactsBucket(this, 'Artifacts');
+    const ct = props.controlTower === true;
+    const artifacts = new MlArtifactsBucket(this, 'Artifacts', ct ? controlTowerBucketOptions(this) : {});
     new SageMakerLogRetention(this, 'SageMakerLogs');
     // Stops guarded jobs whose accelerators idle, whose objective stalls or that overfit (SML-GUARD).
-    const guard = new TrainingJobGuard(this, 'Guard');
+    const guard = new TrainingJobGuard(this, 'Guard', ct ? { vpc: isolatedVpc(this, 'GuardVpc'), vpcEndpoints: true, alarmTopic: alarmTopic(this) } : {});
 
     const inputs = [
       InputChannel.fromBucket('train', artifacts.bucket, 'datasets/churn/train/'),
@@ -38,7 +57,7 @@ export class SustainableMlExampleStack extends Stack {
       hyperparameters: { num_round: '200', max_depth: '5' },
     });
 
-    new TrainingWorkflow(this, 'ChurnTraining', { trainingJob: job });
+    new TrainingWorkflow(this, 'ChurnTraining', { trainingJob: job, tracingEnabled: ct || undefined });
 
     // A cheap baseline first (SML-BASELINE): when a linear model already reaches the target, nothing else runs.
     const baseline = new SustainableTrainingJob(this, 'ChurnBaseline', {
@@ -61,10 +80,43 @@ export class SustainableMlExampleStack extends Stack {
       ],
       warmStart: WarmStart.fromPreviousRun(),
     });
-    new TrainingWorkflow(this, 'ChurnTuningWorkflow', { tuningJob: tuning, baseline });
+    // Carbon-aware start (SML-TIMESHIFT): when the baseline misses the target, the search waits up to six hours for
+    // the grid to fall to 150 gCO2e/kWh. The API key lives in an EventBridge connection, read from a Secrets Manager
+    // secret that you create (the name below is a placeholder). A failing source never blocks the run.
+    const carbonApi = new events.Connection(this, 'ElectricityMaps', {
+      description: 'Electricity Maps API key for carbon-aware starts',
+      authorization: events.Authorization.apiKey('auth-token', SecretValue.secretsManager('cdk-sustainable-ml/electricity-maps-api-key')),
+    });
+    new TrainingWorkflow(this, 'ChurnTuningWorkflow', {
+      tuningJob: tuning,
+      baseline,
+      tracingEnabled: ct || undefined,
+      carbonAwareStart: {
+        source: CarbonIntensitySource.http({
+          connection: carbonApi,
+          url: 'https://api.electricitymaps.com/v3/carbon-intensity/latest?zone=US-NW-PACW',
+          path: '$.carbonIntensity',
+        }),
+        threshold: 150,
+        maxDelay: Duration.hours(6),
+        checkEvery: Duration.minutes(30),
+      },
+    });
 
     // The same definitions as a SageMaker pipeline: baseline → condition → training → acceptance gate.
-    new TrainingPipeline(this, 'ChurnPipeline', { trainingJob: job, baseline, pipelineName: 'churn-training' });
+    const pipeline = new TrainingPipeline(this, 'ChurnPipeline', { trainingJob: job, baseline, pipelineName: 'churn-training' });
+    // Every evening, the pipeline starts in the cleanest hour before morning (or at 06:00 at the latest).
+    new CarbonAwareSchedule(this, 'ChurnPipelineWhenClean', {
+      pipeline,
+      tracingEnabled: ct || undefined,
+      schedule: scheduler.ScheduleExpression.cron({ hour: '18', minute: '0' }),
+      carbonAwareStart: {
+        source: CarbonIntensitySource.electricityMaps({ connection: carbonApi, zone: 'US-NW-PACW' }),
+        threshold: 150,
+        maxDelay: Duration.hours(12),
+        checkEvery: Duration.hours(1),
+      },
+    });
 
     // Measure and improve (SML-MEASURE): utilisation of every training host to right-size from, the objective
     // against its target, what the guard stopped and saved, the bucket's growth and SageMaker's log volume.
@@ -83,9 +135,10 @@ export class SustainableMlExampleStack extends Stack {
  * apps shut down when idle.
  */
 export class SustainableMlWorkspaceStack extends Stack {
-  constructor(scope: Construct, id: string, props: StackProps = {}) {
+  constructor(scope: Construct, id: string, props: StackProps & ExampleOptions = {}) {
     super(scope, id, props);
-    const flowLogs = new logs.LogGroup(this, 'FlowLogs', { retention: logs.RetentionDays.ONE_WEEK });
+    // Flow logs are kept a week; Control Tower's CT.CLOUDWATCH.PR.2 asks for a year.
+    const flowLogs = new logs.LogGroup(this, 'FlowLogs', { retention: props.controlTower ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.ONE_WEEK });
     const vpc = new ec2.Vpc(this, 'Vpc', {
       maxAzs: 2,
       natGateways: 0,
@@ -117,9 +170,56 @@ export class SustainableMlWorkspaceStack extends Stack {
 }
 
 /** Add the example stacks to an app (environment-agnostic unless `env` is given). */
-export function buildExampleApp(app: App, env?: Environment): Stack[] {
+export function buildExampleApp(app: App, env?: Environment, options: ExampleOptions = {}): Stack[] {
+  // SML-LOGS across the app: also bounds log groups of functions the library did not create (aws-cdk-lib's providers)
+  Aspects.of(app).add(new BoundedLogRetention());
   return [
-    new SustainableMlExampleStack(app, 'SustainableMlExample', { env }),
-    new SustainableMlWorkspaceStack(app, 'SustainableMlWorkspace', { env }),
+    new SustainableMlExampleStack(app, 'SustainableMlExample', { env, ...options }),
+    new SustainableMlWorkspaceStack(app, 'SustainableMlWorkspace', { env, ...options }),
   ];
+}
+
+/** SSE-KMS with a rotated key, server access logs to a bucket of their own, Object Lock and EventBridge events. */
+function controlTowerBucketOptions(scope: Construct) {
+  const accessLogs = new s3.Bucket(scope, 'AccessLogs', {
+    // S3 delivers server access logs only to a bucket with SSE-S3 (not SSE-KMS) default encryption.
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    enforceSSL: true,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    versioned: true,
+    objectLockEnabled: true,
+    lifecycleRules: [{ expiration: Duration.days(365) }],
+  });
+  (accessLogs.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+  Validations.of(accessLogs).acknowledge({ id: 'AwsSolutions-S1', reason: 'The access-log bucket does not log its own access.' });
+  const key = new kms.Key(scope, 'ArtifactsKey', { enableKeyRotation: true, description: 'ML artifacts (SSE-KMS)' });
+  limitGrantsToAwsServices(key); // CT.KMS.PR.3, as SustainableNotebookInstance's own key
+  return {
+    encryptionKey: key,
+    serverAccessLogsBucket: accessLogs,
+    objectLockEnabled: true,
+    eventBridgeEnabled: true,
+  };
+}
+
+/** A topic for the guard's alarms (CT.CLOUDWATCH.PR.1: every alarm has an action). */
+function alarmTopic(scope: Construct): sns.ITopic {
+  const topic = new sns.Topic(scope, 'GuardAlarms', { enforceSSL: true });
+  Validations.of(topic).acknowledge({
+    id: 'AwsSolutions-SNS2',
+    reason: 'Alarm notifications carry no data; a KMS-encrypted topic needs a key policy for cloudwatch.amazonaws.com (see TrainingJobGuard alarmTopic).',
+  });
+  return topic;
+}
+
+/** A VPC without internet access, with flow logs, for the guard (its endpoints reach the AWS APIs). */
+function isolatedVpc(scope: Construct, id: string): ec2.IVpc {
+  const flowLogs = new logs.LogGroup(scope, `${id}FlowLogs`, { retention: logs.RetentionDays.ONE_YEAR });
+  return new ec2.Vpc(scope, id, {
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+    flowLogs: { all: { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs) } },
+  });
 }

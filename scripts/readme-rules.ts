@@ -13,6 +13,7 @@ const file = path.join(__dirname, '..', 'README.md');
 const context = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8')).context;
 const app = new App({ context });
 buildExampleApp(app);
+app.synth(); // aspects (BoundedLogRetention, StudioIdleShutdown) run at synth, as in `npm run synth`
 
 const between = (text: string, name: string, body: string) =>
   text.replace(new RegExp(`<!-- ${name}:start -->[\\s\\S]*<!-- ${name}:end -->`), () => `<!-- ${name}:start -->\n${body}\n<!-- ${name}:end -->`);

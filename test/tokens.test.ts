@@ -7,16 +7,21 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CfnParameter, Duration, Size, Stack, Token } from 'aws-cdk-lib';
+import { Aspects, CfnParameter, Duration, Size, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import {
-  HyperparameterRange, MlArtifactsBucket, NotebookIdleShutdown, Objective, SageMakerLogRetention, StudioIdleShutdown,
-  Footprint, FootprintReport, SustainableNotebookInstance, SustainableTrainingJob, SustainableTuningJob, TrainingImage,
-  TrainingEfficiencyDashboard, TrainingInstance, TrainingJobGuard, TrainingPipeline, TrainingWorkflow, TuningStrategy,
+  BoundedLogRetention, CarbonAwareSchedule, CarbonIntensitySource, HyperparameterRange, MlArtifactsBucket, NotebookIdleShutdown,
+  Objective, SageMakerLogRetention, StudioIdleShutdown, Footprint, FootprintReport, SustainableNotebookInstance,
+  SustainableTrainingJob, SustainableTuningJob, TrainingImage,
+  TrainingInstance, TrainingJobGuard, TrainingPipeline, TrainingWorkflow, TuningStrategy,
+  TrainingEfficiencyDashboard,
 } from '../lib';
+import type { CarbonAwareStartOptions } from '../lib';
 import { newTestStack } from './support/app';
 
 const IMAGE = TrainingImage.fromUri('123456789012.dkr.ecr.us-west-2.amazonaws.com/train:1');
@@ -53,6 +58,14 @@ const domain = (s: Stack) => new sagemaker.CfnDomain(s, 'Domain', {
   domainName: 'd', authMode: 'IAM', vpcId: 'vpc-1', subnetIds: ['subnet-1'], defaultUserSettings: { executionRole: 'arn:aws:iam::123456789012:role/r' },
 });
 
+/** A carbon-aware source: a Lambda function of the account (imported). */
+const carbonSource = (s: Stack) => CarbonIntensitySource.fromFunction(lambda.Function.fromFunctionArn(s, 'Intensity', 'arn:aws:lambda:us-west-2:123456789012:function:grid-intensity'));
+/** A workflow with a carbon-aware start; `options` override the defaults. */
+const carbonAware = (s: Stack, options: Partial<CarbonAwareStartOptions>) => new TrainingWorkflow(s, 'Flow', {
+  trainingJob: job(s), carbonAwareStart: { source: carbonSource(s), threshold: 100, maxDelay: Duration.hours(6), ...options },
+});
+
+const C = 'lib/orchestration/carbon-aware-start.ts';
 const T = 'lib/training/training-job.ts';
 const U = 'lib/tuning/tuning-job.ts';
 const ROWS: Row[] = [
@@ -77,12 +90,31 @@ const ROWS: Row[] = [
   // orchestration
   { iface: 'TrainingWorkflowProps', file: 'lib/orchestration/workflow.ts', prop: 'timeout', build: (s, t) => new TrainingWorkflow(s, 'Flow', { trainingJob: job(s), timeout: Duration.seconds(t) }), info: /^SML-MAXRUN: timeout is a token/ },
   { iface: 'TrainingWorkflowProps', file: 'lib/orchestration/workflow.ts', prop: 'logRetention', build: (s, t) => new TrainingWorkflow(s, 'Flow', { trainingJob: job(s), logRetention: t }), info: /^SML-LOGS: logRetention is a token/ },
+  { iface: 'CarbonAwareStartOptions', file: C, prop: 'threshold', build: (s, t) => carbonAware(s, { threshold: t }), info: /^SML-TIMESHIFT: carbonAwareStart.threshold is a token/ },
+  { iface: 'CarbonAwareStartOptions', file: C, prop: 'maxDelay', synthOnly: true, build: (s, t) => carbonAware(s, { maxDelay: Duration.seconds(t) }) },
+  { iface: 'CarbonAwareStartOptions', file: C, prop: 'checkEvery', synthOnly: true, build: (s, t) => carbonAware(s, { checkEvery: Duration.seconds(t) }) },
+  { iface: 'CarbonAwareStartOptions', file: C, prop: 'sourceRetries', synthOnly: true, build: (s, t) => carbonAware(s, { sourceRetries: t }) },
+  { iface: 'CarbonAwareStartOptions', file: C, prop: 'retryInterval', synthOnly: true, build: (s, t) => carbonAware(s, { retryInterval: Duration.seconds(t) }) },
+  {
+    iface: 'CarbonAwareScheduleProps', file: 'lib/orchestration/carbon-aware-schedule.ts', prop: 'logRetention', info: /^SML-LOGS: logRetention is a token/,
+    build: (s, t) => new CarbonAwareSchedule(s, 'When', {
+      pipeline: new TrainingPipeline(s, 'Pipe', { trainingJob: job(s) }), schedule: scheduler.ScheduleExpression.rate(Duration.days(1)),
+      carbonAwareStart: { source: carbonSource(s), threshold: 100, maxDelay: Duration.hours(6) }, logRetention: t,
+    }),
+  },
   { iface: 'TrainingPipelineProps', file: 'lib/orchestration/pipeline.ts', prop: 'cacheExpireAfter', build: (s, t) => new TrainingPipeline(s, 'Pipe', { trainingJob: job(s), cacheExpireAfter: Duration.days(t) }), info: /^SML-CACHE: cacheExpireAfter is a token/ },
   // storage
   { iface: 'MlArtifactsBucketProps', file: 'lib/storage/artifacts-bucket.ts', prop: 'scratchExpiration', build: (s, t) => new MlArtifactsBucket(s, 'B', { scratchExpiration: Duration.days(t) }), info: /^SML-ARTIFACTS: scratchExpiration is a token/ },
   { iface: 'MlArtifactsBucketProps', file: 'lib/storage/artifacts-bucket.ts', prop: 'checkpointExpiration', build: (s, t) => job(s, { artifactsBucket: new MlArtifactsBucket(s, 'B', { checkpointExpiration: Duration.days(t) }) }), info: /^SML-CKPT: artifactsBucket.checkpointExpiration is a token/ },
   { iface: 'MlArtifactsBucketProps', file: 'lib/storage/artifacts-bucket.ts', prop: 'noncurrentVersionExpiration', build: (s, t) => new MlArtifactsBucket(s, 'B', { noncurrentVersionExpiration: Duration.days(t) }), info: /^SML-ARTIFACTS: noncurrentVersionExpiration is a token/ },
+  {
+    iface: 'BoundedLogRetentionProps', file: 'lib/storage/bounded-log-retention.ts', prop: 'retention', info: /^SML-LOGS: retention is a token/,
+    build: (s, t) => { new logs.CfnLogGroup(s, 'Raw'); Aspects.of(s).add(new BoundedLogRetention({ retention: t })); },
+  },
   { iface: 'SageMakerLogRetentionProps', file: 'lib/storage/log-retention.ts', prop: 'retention', build: (s, t) => new SageMakerLogRetention(s, 'Logs', { retention: t }), info: /^SML-LOGS: retention is a token/ },
+  // monitoring
+  { iface: 'TrainingEfficiencyDashboardProps', file: 'lib/monitoring/dashboard.ts', prop: 'period', build: (s, t) => new TrainingEfficiencyDashboard(s, 'Dash', { period: Duration.seconds(t) }), info: /^SML-MEASURE: period is a token/ },
+  { iface: 'TrainingEfficiencyDashboardProps', file: 'lib/monitoring/dashboard.ts', prop: 'defaultInterval', synthOnly: true, build: (s, t) => new TrainingEfficiencyDashboard(s, 'Dash', { defaultInterval: Duration.days(t) }) },
   // guard
   ...(['idleThresholdPercent', 'stallPoints', 'overfitPoints', 'minImprovementPercent', 'overfitMinChangePercent'] as const).map((prop): Row => ({
     iface: 'TrainingJobGuardProps', file: 'lib/guard/training-job-guard.ts', prop, build: (s, t) => new TrainingJobGuard(s, 'Guard', { [prop]: t }), info: new RegExp(`^SML-GUARD: ${prop} is a token`),
@@ -101,9 +133,6 @@ const ROWS: Row[] = [
   { iface: 'SustainableNotebookInstanceProps', file: 'lib/idle/notebook-instance.ts', prop: 'volumeSize', build: (s, t) => new SustainableNotebookInstance(s, 'Nb', { vpc: vpc(s), volumeSize: Size.gibibytes(t) }), info: /^SML-START-SMALL: volumeSize is a token/ },
   { iface: 'SustainableNotebookInstanceProps', file: 'lib/idle/notebook-instance.ts', prop: 'idleThreshold', synthOnly: true, build: (s, t) => new SustainableNotebookInstance(s, 'Nb', { vpc: vpc(s), idleThreshold: Duration.seconds(t) }) },
   // Carbon budgets and footprint estimates are computed at synth (SML-BUDGET, SML-MEASURE)
-  // TrainingEfficiencyDashboard
-  { iface: 'TrainingEfficiencyDashboardProps', file: 'lib/monitoring/dashboard.ts', prop: 'period', build: (s, t) => new TrainingEfficiencyDashboard(s, 'Dashboard', { period: Duration.seconds(t) }), info: /^SML-MEASURE: period is a token/ },
-  { iface: 'TrainingEfficiencyDashboardProps', file: 'lib/monitoring/dashboard.ts', prop: 'defaultInterval', synthOnly: true, build: (s, t) => new TrainingEfficiencyDashboard(s, 'Dashboard', { defaultInterval: Duration.days(t) }) },
   { iface: 'TrainingWorkflowProps', file: 'lib/orchestration/workflow.ts', prop: 'carbonBudget', synthOnly: true, build: (s, t) => new TrainingWorkflow(s, 'Flow', { trainingJob: job(s), carbonBudget: t }) },
   { iface: 'TrainingPipelineProps', file: 'lib/orchestration/pipeline.ts', prop: 'carbonBudget', synthOnly: true, build: (s, t) => new TrainingPipeline(s, 'Pipe', { trainingJob: job(s), carbonBudget: t }) },
   ...(['carbonBudget', 'expectedUtilization', 'expectedTuningSavings'] as const).map((prop): Row => ({
@@ -182,7 +211,8 @@ describe('every numeric, Duration and Size prop given a CfnParameter token', () 
 
   test.each(ROWS.filter((r) => r.synthOnly).map((r) => [`${r.iface}.${r.prop}`, r] as const))('fails when %s (documented synth-time only) is a token', (_name, row) => {
     const stack = newTestStack();
-    expect(() => row.build(stack, param(stack))).toThrow(new RegExp(`^SML-[A-Z-]+: ${row.prop} \\(a deploy-time value\\): must be known at synth time: .+Fix: `));
+    // A prop of an options struct is named by its path (carbonAwareStart.maxDelay).
+    expect(() => row.build(stack, param(stack))).toThrow(new RegExp(`^SML-[A-Z-]+: (?:\\w+\\.)?${row.prop} \\(a deploy-time value\\): must be known at synth time: .+Fix: `));
   });
 });
 

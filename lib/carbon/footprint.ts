@@ -143,6 +143,28 @@ export interface FootprintComparison extends WorstCase {
   readonly note?: string;
 }
 
+/**
+ * A carbon-aware start (SML-TIMESHIFT) in figures, labelled as an estimate: the run's energy at the threshold beside
+ * the region's average factor. A run that starts because the grid is at or below the threshold starts at that
+ * intensity; the grid can change while it runs, a run that starts at the deadline or after a source failure gets
+ * whatever the grid is then, and the provider's figure (e.g. Electricity Maps' life-cycle intensity) is not computed
+ * the way the region's annual factor is (location-based annual average).
+ */
+export interface CarbonAwareStartFootprint {
+  /** The threshold in gCO2e/kWh; absent when set at deploy time. */
+  readonly thresholdGCo2ePerKwh?: number;
+  /** Worst-case energy × the threshold (kgCO2e), an estimate. */
+  readonly worstCaseKgCo2eAtThreshold?: number;
+  /** Expected energy × the threshold (kgCO2e), an estimate. */
+  readonly expectedKgCo2eAtThreshold?: number;
+  /** The region's average factor (kgCO2e/kWh); absent for an environment-agnostic stack or an unknown region. */
+  readonly regionAverageKgCo2ePerKwh?: number;
+  /** Worst-case energy × the region's average factor (kgCO2e). */
+  readonly worstCaseKgCo2eAtRegionAverage?: number;
+  /** What the figures mean and what they leave out. */
+  readonly note: string;
+}
+
 /** The footprint of one run. */
 export interface FootprintEstimate extends WorstCase {
   /** Construct path. */
@@ -175,6 +197,8 @@ export interface FootprintEstimate extends WorstCase {
   readonly deviations: string[];
   /** The sustainability warnings (`SML-…`) on the definitions. */
   readonly warnings: string[];
+  /** A carbon-aware start's threshold beside the region's average (SML-TIMESHIFT), when the run has one. */
+  readonly carbonAwareStart?: CarbonAwareStartFootprint;
 }
 
 /** What the estimator needs from a definition, with the other tools' defaults substituted. */
@@ -235,7 +259,8 @@ export class Footprint {
 
   /** One execution of a TrainingWorkflow: the baseline (if any), then the training or tuning job. */
   public static ofWorkflow(workflow: TrainingWorkflow, options: FootprintOptions = {}): FootprintEstimate {
-    return ofOrchestrated(workflow, 'workflow', workflow.baseline, workflow.trainingJob, workflow.tuningJob, options);
+    const run = ofOrchestrated(workflow, 'workflow', workflow.baseline, workflow.trainingJob, workflow.tuningJob, options);
+    return workflow.carbonAwareStart ? withCarbonAwareStart(run, [workflow.carbonAwareStart.threshold]) : run;
   }
 
   /**
@@ -257,6 +282,31 @@ export class Footprint {
   }
 
   private constructor() {}
+}
+
+/**
+ * The run with its carbon-aware start in figures (SML-TIMESHIFT), at the highest of its thresholds (a pipeline can
+ * have several schedules); the energy is the run's own, unchanged by when it starts.
+ */
+export function withCarbonAwareStart(run: FootprintEstimate, thresholds: number[]): FootprintEstimate {
+  const known = thresholds.filter((t) => isKnownNumber(t));
+  const t = known.length === thresholds.length && known.length > 0 ? Math.max(...known) : undefined;
+  const at = (kwh: number | undefined, kgPerKwh: number | undefined) => (kwh !== undefined && kgPerKwh !== undefined ? kwh * kgPerKwh : undefined);
+  const average = run.region.known ? run.region.kgCo2ePerKwh : undefined;
+  const note = 'estimate: a run started below the threshold starts at that intensity; the grid can change while it runs, '
+    + 'a start at the deadline or after a source failure gets the grid as it is then, and the provider\'s figure is not computed like the region\'s annual average'
+    + (thresholds.length > 1 ? `; the highest of ${thresholds.length} schedules' thresholds` : '')
+    + (t === undefined ? `; threshold ${DEPLOY_TIME}` : '')
+    + (average === undefined ? `; region's average: ${run.region.known ? 'unknown' : run.region.region}` : '');
+  const carbonAwareStart: CarbonAwareStartFootprint = {
+    ...defined('thresholdGCo2ePerKwh', t),
+    ...defined('worstCaseKgCo2eAtThreshold', at(run.worstCaseKwh, t === undefined ? undefined : t / 1000)),
+    ...defined('expectedKgCo2eAtThreshold', at(run.expectedKwh, t === undefined ? undefined : t / 1000)),
+    ...defined('regionAverageKgCo2ePerKwh', average),
+    ...defined('worstCaseKgCo2eAtRegionAverage', at(run.worstCaseKwh, average)),
+    note,
+  };
+  return { ...run, carbonAwareStart };
 }
 
 function ofOrchestrated(

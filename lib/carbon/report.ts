@@ -7,13 +7,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Stage } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
+import { CarbonAwareSchedule } from '../orchestration/carbon-aware-schedule';
 import { TrainingPipeline } from '../orchestration/pipeline';
 import { TrainingWorkflow } from '../orchestration/workflow';
 import { rule } from '../rules';
 import { SustainableTrainingJob } from '../training/training-job';
 import { SustainableTuningJob } from '../tuning/tuning-job';
 import { budgetExceeded, CARBON_BUDGET_CONTEXT, fmt, validateBudget } from './budget';
-import { checkFootprintOptions, Footprint, FootprintEstimate, FootprintOptions, showH } from './footprint';
+import { CarbonAwareStartFootprint, checkFootprintOptions, Footprint, FootprintEstimate, FootprintOptions, showH, withCarbonAwareStart } from './footprint';
 import { PowerCoverage } from './instance-power';
 import { DEPLOY_TIME, RegionCarbon } from './region-carbon';
 import { WorkspaceFinding, workspaceFindings } from './workspace';
@@ -157,7 +158,13 @@ function estimates(scope: IConstruct, options: FootprintOptions): FootprintEstim
   const used = new Set<IConstruct>();
   for (const c of all) {
     if (c instanceof TrainingWorkflow || c instanceof TrainingPipeline) {
-      runs.push(c instanceof TrainingWorkflow ? Footprint.ofWorkflow(c, options) : Footprint.ofPipeline(c, options));
+      // A pipeline's carbon-aware start lives in the CarbonAwareSchedules that start it (SML-TIMESHIFT).
+      const schedules = all.filter((x): x is CarbonAwareSchedule => x instanceof CarbonAwareSchedule && x.pipeline === c);
+      runs.push(c instanceof TrainingWorkflow
+        ? Footprint.ofWorkflow(c, options)
+        : schedules.length
+          ? withCarbonAwareStart(Footprint.ofPipeline(c, options), schedules.map((x) => x.carbonAwareStart.threshold))
+          : Footprint.ofPipeline(c, options));
       for (const d of [c.trainingJob, c.tuningJob, c.baseline]) if (d) used.add(d);
     }
   }
@@ -207,6 +214,24 @@ function deviationsCell(run: FootprintEstimate): string {
   return parts.length ? parts.join('; ') : 'none';
 }
 
+/**
+ * A carbon-aware start in one line (SML-TIMESHIFT), labelled as an estimate: the worst case (and expected) kgCO2e at
+ * the threshold beside the worst case at the region's average factor.
+ */
+function carbonAwareLine(run: FootprintEstimate, c: CarbonAwareStartFootprint): string {
+  const threshold = c.thresholdGCo2ePerKwh === undefined ? `threshold ${DEPLOY_TIME}` : `${fmt(c.thresholdGCo2ePerKwh)} gCO2e/kWh threshold`;
+  const atThreshold = c.worstCaseKgCo2eAtThreshold === undefined ? 'unknown' : `${fmt(c.worstCaseKgCo2eAtThreshold)} kgCO2e worst case${c.expectedKgCo2eAtThreshold === undefined ? '' : `, ${fmt(c.expectedKgCo2eAtThreshold)} expected`}`;
+  let average: string;
+  if (c.regionAverageKgCo2ePerKwh !== undefined) {
+    average = `at the region's average (${fmt(c.regionAverageKgCo2ePerKwh)} kgCO2e/kWh) ${c.worstCaseKgCo2eAtRegionAverage === undefined ? 'unknown' : `${fmt(c.worstCaseKgCo2eAtRegionAverage)} kgCO2e worst case`}`;
+  } else if (run.region.region === DEPLOY_TIME && run.lowestRegionKgCo2e !== undefined && run.worstCaseKgCo2e !== undefined) {
+    average = `at the region's average (set at deploy time) ${fmt(run.lowestRegionKgCo2e)}–${fmt(run.worstCaseKgCo2e)} kgCO2e worst case*`;
+  } else {
+    average = `the region's average factor is ${run.region.region === DEPLOY_TIME ? DEPLOY_TIME : 'unknown'}`;
+  }
+  return `carbon-aware start (SML-TIMESHIFT), an estimate: at the ${threshold} ${atThreshold}; ${average}`;
+}
+
 /** The compact terminal table. */
 export function formatTable(report: SustainabilityReport, base = 'sustainability-report'): string {
   const rows: string[][] = [];
@@ -231,6 +256,7 @@ export function formatTable(report: SustainabilityReport, base = 'sustainability
           kwh(s), '', '', '', s.power.status === 'known' ? '' : `power ${s.power.status}`,
         ]);
       }
+      if (run.carbonAwareStart) rows.push([`    ${carbonAwareLine(run, run.carbonAwareStart)}`, '', '', '', '', '', '', '', '', '']);
     }
   }
   const headers = ['run / step', 'instances', 'spot', 'max h', 'inst-h', 'kWh', 'kgCO2e', 'cdk kWh', 'sdk kWh', 'deviations from the defaults'];
@@ -298,6 +324,7 @@ export function formatMarkdown(report: SustainabilityReport): string {
         ? `| ${c.against} | ${c.instances} | ${num(c.worstCaseHours)} | ${num(c.worstCaseInstanceHours)} | ${num(c.worstCaseKwh, 'unknown')} | ${kg(c)} | ${c.changes.join('<br>')}${c.note ? `<br>${c.note}` : ''} | ${c.source} |`
         : `| ${c.against} | not expressible | | | | | ${c.note} | ${c.source} |`);
     }
+    if (r.carbonAwareStart) out.push('', `${carbonAwareLine(r, r.carbonAwareStart)}. ${r.carbonAwareStart.note[0].toUpperCase()}${r.carbonAwareStart.note.slice(1)}.`);
     out.push('', `Deviations from the library's defaults: ${r.deviations.length ? r.deviations.join('; ') : 'none'}.`);
     if (r.warnings.length) out.push('', 'Warnings:', ...r.warnings.map((w) => `- ${w}`));
     if (r.unknowns.length) out.push('', 'Not known at synth:', ...r.unknowns.map((u) => `- ${u}`));

@@ -23,6 +23,7 @@ import { tuningJobStrategy } from '../rules/hpo-strategy';
 import { notebookStopsWhenIdle } from '../rules/idle-notebook';
 import { domainShutsDownIdleApps, spaceShutsDownIdleApps, userProfileKeepsIdleShutdown } from '../rules/idle-studio';
 import { lambdaLogsAreBounded, logGroupIsBounded } from '../rules/logs';
+import { LOG_RETENTION_PROVIDER_ID } from '../storage/log-defaults';
 import { trainingJobIsBounded } from '../rules/maxrun';
 import { RuleFinding, unknown } from '../rules/rule';
 import { trainingJobUsesSpot, tuningDefinitions } from '../rules/spot';
@@ -70,6 +71,8 @@ export function findingsFor(node: CfnResource, index: StackIndex): RuleFinding[]
       return logGroupIsBounded(index.properties(node), `log group '${node.node.path}'`);
     case 'AWS::Lambda::Function': {
       const props = index.properties(node);
+      // aws-cdk-lib's LogRetention provider sets a 1-day retention on its own log group
+      if (node.node.scope?.node.id === LOG_RETENTION_PROVIDER_ID) return [];
       return lambdaLogsAreBounded(props, index.hasBoundedDefaultLogGroup(node), index.logGroupInApp(props.LoggingConfig?.LogGroup));
     }
     case 'AWS::S3::Bucket': {

@@ -26,6 +26,7 @@ const CARRIERS: { [id: string]: string } = {
   'SML-MEASURE': 'Footprint, FootprintReport; TrainingEfficiencyDashboard',
   'SML-BUDGET': 'TrainingWorkflow / TrainingPipeline (`carbonBudget`), context `cdk-sustainable-ml:carbonBudget`, FootprintReport (`carbonBudget`)',
   'SML-CACHE': 'TrainingPipeline',
+  'SML-TIMESHIFT': 'TrainingWorkflow (`carbonAwareStart`), CarbonAwareSchedule (TrainingPipeline), CarbonIntensitySource',
 };
 
 /** The rule table of the README, rendered from the registry. */

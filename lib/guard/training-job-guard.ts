@@ -2,6 +2,7 @@ import { existsSync } from 'fs';
 import * as path from 'path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -13,9 +14,10 @@ import { Construct } from 'constructs';
 import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
 import { refuse, warn } from '../private/messages';
 import { checkDuration, checkNumber, deferred, durationIn, isKnownNumber, numberForHumans, numberText } from '../private/synth-value';
-import { checkLogRetention, checkOwnLogGroup, DEFAULT_LOG_RETENTION } from '../storage/log-defaults';
+import { checkLogRetention, checkOwnLogGroup } from '../storage/log-defaults';
 import { AcceleratorKind } from '../training/instance';
 import { GUARD_DEFAULTS, GUARD_ENV, GUARD_METRICS } from './guard-env';
+import { guardNetwork } from './guard-network';
 import { GUARD_ENABLED, GuardTags } from './guard-tags';
 import { RIGHT_SIZING_DEFAULTS, RIGHT_SIZING_DIMENSIONS, RIGHT_SIZING_METRICS } from './right-sizing';
 
@@ -155,7 +157,7 @@ export interface TrainingJobGuardProps {
   /**
    * Retention of the log group the guard creates (ignored when `logGroup` is given). `RetentionDays.INFINITE` is
    * refused (SML-LOGS).
-   * @default logs.RetentionDays.ONE_MONTH (DEFAULT_LOG_RETENTION, SML-LOGS)
+   * @default - the app's context `cdk-sustainable-ml:logRetention` when set, else logs.RetentionDays.ONE_MONTH (DEFAULT_LOG_RETENTION, SML-LOGS)
    */
   readonly logRetention?: logs.RetentionDays;
 
@@ -164,6 +166,35 @@ export interface TrainingJobGuardProps {
    * @default - a new role
    */
   readonly role?: iam.IRole;
+
+  /**
+   * Run the guard function in this VPC (an organisation's choice, e.g. AWS Control Tower's CT.LAMBDA.PR.3). The
+   * function then reaches the SageMaker API (`api.sagemaker`) and CloudWatch (`monitoring`) through the VPC: give it
+   * interface endpoints for both (`vpcEndpoints`) or a route to them (NAT). The guard adds the network-interface
+   * permissions Lambda needs to its role.
+   * @default - not in a VPC (Lambda's own network, which reaches the AWS APIs)
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Subnets of `vpc` for the function (and for the endpoints, with `vpcEndpoints`).
+   * @default - the VPC's private subnets (aws-cdk-lib's default selection)
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Security groups of the function in `vpc`; they must allow HTTPS out to the endpoints.
+   * @default - a new security group that allows all outbound traffic
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * Create the interface endpoints the guard needs in `vpc`: SageMaker API and CloudWatch monitoring (each is billed
+   * per hour and per Availability Zone, see AWS PrivateLink pricing; skip them when the VPC already has them or a
+   * NAT route).
+   * @default false
+   */
+  readonly vpcEndpoints?: boolean;
 
   /**
    * SNS topic the right-sizing alarms notify when they go into ALARM (SML-MEASURE): guarded jobs that ended on a
@@ -278,7 +309,7 @@ export class TrainingJobGuard extends Construct {
     const lowUtilization = checkNumber('SML-MEASURE', 'lowUtilizationThresholdPercent', props.lowUtilizationThresholdPercent)
       ?? RIGHT_SIZING_DEFAULTS.lowUtilizationThresholdPercent;
     validate(this, props, schedule, idleWindow, lookback);
-    checkLogRetention(this, 'logRetention', props.logRetention);
+    const logRetention = checkLogRetention(this, 'logRetention', props.logRetention);
     checkOwnLogGroup(this, 'logGroup', props.logGroup);
     warnSecondGuard(this);
 
@@ -301,7 +332,7 @@ export class TrainingJobGuard extends Construct {
     }
 
     this.logGroup = props.logGroup ?? new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? DEFAULT_LOG_RETENTION,
+      retention: logRetention,
     });
     this.role = props.role ?? new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -355,6 +386,7 @@ export class TrainingJobGuard extends Construct {
       ],
     });
     policy.attachToRole(this.role);
+    const network = guardNetwork(this, this.role, props);
 
     this.function = new lambda.Function(this, 'Resource', {
       description: 'cdk-sustainable-ml TrainingJobGuard (SML-GUARD): stops idle, stalled or overfitting SageMaker training jobs',
@@ -366,6 +398,7 @@ export class TrainingJobGuard extends Construct {
       timeout: Duration.seconds(GUARD_DEFAULTS.timeoutSeconds),
       role: this.role,
       logGroup: this.logGroup,
+      ...network.functionProps,
       environment: {
         [ENV.DRY_RUN]: props.dryRun ? 'true' : 'false',
         [ENV.CHECKS]: enabled.length ? enabled.join(',') : 'none',
@@ -384,6 +417,7 @@ export class TrainingJobGuard extends Construct {
       },
     });
     this.function.node.addDependency(policy);
+    if (network.policy) this.function.node.addDependency(network.policy);
 
     this.scheduleRule = new events.Rule(this, 'Schedule', {
       description: 'cdk-sustainable-ml TrainingJobGuard: sweep running training jobs (SML-GUARD)',

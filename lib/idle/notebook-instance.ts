@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { previousGenerationFamilies } from '../data';
 import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
 import { apiEnum } from '../private/api-values';
+import { limitGrantsToAwsServices } from '../private/kms-grants';
 import { refuse, warn } from '../private/messages';
 import { nearMatches } from '../private/near-matches';
 import { checkSize, deferred, isKnownNumber, sizeInGibibytes } from '../private/synth-value';
@@ -215,17 +216,9 @@ export class SustainableNotebookInstance extends Construct implements ec2.IConne
         enableKeyRotation: true,
         description: 'Encrypts the ML storage volume of a SageMaker notebook instance',
       });
-      // Grants on this key only for AWS services: SageMaker creates one for the volume on the role's behalf
-      // (kms:GrantIsForAWSResource). The statement AWS Control Tower's proactive control CT.KMS.PR.3 requires ("Require
-      // an AWS KMS key policy to have a statement that limits creation of AWS KMS grants to AWS services"): deny
-      // kms:CreateGrant to every principal when both kms:GrantIsForAWSResource and aws:PrincipalIsAWSService are false.
-      key.addToResourcePolicy(new iam.PolicyStatement({
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['kms:CreateGrant'],
-        resources: ['*'],
-        conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
-      }));
+      // Grants on this key only for AWS services (CT.KMS.PR.3): SageMaker creates one for the volume on the role's
+      // behalf (kms:GrantIsForAWSResource).
+      limitGrantsToAwsServices(key);
       this.encryptionKey = key;
     }
     this.role = props.role ?? new iam.Role(this, 'Role', {

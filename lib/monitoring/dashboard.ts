@@ -23,7 +23,8 @@ export interface TrainingEfficiencyDashboardProps {
 
   /**
    * The time range the dashboard opens with. S3 storage metrics come once a day, so a week shows a trend.
-   * Synth-time only: it is written into the dashboard body as its start time.
+   * Synth-time only: it is written into the dashboard body as its start time, so a token (deploy-time value) is
+   * refused.
    * @default Duration.days(7)
    */
   readonly defaultInterval?: Duration;

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -9,13 +9,13 @@ import { checkRegion } from '../carbon/region-carbon';
 import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
 import { refuse } from '../private/messages';
 import { checkDuration, deferred, durationIn } from '../private/synth-value';
-import { checkLogRetention, checkOwnLogGroup, DEFAULT_LOG_RETENTION } from '../storage/log-defaults';
-import { derivedLogGroupName } from '../storage/log-group-name';
 import { SustainableTrainingJob } from '../training/training-job';
 import { stepFunctionsNaming } from '../training/private/naming';
 import { SustainableTuningJob } from '../tuning/tuning-job';
 import { WarmStartParent } from '../tuning/warm-start';
 import { AcceptanceGate, BEST_OBJECTIVE_PATH, escapeIntrinsic, finalMetricSelector, resolveGatedJob } from './acceptance';
+import { executionLogGroup, executionLogging } from './private/execution-log';
+import { CARBON_AWARE_START_PATH, CarbonAwareStartLoop, CarbonAwareStartOptions, CarbonAwareStartPlan, planCarbonAwareStart } from './carbon-aware-start';
 
 /**
  * How many of the newest completed tuning jobs whose name contains a warm-start prefix are listed (the API's
@@ -51,7 +51,7 @@ export interface TrainingWorkflowProps {
   readonly acceptanceGate?: boolean;
   /**
    * Retention of the state machine's execution log (SML-LOGS). `RetentionDays.INFINITE` is refused.
-   * @default logs.RetentionDays.ONE_MONTH (the library's DEFAULT_LOG_RETENTION)
+   * @default - the app's context `cdk-sustainable-ml:logRetention` when set, else logs.RetentionDays.ONE_MONTH (the library's DEFAULT_LOG_RETENTION)
    */
   readonly logRetention?: logs.RetentionDays;
   /**
@@ -61,8 +61,17 @@ export interface TrainingWorkflowProps {
    */
   readonly logGroup?: logs.ILogGroup;
   /**
+   * Carbon-aware start (SML-TIMESHIFT): before the expensive step (after a baseline that missed its target, before
+   * tuning or training), wait until the grid's carbon intensity is at or below a threshold, at most `maxDelay` (one
+   * day or less). A failing source is retried a few times, then the run starts anyway. The execution output records
+   * the decision under `carbonAwareStart`: `reason` (BELOW_THRESHOLD, DEADLINE or SOURCE_FAILED), `intensity`,
+   * `threshold`, `waits`, `waitedSeconds`, `decidedAt` and, when the source failed, `sourceError`.
+   * @default - no wait: the expensive step starts at once
+   */
+  readonly carbonAwareStart?: CarbonAwareStartOptions;
+  /**
    * Execution timeout (SML-MAXRUN). A deploy-time value (token) must be in seconds.
-   * @default - the baseline's and the job's longest run (MaxWait, or MaxRuntime without spot; a tuning job's MaxRuntime) plus one hour for provisioning and upload; none when one of those is a deploy-time value (the jobs stay bounded by their own limits)
+   * @default - the baseline's and the job's longest run (MaxWait, or MaxRuntime without spot; a tuning job's MaxRuntime) plus one hour for provisioning and upload, plus the carbon-aware start's longest wait; none when one of the jobs' limits is a deploy-time value (the jobs stay bounded by their own limits)
    */
   readonly timeout?: Duration;
   /**
@@ -70,6 +79,12 @@ export interface TrainingWorkflowProps {
    * @default - generated
    */
   readonly stateMachineName?: string;
+  /**
+   * AWS X-Ray tracing of executions (an organisation's choice, e.g. AWS Control Tower's CT.STEPFUNCTIONS.PR.2). It
+   * adds trace storage and little insight to a workflow that waits on one SageMaker job.
+   * @default false
+   */
+  readonly tracingEnabled?: boolean;
   /**
    * The most kgCO2e one execution may emit in the worst case (SML-BUDGET): synth fails, with the figures, when the
    * worst case (every job at full power for its whole bound, the baseline missing its target) exceeds it. In an
@@ -100,7 +115,8 @@ function trainingResultSelector(job: SustainableTrainingJob, withObjective: bool
  * A Standard Step Functions workflow (SML-MANAGED: nothing stays up between runs) that runs a SustainableTrainingJob
  * with `createTrainingJob.sync` or a SustainableTuningJob with `createHyperParameterTuningJob.sync`, optionally
  * after a cheap baseline (SML-BASELINE), and then an acceptance gate (SML-ACCEPT) that fails the execution when the
- * objective misses its target. The task parameters are the jobs' own rendered requests.
+ * objective misses its target. The task parameters are the jobs' own rendered requests. With `carbonAwareStart`
+ * (SML-TIMESHIFT), the expensive step waits, bounded and failing open, for a lower-carbon window.
  *
  * Names: a training job is `<prefix>-<uuid>` (≤ 63). A tuning job is `<prefix ≤ 15>-<16 hex>` (≤ 32): the first
  * three groups of one `States.UUID()` (8 + 4 + 4 hex, 60 random bits; the fourth hex of the third group is the
@@ -124,6 +140,13 @@ export class TrainingWorkflow extends Construct {
   public readonly baseline?: SustainableTrainingJob;
   /** The acceptance gate, when the objective has a target and the gate is on. */
   public readonly gate?: AcceptanceGate;
+  /** The carbon-aware start options, when the workflow waits for a lower-carbon window (SML-TIMESHIFT). */
+  public readonly carbonAwareStart?: CarbonAwareStartOptions;
+  /**
+   * The carbon-aware start's bounds (threshold, waits, worst case), when on.
+   * @internal
+   */
+  public readonly _carbonAwareStartPlan?: CarbonAwareStartPlan;
   /** The carbon budget per execution (kgCO2e), from the prop or the context (SML-BUDGET). */
   public readonly carbonBudget?: number;
 
@@ -137,15 +160,11 @@ export class TrainingWorkflow extends Construct {
     const job = this.trainingJob;
     const tuning = this.tuningJob;
 
+    this.carbonAwareStart = props.carbonAwareStart;
+    this._carbonAwareStartPlan = props.carbonAwareStart ? planCarbonAwareStart(this, props.carbonAwareStart) : undefined;
     const timeout = this.executionTimeout(props);
-    checkLogRetention(this, 'logRetention', props.logRetention);
-    checkOwnLogGroup(this, 'logGroup', props.logGroup);
 
-    this.logGroup = props.logGroup ?? new logs.LogGroup(this, 'Logs', {
-      logGroupName: derivedLogGroupName('/aws/vendedlogs/states/', [Stack.of(this).stackName, id, this.node.addr.slice(0, 8)]),
-      retention: props.logRetention ?? DEFAULT_LOG_RETENTION,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    this.logGroup = executionLogGroup(this, props);
 
     // --- names: one per execution ---------------------------------------------------------------------------
     const nameParameters: { [key: string]: string } = {};
@@ -175,6 +194,9 @@ export class TrainingWorkflow extends Construct {
     } else {
       mainStart = this.trainStates(job, done);
     }
+    // --- carbon-aware start: the wait goes before the expensive step only (SML-TIMESHIFT) -----------------------------
+    const carbonLoop = props.carbonAwareStart ? new CarbonAwareStartLoop(this, props.carbonAwareStart, mainStart) : undefined;
+    if (carbonLoop) mainStart = carbonLoop.startState;
 
     // --- an optional baseline first ---------------------------------------------------------------------------------
     if (props.baseline) {
@@ -213,12 +235,14 @@ export class TrainingWorkflow extends Construct {
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromChainable(name),
       timeout,
-      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+      logs: executionLogging(this.logGroup),
+      tracingEnabled: props.tracingEnabled,
       comment: `Sustainable ${tuning ? 'tuning' : 'training'} workflow for ${tuning ? tuning.jobNamePrefix : job.jobNamePrefix}`,
     });
     if (tuning) this.grantTuningJob(tuning);
     else this.grantTrainingJob(job);
     if (props.baseline) this.grantTrainingJob(props.baseline);
+    props.carbonAwareStart?.source._grant(this, this.stateMachine);
 
     // --- the region and the carbon budget (SML-REGION, SML-BUDGET) -------------------------------------------------------
     checkRegion(this);
@@ -227,14 +251,16 @@ export class TrainingWorkflow extends Construct {
       enforceBudget(this, Footprint.ofWorkflow(this), this.carbonBudget, props.carbonBudget !== undefined ? 'carbonBudget' : 'context cdk-sustainable-ml:carbonBudget');
     }
 
-    Validations.of(this.stateMachine).acknowledge({
-      id: 'AwsSolutions-SF2',
-      reason: 'X-Ray tracing adds nothing to a workflow that waits on one SageMaker job; execution history and the ALL-level log show every step.',
-    });
+    if (!props.tracingEnabled) {
+      Validations.of(this.stateMachine).acknowledge({
+        id: 'AwsSolutions-SF2',
+        reason: 'X-Ray tracing (opt-in: tracingEnabled) adds little to a workflow that waits on one SageMaker job; execution history and the ALL-level log show every step.',
+      });
+    }
     acknowledgeWildcards(this, [
       { finding: new RegExp(`^Resource::${nagArn('sagemaker', 'training-job/[a-z0-9-]+-\\*')}$`), reason: 'Each execution names its training job <prefix>-<uuid>, so the SageMaker permissions cover that prefix only.' },
       { finding: new RegExp(`^Resource::${nagArn('sagemaker', 'hyper-parameter-tuning-job/[a-z0-9-]+-\\*')}$`), reason: 'Each execution names its tuning job <prefix>-<16 hex>, so the SageMaker permissions cover that prefix only.' },
-      { finding: /^Resource::\*$/, reason: 'The CloudWatch Logs delivery actions Step Functions needs for execution logging, and ListHyperParameterTuningJobs (warm-start lookup), support no resource-level permissions.' },
+      { finding: /^Resource::\*$/, reason: 'The CloudWatch Logs delivery actions Step Functions needs for execution logging, ListHyperParameterTuningJobs (warm-start lookup) and, with tracingEnabled, the X-Ray actions support no resource-level permissions.' },
     ]);
   }
 
@@ -263,14 +289,17 @@ export class TrainingWorkflow extends Construct {
         : 'no execution timeout is derived from it: executions end with the job, which SageMaker bounds by its own limits');
       return given;
     }
-    const needed = longest.toSeconds() + baselineLongest.toSeconds();
+    // The carbon-aware start's longest wait (SML-TIMESHIFT) comes before the job: the execution must outlast both.
+    const carbonWait = this._carbonAwareStartPlan?.worstCaseSeconds ?? 0;
+    const needed = longest.toSeconds() + baselineLongest.toSeconds() + carbonWait;
     const timeout = given ?? Duration.seconds(needed + 3600);
     if (timeout.toSeconds() < needed) {
       const what = tuning ? `tuning job's maxRuntime (${longest.toHumanString()})` : `job's ${job.maxWait ? 'maxWait' : 'maxRuntime'} (${longest.toHumanString()})`;
       refuse('SML-MAXRUN', {
         prop: 'timeout',
         value: timeout,
-        problem: `is shorter than the ${what}${props.baseline ? ` plus the baseline's (${baselineLongest.toHumanString()})` : ''}, so executions would end while the job still runs`,
+        problem: `is shorter than the ${what}${props.baseline ? ` plus the baseline's (${baselineLongest.toHumanString()})` : ''}`
+          + `${carbonWait ? ` plus the carbon-aware start's longest wait (${Duration.seconds(carbonWait).toHumanString()})` : ''}, so executions would end while the job still runs`,
         fix: 'leave timeout unset (derived from the job) or make it longer',
       });
     }
@@ -439,6 +468,7 @@ export class TrainingWorkflow extends Construct {
         ...this.recordHeader(gate, kind),
         ...record,
         ...(this.baseline ? { baseline: this.trainingRecord('$.baseline') } : {}),
+        ...(this.carbonAwareStart ? { 'carbonAwareStart.$': CARBON_AWARE_START_PATH } : {}),
       },
       resultPath: '$.result',
       outputPath: '$.result',

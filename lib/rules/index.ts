@@ -33,6 +33,7 @@ import { REGION } from './region';
 import { MEASURE } from './measure';
 import { BUDGET } from './budget';
 import { CACHE } from './cache';
+import { TIMESHIFT } from './timeshift';
 
 export { WELL_ARCHITECTED_DOCS } from './rule';
 export type { SustainabilityRule } from './rule';
@@ -63,6 +64,7 @@ const RULE_LIST: SustainabilityRule[] = [
   MEASURE,
   BUDGET,
   CACHE,
+  TIMESHIFT,
 ];
 
 /** Every rule, keyed by id. */

@@ -52,6 +52,17 @@ export interface MlArtifactsBucketProps {
    */
   readonly serverAccessLogsBucket?: s3.IBucket;
   /**
+   * Enable S3 Object Lock (an organisation's choice, e.g. AWS Control Tower's CT.S3.PR.9). No default retention is set,
+   * so the lifecycle rules still expire scratch data (SML-ARTIFACTS); lock individual objects (models) as needed.
+   * @default false
+   */
+  readonly objectLockEnabled?: boolean;
+  /**
+   * Send the bucket's events to Amazon EventBridge (an organisation's choice, e.g. AWS Control Tower's CT.S3.PR.4).
+   * @default false
+   */
+  readonly eventBridgeEnabled?: boolean;
+  /**
    * What happens to the bucket when it leaves the stack. Models are the product: keep them.
    * @default RemovalPolicy.RETAIN
    */
@@ -103,6 +114,7 @@ export class MlArtifactsBucket extends Construct {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       versioned: true,
+      objectLockEnabled: props.objectLockEnabled || undefined,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       serverAccessLogsBucket: props.serverAccessLogsBucket,
       serverAccessLogsPrefix: props.serverAccessLogsBucket ? 'ml-artifacts/' : undefined,
@@ -115,6 +127,11 @@ export class MlArtifactsBucket extends Construct {
       ],
     });
 
+    if (props.eventBridgeEnabled) {
+      // On the bucket itself (NotificationConfiguration.EventBridgeConfiguration), not through s3.Bucket's
+      // eventBridgeEnabled, which adds a custom-resource Lambda function (BucketNotificationsHandler) to the stack.
+      (this.bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+    }
     if (!props.serverAccessLogsBucket) {
       Validations.of(this.bucket).acknowledge({
         id: 'AwsSolutions-S1',

@@ -4,10 +4,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
 import { refuse, warn } from '../private/messages';
-import { checkLogRetention } from './log-defaults';
+import { checkLogRetention, LOG_RETENTION_PROVIDER_ID } from './log-defaults';
 
-/** The construct id aws-cdk-lib gives the one LogRetention provider function of a stack (logs.LogRetention). */
-const LOG_RETENTION_PROVIDER_ID = 'LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a';
 
 /** A log group SageMaker creates itself (with no expiry) on first use. */
 export class SageMakerLogGroup {
@@ -46,7 +44,7 @@ export interface SageMakerLogRetentionProps {
   /**
    * Retention of every group (SML-LOGS). Never-expire (`RetentionDays.INFINITE`) is refused, as everywhere in the
    * library.
-   * @default logs.RetentionDays.ONE_MONTH (DEFAULT_LOG_RETENTION)
+   * @default - the app's context `cdk-sustainable-ml:logRetention` when set, else logs.RetentionDays.ONE_MONTH (DEFAULT_LOG_RETENTION)
    */
   readonly retention?: logs.RetentionDays;
   /**

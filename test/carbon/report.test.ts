@@ -152,6 +152,7 @@ describe('SML-BUDGET', () => {
 describe('the example app\'s report', () => {
   const app = newTestApp();
   buildExampleApp(app);
+  synthQuietly(app); // aspects (BoundedLogRetention, StudioIdleShutdown) run at synth, as in `npm run synth`
   const text = FootprintReport.format(app);
 
   test('covers notebooks, Studio, the guard and log retention', () => {

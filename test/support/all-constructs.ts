@@ -7,10 +7,11 @@ import { App, Aspects, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import {
-  DebuggerRule, HyperparameterRange, InitialModel, InputChannel, MlArtifactsBucket, NotebookIdleShutdown, Objective,
+  CarbonIntensitySource, DebuggerRule, HyperparameterRange, InitialModel, InputChannel, MlArtifactsBucket, NotebookIdleShutdown, Objective,
   SageMakerLogGroup, SageMakerLogRetention, StudioIdleShutdown, SustainableNotebookInstance, SustainableTrainingJob,
   SustainableTuningJob, TrainingImage, TrainingInstance, TrainingJobGuard, TrainingPipeline, TrainingWorkflow,
 } from '../../lib';
@@ -42,6 +43,12 @@ export class EveryConstructStack extends Stack {
     });
     new TrainingWorkflow(this, 'Workflow', { trainingJob: distributed });
     new TrainingPipeline(this, 'Pipeline', { trainingJob: distributed });
+    // Carbon-aware start from a Lambda source (the example app covers the HTTP source and CarbonAwareSchedule).
+    const gridIntensity = lambda.Function.fromFunctionArn(this, 'GridIntensity', 'arn:aws:lambda:us-west-2:123456789012:function:grid-intensity');
+    new TrainingWorkflow(this, 'CarbonAwareWorkflow', {
+      trainingJob: distributed,
+      carbonAwareStart: { source: CarbonIntensitySource.fromFunction(gridIntensity), threshold: 200, maxDelay: Duration.hours(4) },
+    });
 
     const onDemand = new SustainableTrainingJob(this, 'OnDemand', {
       image: IMAGE, jobNamePrefix: 'ondemand', spot: false, bucket: data, encryptionKey: key, objective,

@@ -3,13 +3,17 @@
  * that the acceptance gate and the baseline logic can be unit-tested on sample Describe* outputs:
  *
  * - states: Pass (Parameters or Result, ResultPath, OutputPath), Task (Parameters, ResultSelector, ResultPath,
- *   Catch; the result comes from the test; Retry is not simulated), Choice (And/Or/Not, IsPresent, IsNumeric,
- *   IsString, Numeric*, String* including StringMatches, the *Path comparisons, BooleanEquals; `And`
- *   short-circuits, as the documented IsPresent guard relies on), Succeed, Fail (Cause, CausePath, Error);
- * - errors: a Catch takes the task's error; States.Runtime (e.g. a definite path that matches nothing) ends the
- *   execution whatever the Catch says, as in Step Functions (States.ALL does not catch it);
+ *   Retry, Catch; the result comes from the test), Choice (And/Or/Not, IsPresent, IsNumeric, IsString,
+ *   Numeric*, String* including StringMatches, the *Path comparisons, BooleanEquals; `And` short-circuits, as the
+ *   documented IsPresent guard relies on), Wait (Seconds, SecondsPath: nothing sleeps; the simulated clock moves
+ *   on and the wait is recorded), Succeed, Fail (Cause, CausePath, Error);
+ * - errors: a Retry retrier matching the error (States.ALL matches every error but States.Runtime) runs the task
+ *   again after IntervalSeconds × BackoffRate^n (recorded as a wait, default 1 s, 3 attempts, rate 2); then a
+ *   Catch takes the error; States.Runtime (e.g. a definite path that matches nothing) ends the execution whatever
+ *   the Catch says, as in Step Functions (States.ALL does not catch it);
  * - paths: `$`, `.name`, `['name']`, `[n]`, `[*]` and the filter `[?(@.Key == 'value')]`; definite paths that
- *   match nothing raise States.Runtime, indefinite ones yield `[]`;
+ *   match nothing raise States.Runtime, indefinite ones yield `[]`; the context object `$$` has
+ *   Execution.Name, Execution.StartTime, State.Name and State.EnteredTime (the simulated clock);
  * - intrinsics: States.Format, States.UUID, States.StringSplit, States.Array, States.ArrayGetItem,
  *   States.ArrayLength, States.MathAdd.
  */
@@ -31,6 +35,17 @@ export interface RunOptions {
   /** Values States.UUID() returns, in order. */
   readonly uuids?: string[];
   readonly maxTransitions?: number;
+  /** The execution's start time (`$$.Execution.StartTime`, the simulated clock's origin). */
+  readonly startTime?: string;
+  /** `$$.Execution.Name`. */
+  readonly executionName?: string;
+}
+
+/** A wait the execution would have spent: a Wait state, or the interval before a retry. */
+export interface RecordedWait {
+  readonly state: string;
+  readonly seconds: number;
+  readonly kind: 'wait' | 'retry';
 }
 
 /** The result of a run. */
@@ -41,8 +56,23 @@ export interface RunResult {
   readonly cause?: string;
   /** State names in the order they ran. */
   readonly path: string[];
-  /** The effective Parameters each Task received. */
+  /** The effective Parameters each Task received (the last call's). */
   readonly taskParameters: { [stateName: string]: any };
+  /** How many times each Task ran (retries included). */
+  readonly taskCalls: { [stateName: string]: number };
+  /** Every wait, in order (nothing sleeps). */
+  readonly waits: RecordedWait[];
+  /** Seconds on the simulated clock at the end. */
+  readonly elapsedSeconds: number;
+}
+
+/** A Task outcome that differs per call: the n-th call gets the n-th outcome, later calls the last. */
+export function sequence(...outcomes: TaskOutcome[]): (parameters: any) => unknown {
+  let call = 0;
+  return (parameters: any) => {
+    const o = outcomes[Math.min(call++, outcomes.length - 1)];
+    return typeof o === 'function' ? (o as (p: any) => unknown)(parameters) : o;
+  };
 }
 
 class RuntimeError extends Error {
@@ -54,15 +84,24 @@ class RuntimeError extends Error {
 /** Run `definition` from StartAt to a terminal state. */
 export function runAsl(definition: any, options: RunOptions = {}): RunResult {
   const uuids = [...(options.uuids ?? [])];
-  const ctx: Ctx = { uuid: () => uuids.shift() ?? randomUUID() };
+  const start = Date.parse(options.startTime ?? '2026-11-20T10:00:00.000Z');
+  let clock = 0;
+  const context = { Execution: { Name: options.executionName ?? 'test-execution', StartTime: new Date(start).toISOString() }, State: { Name: '', EnteredTime: '' } };
+  const ctx: Ctx = { uuid: () => uuids.shift() ?? randomUUID(), context };
   const path: string[] = [];
   const taskParameters: { [name: string]: any } = {};
+  const taskCalls: { [name: string]: number } = {};
+  const waits: RecordedWait[] = [];
+  const retried = new Map<any, number>();
+  const end = (r: Omit<RunResult, 'path' | 'taskParameters' | 'taskCalls' | 'waits' | 'elapsedSeconds'>): RunResult =>
+    ({ ...r, path, taskParameters, taskCalls, waits, elapsedSeconds: clock });
   let name: string = definition.StartAt;
   let data: any = clone(options.input ?? {});
   for (let i = 0; i < (options.maxTransitions ?? 100); i++) {
     const state = definition.States[name];
     if (!state) throw new Error(`no state named '${name}'`);
     path.push(name);
+    context.State = { Name: name, EnteredTime: new Date(start + clock * 1000).toISOString() };
     const input = select(data, state.InputPath);
     try {
       switch (state.Type) {
@@ -76,10 +115,23 @@ export function runAsl(definition: any, options: RunOptions = {}): RunResult {
           taskParameters[name] = params;
           if (!options.tasks || !(name in options.tasks)) throw new Error(`no result given for Task '${name}'`);
           const outcome = options.tasks[name];
+          taskCalls[name] = (taskCalls[name] ?? 0) + 1;
           const raw = typeof outcome === 'function' ? (outcome as (p: any) => unknown)(params) : outcome;
           if (raw instanceof TaskError) throw new RuntimeError(raw.error, raw.cause);
           const selected = state.ResultSelector !== undefined ? evalTemplate(state.ResultSelector, clone(raw), ctx) : clone(raw);
           data = select(applyResultPath(input, state.ResultPath, selected), state.OutputPath);
+          retried.clear();
+          break;
+        }
+        case 'Wait': {
+          const seconds = state.SecondsPath !== undefined ? evalPath(input, state.SecondsPath) : state.Seconds;
+          if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0) {
+            if (state.Seconds === undefined && state.SecondsPath === undefined) throw new Error(`Wait '${name}': only Seconds and SecondsPath are supported by the test interpreter`);
+            throw new RuntimeError('States.Runtime', `Wait '${name}': seconds must be a non-negative integer, got ${JSON.stringify(seconds)}`);
+          }
+          waits.push({ state: name, seconds, kind: 'wait' });
+          clock += seconds;
+          data = select(input, state.OutputPath);
           break;
         }
         case 'Choice': {
@@ -91,29 +143,38 @@ export function runAsl(definition: any, options: RunOptions = {}): RunResult {
           continue;
         }
         case 'Succeed':
-          return { status: 'SUCCEEDED', output: select(input, state.OutputPath), path, taskParameters };
+          return end({ status: 'SUCCEEDED', output: select(input, state.OutputPath) });
         case 'Fail':
-          return {
+          return end({
             status: 'FAILED',
             error: state.ErrorPath ? evalPath(input, state.ErrorPath) : state.Error,
             cause: state.CausePath ? evalPath(input, state.CausePath) : state.Cause,
-            path,
-            taskParameters,
-          };
+          });
         default:
           throw new Error(`state type ${state.Type} is not supported by the test interpreter`);
       }
     } catch (e) {
       if (!(e instanceof RuntimeError)) throw e;
-      const c = e.error === 'States.Runtime'
-        ? undefined
-        : (state.Catch as any[] | undefined)?.find((x) => x.ErrorEquals.includes('States.ALL') || x.ErrorEquals.includes(e.error));
-      if (!c) return { status: 'FAILED', error: e.error, cause: e.message, path, taskParameters };
+      const matches = (x: any) => e.error !== 'States.Runtime' && (x.ErrorEquals.includes('States.ALL') || x.ErrorEquals.includes(e.error));
+      const retrier = state.Type === 'Task' ? (state.Retry as any[] | undefined)?.find(matches) : undefined;
+      if (retrier) {
+        const n = retried.get(retrier) ?? 0;
+        if (n < (retrier.MaxAttempts ?? 3)) {
+          retried.set(retrier, n + 1);
+          const seconds = (retrier.IntervalSeconds ?? 1) * Math.pow(retrier.BackoffRate ?? 2, n);
+          waits.push({ state: name, seconds, kind: 'retry' });
+          clock += seconds;
+          continue; // the same state again
+        }
+      }
+      retried.clear();
+      const c = (state.Catch as any[] | undefined)?.find(matches);
+      if (!c) return end({ status: 'FAILED', error: e.error, cause: e.message });
       data = applyResultPath(input, c.ResultPath, { Error: e.error, Cause: e.message });
       name = c.Next;
       continue;
     }
-    if (state.End) return { status: 'SUCCEEDED', output: data, path, taskParameters };
+    if (state.End) return end({ status: 'SUCCEEDED', output: data });
     name = state.Next;
   }
   throw new Error('too many transitions');
@@ -121,6 +182,8 @@ export function runAsl(definition: any, options: RunOptions = {}): RunResult {
 
 interface Ctx {
   uuid(): string;
+  /** The context object (`$$`). */
+  context: any;
 }
 
 function clone<T>(v: T): T {
@@ -235,7 +298,7 @@ function evalTemplate(t: any, input: any, ctx: Ctx): any {
   for (const [k, v] of Object.entries(t)) {
     if (k.endsWith('.$')) {
       const expr = String(v);
-      out[k.slice(0, -2)] = expr.startsWith('States.') ? evalIntrinsic(expr, input, ctx) : evalPath(input, expr);
+      out[k.slice(0, -2)] = expr.startsWith('States.') ? evalIntrinsic(expr, input, ctx) : expr.startsWith('$$') ? evalPath(ctx.context, expr.slice(1)) : evalPath(input, expr);
     } else {
       out[k] = evalTemplate(v, input, ctx);
     }
@@ -278,7 +341,7 @@ function parseArg(p: { s: string; i: number }, input: any, ctx: Ctx): any {
   if (rest.startsWith('$')) {
     const m = /^\$[^,) ]*/.exec(rest)!;
     p.i += m[0].length;
-    return evalPath(input, m[0]);
+    return m[0].startsWith('$$') ? evalPath(ctx.context, m[0].slice(1)) : evalPath(input, m[0]);
   }
   const fn = /^States\.([A-Za-z]+)\(/.exec(rest);
   if (!fn) throw new Error(`cannot parse intrinsic argument at '${rest}'`);

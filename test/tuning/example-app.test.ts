@@ -33,7 +33,7 @@ describe('example app: tuned workflow with warm start, and a pipeline', () => {
 
   test('every state machine is valid ASL; the tuned run warm-starts from the previous run after the baseline misses', () => {
     const defs = Object.values(stateMachineDefinitions(stack));
-    expect(defs).toHaveLength(2); // the training workflow and the tuning workflow
+    expect(defs).toHaveLength(3); // the training workflow, the tuning workflow and the pipeline's carbon-aware schedule
     defs.forEach(expectValidAsl);
     const tuned = defs.find((d) => d.States.Tune);
     expect(tuned.States['Find warm-start parent 1'].Parameters).toMatchObject({ NameContains: 'churn-hpo-', StatusEquals: 'Completed', SortBy: 'CreationTime', SortOrder: 'Descending' });
@@ -53,7 +53,13 @@ describe('example app: tuned workflow with warm start, and a pipeline', () => {
     for (const r of [best, baseline]) expectValidResponse('DescribeTrainingJob', r);
     const run = runAsl(tuned, {
       uuids: ['7c9e6679-7425-40de-944b-e07fc1f90ae7', '0f8fad5b-d9cb-469f-a165-70867728950e'],
-      tasks: { 'Baseline': baseline, 'Find warm-start parent 1': list, 'Tune': tune, 'Describe best training job': best },
+      tasks: {
+        'Baseline': baseline,
+        // The example waits for a low-carbon window before the search (SML-TIMESHIFT): Electricity Maps says 120.
+        'Read carbon intensity': { StatusCode: 200, StatusText: 'OK', Headers: {}, ResponseBody: { zone: 'US-NW-PACW', carbonIntensity: 120 } },
+        'Find warm-start parent 1': list, 'Tune': tune, 'Describe best training job': best,
+      },
+      startTime: '2026-11-20T10:00:00.000Z',
     });
     expect(run.status).toBe('SUCCEEDED');
     expect(run.output).toEqual({
@@ -68,6 +74,7 @@ describe('example app: tuned workflow with warm start, and a pipeline', () => {
         bestBillableSeconds: 1800,
         bestTrainingSeconds: 3500,
       },
+      carbonAwareStart: { reason: 'BELOW_THRESHOLD', intensity: 120, threshold: 150, waits: 0, waitedSeconds: 0, decidedAt: '2026-11-20T10:00:00.000Z' },
     });
     const req = run.taskParameters.Tune;
     expect(req.HyperParameterTuningJobName).toBe('churn-hpo-0f8fad5bd9cb469f');
