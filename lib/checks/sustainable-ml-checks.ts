@@ -16,17 +16,12 @@ import { IConstruct } from 'constructs';
 import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
 import { rule } from '../rules';
 import { bucketExpiresScratch } from '../rules/artifacts';
-import { trainingJobCheckpointsWithSpot } from '../rules/ckpt';
-import { tuningJobStopsEarly } from '../rules/hpo-earlystop';
-import { tuningJobRunsOneAtATime } from '../rules/hpo-parallel';
-import { tuningJobStrategy } from '../rules/hpo-strategy';
+import { trainingJobFindings, tuningJobFindings } from '../rules/checks';
 import { notebookStopsWhenIdle } from '../rules/idle-notebook';
 import { domainShutsDownIdleApps, spaceShutsDownIdleApps, userProfileKeepsIdleShutdown } from '../rules/idle-studio';
 import { lambdaLogsAreBounded, logGroupIsBounded } from '../rules/logs';
 import { LOG_RETENTION_PROVIDER_ID } from '../storage/log-defaults';
-import { trainingJobIsBounded } from '../rules/maxrun';
 import { RuleFinding, unknown } from '../rules/rule';
-import { trainingJobUsesSpot, tuningDefinitions } from '../rules/spot';
 import { resetIndexes, StackIndex, stackIndex } from './private/stack-index';
 import { SageMakerRequests } from './private/template';
 
@@ -87,23 +82,14 @@ export function findingsFor(node: CfnResource, index: StackIndex): RuleFinding[]
 
 /** The findings of the training and tuning requests of one definition. */
 function requestFindings(r: SageMakerRequests): RuleFinding[] {
-  const training = (req: any) => [...trainingJobUsesSpot(req), ...trainingJobCheckpointsWithSpot(req), ...trainingJobIsBounded(req)];
-  return [
-    ...r.training.flatMap(training),
-    ...r.tuning.flatMap((req) => [
-      ...tuningDefinitions(req).flatMap(training),
-      ...tuningJobStrategy(req),
-      ...tuningJobRunsOneAtATime(req),
-      ...tuningJobStopsEarly(req),
-    ]),
-  ];
+  return [...r.training.flatMap((req) => trainingJobFindings(req)), ...r.tuning.flatMap((req) => tuningJobFindings(req))];
 }
 
 /** The sentence of a finding: what is wrong, why (the Well-Architected practice) and the fix, naming the construct. */
 export function describeFinding(f: RuleFinding): string {
   const r = rule(f.ruleId);
   const what = f.level === 'unknown' ? `${f.field} is a deploy-time value or cannot be read, so ${f.message}` : f.message;
-  return `${f.ruleId}: ${what}. Why: ${r.rationale} (${r.wellArchitected.join(', ')}). Fix: ${r.fix}${FIXED_BY[f.ruleId] ? ` Use ${FIXED_BY[f.ruleId]}.` : ''}`;
+  return `${f.ruleId}: ${what}. Why: ${r.rationale} (${r.wellArchitected.join(', ')}). Fix: ${f.fix !== undefined ? `${f.fix}. ` : ''}${r.fix}${FIXED_BY[f.ruleId] ? ` Use ${FIXED_BY[f.ruleId]}.` : ''}`;
 }
 
 /**

@@ -1,6 +1,9 @@
-import { Annotations, Token } from 'aws-cdk-lib';
+import { Annotations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { rule, SUSTAINABILITY_ERROR, warningId } from '../rules';
+import { show } from '../rules/rule';
+
+export { show } from '../rules/rule';
 
 /**
  * A synth-time refusal of a wasteful or contradictory configuration. The message starts with the rule id,
@@ -35,17 +38,6 @@ export interface RefusalDetails {
   readonly fix: string;
 }
 
-/** Render a value for a message. */
-export function show(value: unknown): string {
-  if (isDeployTime(value)) return '(a deploy-time value)';
-  if (typeof value === 'string') return `'${value}'`;
-  if (typeof value === 'number') return String(value);
-  if (value !== null && typeof value === 'object' && 'toHumanString' in value && typeof (value as any).toHumanString === 'function') {
-    return (value as any).toHumanString();
-  }
-  return JSON.stringify(value) ?? String(value);
-}
-
 /** Throw a refusal for `ruleId`. */
 export function refuse(ruleId: string, d: RefusalDetails): never {
   const r = rule(ruleId);
@@ -60,9 +52,3 @@ export function warn(scope: IConstruct, ruleId: string, message: string): void {
   Annotations.of(scope).addWarningV2(warningId(ruleId), `${ruleId}: ${message} (${rule(ruleId).wellArchitected.join(', ')})`);
 }
 
-/** True for a token, or a Duration or Size holding one. */
-function isDeployTime(value: unknown): boolean {
-  if (Token.isUnresolved(value)) return true;
-  return typeof value === 'object' && value !== null && typeof (value as { isUnresolved?: unknown }).isUnresolved === 'function'
-    && (value as { isUnresolved(): boolean }).isUnresolved();
-}

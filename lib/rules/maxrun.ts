@@ -1,4 +1,4 @@
-import { ApiShape, error, field, RuleFinding, SustainabilityRule, unknown } from './rule';
+import { API_TERMS, ApiShape, error, field, refusal, RuleFinding, shown, SustainabilityRule, Terms, unknown } from './rule';
 
 /** SML-MAXRUN: Every job has MaxRuntime (and MaxWait ≥ MaxRuntime with spot); no unbounded job. */
 export const MAXRUN: SustainabilityRule = {
@@ -9,25 +9,53 @@ export const MAXRUN: SustainabilityRule = {
   fix: 'Set `maxRuntime` (≤ 28 days) and, with spot, `maxWait` ≥ `maxRuntime`.',
 };
 
+/** The longest MaxRuntimeInSeconds the CreateTrainingJob API accepts: 28 days. */
+export const MAX_TRAINING_RUNTIME_SECONDS = 28 * 24 * 3600;
+
+const RUNTIME = 'StoppingCondition.MaxRuntimeInSeconds';
+const WAIT = 'StoppingCondition.MaxWaitTimeInSeconds';
+const RETRIES = 'RetryStrategy.MaximumRetryAttempts';
+
 /**
  * Compliant when a CreateTrainingJob request (or a tuning job's training definition) is bounded:
- * `StoppingCondition.MaxRuntimeInSeconds` is set and, with spot, `MaxWaitTimeInSeconds` ≥ `MaxRuntimeInSeconds`.
+ * `StoppingCondition.MaxRuntimeInSeconds` is set, within 1 second–28 days; with spot, `MaxWaitTimeInSeconds` ≥
+ * `MaxRuntimeInSeconds`; `RetryStrategy.MaximumRetryAttempts`, when set, a whole number from 1 to 30.
  */
-export function trainingJobIsBounded(request: ApiShape): RuleFinding[] {
+export function trainingJobIsBounded(request: ApiShape, t: Terms = API_TERMS): RuleFinding[] {
   const sc = field(request, 'StoppingCondition');
   if (!sc.known) return [unknown(MAXRUN.id, 'StoppingCondition', 'whether the job is bounded is not checked at synth')];
-  const runtime = field(sc.value, 'MaxRuntimeInSeconds');
-  if (!runtime.known) return [unknown(MAXRUN.id, 'StoppingCondition.MaxRuntimeInSeconds', 'SageMaker checks the 1 second–28 days range when the job is created')];
+  return [...runtimeIsBounded(request, sc.value, t), ...retriesAreBounded(request, t)];
+}
+
+function runtimeIsBounded(request: ApiShape, stoppingCondition: ApiShape | undefined, t: Terms): RuleFinding[] {
+  const runtime = field(stoppingCondition, 'MaxRuntimeInSeconds');
+  if (!runtime.known) return [unknown(MAXRUN.id, t.name(RUNTIME), 'SageMaker checks the 1 second–28 days range when the job is created')];
   if (typeof runtime.value !== 'number') {
     return [error(MAXRUN.id, 'the job sets no StoppingCondition.MaxRuntimeInSeconds: nothing but the service default bounds a hung or runaway job')];
   }
+  if (runtime.value < 1 || runtime.value > MAX_TRAINING_RUNTIME_SECONDS) {
+    return [refusal(MAXRUN.id, t, RUNTIME, runtime.value, 'must be between 1 second and 28 days (the API limit)', 'bound the job by the longest run you expect, e.g. Duration.hours(8)')];
+  }
   const spot = field(request, 'EnableManagedSpotTraining');
-  if (spot.known && spot.value === true) {
-    const wait = field(sc.value, 'MaxWaitTimeInSeconds');
-    if (!wait.known) return [unknown(MAXRUN.id, 'StoppingCondition.MaxWaitTimeInSeconds', 'SageMaker checks MaxWaitTimeInSeconds ≥ MaxRuntimeInSeconds when the job is created')];
-    if (typeof wait.value !== 'number' || wait.value < runtime.value) {
-      return [error(MAXRUN.id, `spot is on and MaxWaitTimeInSeconds (${wait.value ?? 'none'}) is not at least MaxRuntimeInSeconds (${runtime.value}), as the API requires`)];
-    }
+  if (!spot.known || spot.value !== true) return [];
+  const wait = field(stoppingCondition, 'MaxWaitTimeInSeconds');
+  if (!wait.known) return [unknown(MAXRUN.id, t.name(WAIT), 'SageMaker checks MaxWaitTimeInSeconds ≥ MaxRuntimeInSeconds when the job is created')];
+  if (typeof wait.value !== 'number') {
+    return [error(MAXRUN.id, `spot is on and MaxWaitTimeInSeconds (none) is not at least MaxRuntimeInSeconds (${runtime.value}), as the API requires`)];
+  }
+  if (wait.value < runtime.value) {
+    const longest = shown(t, RUNTIME, runtime.value);
+    return [refusal(MAXRUN.id, t, WAIT, wait.value,
+      `is shorter than ${t.name(RUNTIME)} (${longest}); the API requires MaxWaitTimeInSeconds ≥ MaxRuntimeInSeconds`,
+      `set ${t.name(WAIT)} to at least ${longest} (the default is 2 × maxRuntime)`)];
   }
   return [];
+}
+
+function retriesAreBounded(request: ApiShape, t: Terms): RuleFinding[] {
+  const retries = field(request?.RetryStrategy, 'MaximumRetryAttempts');
+  if (!retries.known) return [unknown(MAXRUN.id, t.name(RETRIES), 'SageMaker checks the 1–30 range when the job is created')];
+  const n = retries.value;
+  if (n === undefined || (Number.isInteger(n) && n >= 1 && n <= 30)) return [];
+  return [refusal(MAXRUN.id, t, RETRIES, n, 'must be a whole number from 1 to 30 (the API range)', 'keep the default of 2')];
 }

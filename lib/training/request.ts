@@ -99,7 +99,7 @@ export function renderSpotAndCheckpoints(s: TrainingJobSpec, naming: JobNaming) 
 
 /** `RetryStrategy`. */
 export function renderRetryStrategy(s: TrainingJobSpec) {
-  return s.retryAttempts ? { RetryStrategy: { MaximumRetryAttempts: s.retryAttempts } } : {};
+  return s.retryAttempts !== undefined ? { RetryStrategy: { MaximumRetryAttempts: s.retryAttempts } } : {};
 }
 
 /** `HyperParameters`. */

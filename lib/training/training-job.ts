@@ -1,6 +1,6 @@
 import { publishFindings } from '../rules/apply';
-import { trainingJobCheckpointsWithSpot } from '../rules/ckpt';
-import { trainingJobUsesSpot } from '../rules/spot';
+import { trainingJobFindings } from '../rules/checks';
+import { propTerms } from '../rules/rule';
 import { ArnFormat, Duration, Names, Size, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -28,8 +28,6 @@ import { JobNaming, literalNaming } from './private/naming';
 import { grantJobKey, grantKeyViaS3, grantList } from './private/grants';
 import { renderCreateTrainingJobRequest, TrainingJobSpec } from './request';
 
-/** The longest MaxRuntime the API accepts: 28 days. */
-const MAX_RUNTIME_LIMIT = Duration.days(28);
 /** Job-name prefixes leave room for `-` and a 36-character UUID within the 63-character limit. */
 const MAX_PREFIX_LENGTH = 26;
 /** SageMaker tag values (API model TagValue): at most 256 of these characters. */
@@ -310,16 +308,6 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
     this.spot = props.spot ?? true;
     this.maxRuntime = checkDuration('SML-MAXRUN', 'maxRuntime', props.maxRuntime) ?? TRAINING_DEFAULTS.maxRuntime;
     const maxRuntimeS = durationIn(this.maxRuntime, 'seconds', 'SML-MAXRUN', 'maxRuntime');
-    if (!isKnownNumber(maxRuntimeS)) {
-      deferred(this, 'SML-MAXRUN', 'maxRuntime', 'SageMaker checks the 1 second–28 days range when the job is created');
-    } else if (maxRuntimeS < 1 || maxRuntimeS > MAX_RUNTIME_LIMIT.toSeconds()) {
-      refuse('SML-MAXRUN', {
-        prop: 'maxRuntime',
-        value: this.maxRuntime,
-        problem: 'must be between 1 second and 28 days (the API limit)',
-        fix: 'bound the job by the longest run you expect, e.g. Duration.hours(8)',
-      });
-    }
     applied('SML-MAXRUN');
     const maxWait = checkDuration('SML-MAXRUN', 'maxWait', props.maxWait);
     let maxWaitS: number | undefined;
@@ -332,7 +320,6 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
           fix: 'remove maxWait, or leave spot on',
         });
       }
-      publishFindings(this, trainingJobUsesSpot({ EnableManagedSpotTraining: this.spot }));
     } else {
       applied('SML-SPOT');
       if (!maxWait && !isKnownNumber(maxRuntimeS)) {
@@ -345,28 +332,8 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
       }
       this.maxWait = maxWait ?? Duration.seconds(maxRuntimeS * TRAINING_DEFAULTS.maxWaitFactor);
       maxWaitS = durationIn(this.maxWait, 'seconds', 'SML-MAXRUN', 'maxWait');
-      if (!isKnownNumber(maxWaitS) || !isKnownNumber(maxRuntimeS)) {
-        deferred(this, 'SML-MAXRUN', isKnownNumber(maxWaitS) ? 'maxRuntime' : 'maxWait', 'SageMaker checks MaxWaitTimeInSeconds ≥ MaxRuntimeInSeconds when the job is created');
-      } else if (maxWaitS < maxRuntimeS) {
-        refuse('SML-MAXRUN', {
-          prop: 'maxWait',
-          value: this.maxWait,
-          problem: `is shorter than maxRuntime (${this.maxRuntime.toHumanString()}); the API requires MaxWaitTimeInSeconds ≥ MaxRuntimeInSeconds`,
-          fix: `set maxWait to at least ${this.maxRuntime.toHumanString()} (the default is 2 × maxRuntime)`,
-        });
-      }
     }
     const retryAttempts = checkNumber('SML-MAXRUN', 'retryAttempts', props.retryAttempts) ?? TRAINING_DEFAULTS.retryAttempts;
-    if (!isKnownNumber(retryAttempts)) {
-      deferred(this, 'SML-MAXRUN', 'retryAttempts', 'SageMaker checks the 1–30 range when the job is created');
-    } else if (!Number.isInteger(retryAttempts) || retryAttempts < 1 || retryAttempts > 30) {
-      refuse('SML-MAXRUN', {
-        prop: 'retryAttempts',
-        value: retryAttempts,
-        problem: 'must be a whole number from 1 to 30 (the API range)',
-        fix: 'keep the default of 2',
-      });
-    }
 
     // --- storage (SML-ARTIFACTS, SML-CKPT) ---------------------------------------------------------------
     if (props.artifactsBucket && props.bucket) {
@@ -388,28 +355,7 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
     }
     applied('SML-ARTIFACTS');
     const checkpointing = props.checkpointing ?? this.spot;
-    // The predicate sees the request fields that decide the rule; the S3 URI itself is rendered later.
-    publishFindings(this, trainingJobCheckpointsWithSpot({
-      EnableManagedSpotTraining: this.spot,
-      CheckpointConfig: checkpointing ? { S3Uri: 'rendered' } : undefined,
-    }));
     if (checkpointing) applied('SML-CKPT');
-    if (checkpointing && this.artifactsBucket) {
-      const lifetime = this.artifactsBucket.checkpointExpiration;
-      const longest = this.spot ? this.maxWait! : this.maxRuntime;
-      const longestProp = this.spot ? 'maxWait' : 'maxRuntime';
-      if (lifetime.isUnresolved() || longest.isUnresolved()) {
-        deferred(this, 'SML-CKPT', lifetime.isUnresolved() ? 'artifactsBucket.checkpointExpiration' : longestProp,
-          `whether checkpoints outlive the job (${longestProp}) is not checked: make checkpointExpiration longer than any run`);
-      } else if (lifetime.toSeconds() < longest.toSeconds()) {
-        refuse('SML-CKPT', {
-          prop: 'artifactsBucket.checkpointExpiration',
-          value: lifetime,
-          problem: `expires checkpoints before the job can finish (${longestProp} ${longest.toHumanString()}), so a resumed job may find none`,
-          fix: `set checkpointExpiration to at least ${Math.ceil(longest.toDays({ integral: false }))} days, or shorten the job`,
-        });
-      }
-    }
 
     // --- objective (SML-ACCEPT) ----------------------------------------------------------------------------
     this.objective = props.objective;
@@ -577,6 +523,14 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
       tensorBoard: props.tensorBoard ?? false,
     };
     if (!props.role) this.acknowledgeRoleWildcards();
+
+    // --- the rules, on the request this definition renders (the predicates SustainableMlChecks runs on any app) ---
+    publishFindings(this, trainingJobFindings(this.renderRequest(), propTerms({
+      'StoppingCondition.MaxRuntimeInSeconds': { prop: 'maxRuntime', value: this.maxRuntime },
+      'StoppingCondition.MaxWaitTimeInSeconds': { prop: 'maxWait', value: this.maxWait },
+      'RetryStrategy.MaximumRetryAttempts': 'retryAttempts',
+      'CheckpointConfig.S3Uri:Expiration': 'artifactsBucket.checkpointExpiration',
+    }), { checkpointExpiration: this.artifactsBucket?.checkpointExpiration }));
     claimPrefix('training', this, this.jobNamePrefix);
   }
 

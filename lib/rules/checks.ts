@@ -1,0 +1,46 @@
+/**
+ * The predicates over each API shape, in the order the constructs check them: one list, run by the constructs on
+ * the request they render (with their `Terms`, so findings name props) and by the `SustainableMlChecks` pack on the
+ * synthesized resources of any app (with the API's terms). A rule is added to both by adding its predicate here.
+ */
+import { checkpointsOutliveTheJob, trainingJobCheckpointsWithSpot } from './ckpt';
+import { tuningJobStopsEarly } from './hpo-earlystop';
+import { tuningJobRunsOneAtATime } from './hpo-parallel';
+import { tuningJobStrategy } from './hpo-strategy';
+import { trainingJobIsBounded } from './maxrun';
+import { API_TERMS, ApiShape, CheckContext, RuleFinding, Terms } from './rule';
+import { trainingJobUsesSpot, tuningDefinitions } from './spot';
+
+/** A predicate over one request shape. */
+export type RequestCheck = (request: ApiShape, t: Terms, context: CheckContext) => RuleFinding[];
+
+/** The predicates over a CreateTrainingJob request (also run on each training definition of a tuning job). */
+export const TRAINING_JOB_CHECKS: readonly RequestCheck[] = [
+  trainingJobIsBounded,
+  trainingJobUsesSpot,
+  trainingJobCheckpointsWithSpot,
+  checkpointsOutliveTheJob,
+];
+
+/** The predicates over a CreateHyperParameterTuningJob request itself (its training definitions aside). */
+export const TUNING_JOB_CHECKS: readonly RequestCheck[] = [
+  tuningJobStrategy,
+  tuningJobRunsOneAtATime,
+  tuningJobStopsEarly,
+];
+
+/** The findings on a CreateTrainingJob request. */
+export function trainingJobFindings(request: ApiShape, t: Terms = API_TERMS, context: CheckContext = {}): RuleFinding[] {
+  return TRAINING_JOB_CHECKS.flatMap((check) => check(request, t, context));
+}
+
+/**
+ * The findings on a CreateHyperParameterTuningJob request; with `definitions`, also on each training definition
+ * (the pack; a SustainableTuningJob's definition was checked by its SustainableTrainingJob).
+ */
+export function tuningJobFindings(request: ApiShape, t: Terms = API_TERMS, definitions = true, context: CheckContext = {}): RuleFinding[] {
+  return [
+    ...(definitions ? tuningDefinitions(request).flatMap((d) => trainingJobFindings(d)) : []),
+    ...TUNING_JOB_CHECKS.flatMap((check) => check(request, t, context)),
+  ];
+}
