@@ -3,13 +3,20 @@
  * the request they render (with their `Terms`, so findings name props) and by the `SustainableMlChecks` pack on the
  * synthesized resources of any app (with the API's terms). A rule is added to both by adding its predicate here.
  */
+import { trainingJobDefinesMetricsOnce } from './accept';
 import { checkpointsOutliveTheJob, trainingJobCheckpointsWithSpot } from './ckpt';
+import { trainingJobCompilesWhereSupported } from './compile';
+import { trainingJobIsWatched, trainingJobRuleActionsWork, trainingJobRuleConfigurationsFit } from './guard';
 import { tuningJobStopsEarly } from './hpo-earlystop';
 import { tuningJobRunsOneAtATime } from './hpo-parallel';
 import { tuningJobStrategy } from './hpo-strategy';
+import { trainingJobValuesFitTheApi } from './managed';
 import { trainingJobIsBounded } from './maxrun';
+import { trainingJobNamesChannelsOnce } from './reuse';
 import { API_TERMS, ApiShape, CheckContext, RuleFinding, Terms } from './rule';
+import { trainingJobFitsItsSilicon } from './silicon';
 import { trainingJobUsesSpot, tuningDefinitions } from './spot';
+import { trainingJobStartsSmall } from './start-small';
 
 /** A predicate over one request shape. */
 export type RequestCheck = (request: ApiShape, t: Terms, context: CheckContext) => RuleFinding[];
@@ -20,6 +27,16 @@ export const TRAINING_JOB_CHECKS: readonly RequestCheck[] = [
   trainingJobUsesSpot,
   trainingJobCheckpointsWithSpot,
   checkpointsOutliveTheJob,
+  // SustainableTrainingJob's checks of its rendered request, in its constructor's old order
+  trainingJobStartsSmall,
+  trainingJobDefinesMetricsOnce,
+  trainingJobRuleConfigurationsFit,
+  trainingJobFitsItsSilicon,
+  trainingJobRuleActionsWork,
+  trainingJobIsWatched,
+  trainingJobCompilesWhereSupported,
+  trainingJobValuesFitTheApi,
+  trainingJobNamesChannelsOnce,
 ];
 
 /** The predicates over a CreateHyperParameterTuningJob request itself (its training definitions aside). */
@@ -40,7 +57,8 @@ export function trainingJobFindings(request: ApiShape, t: Terms = API_TERMS, con
  */
 export function tuningJobFindings(request: ApiShape, t: Terms = API_TERMS, definitions = true, context: CheckContext = {}): RuleFinding[] {
   return [
-    ...(definitions ? tuningDefinitions(request).flatMap((d) => trainingJobFindings(d)) : []),
+    // SageMaker adds the tuning job's Tags to every training job it launches
+    ...(definitions ? tuningDefinitions(request).flatMap((d) => trainingJobFindings(d, API_TERMS, { inheritedTags: request?.Tags })) : []),
     ...TUNING_JOB_CHECKS.flatMap((check) => check(request, t, context)),
   ];
 }

@@ -172,6 +172,11 @@ export const DEPLOY_TIME = '__SML_DEPLOY_TIME__';
 export interface CheckContext {
   /** How long the bucket keeps checkpoints (the `checkpoints/` prefix's expiration). */
   readonly checkpointExpiration?: Duration;
+  /**
+   * Tags SageMaker adds to the job beyond its request's own: a tuning job's `Tags`, which it adds to every training
+   * job it launches (the training definition has no `Tags`).
+   */
+  readonly inheritedTags?: unknown;
 }
 
 /** An API shape: a request or resource properties as plain JSON, keys as the API spells them. */

@@ -1,4 +1,5 @@
-import { SustainabilityRule } from './rule';
+import { previousGenerationFamilies, trainingInstanceTypes } from '../data';
+import { API_TERMS, ApiShape, field, isKnown, refusal, RuleFinding, shown, SustainabilityRule, Terms, warning } from './rule';
 
 /** SML-SILICON: Previous-generation types warned; Trainium types validated; GPU-only rules not applied to Trainium. */
 export const SILICON: SustainabilityRule = {
@@ -8,3 +9,73 @@ export const SILICON: SustainabilityRule = {
   rationale: 'Current-generation and purpose-built silicon (Trainium, Graviton) do more work per watt.',
   fix: 'Choose a current-generation instance type, or Trainium (ml.trn1/trn1n/trn2) for supported frameworks.',
 };
+
+// --- the instance data the rules read (lib/data), by API name ------------------------------------------------------
+
+/** The accelerator of a training instance type, as the instance table names it. */
+export type InstanceAccelerator = 'none' | 'nvidia-gpu' | 'trainium';
+
+/** What the rules need to know about a training instance type. */
+export interface InstanceFacts {
+  /** Family, e.g. `m5`, `trn1`. */
+  readonly family: string;
+  /** The accelerator; undefined when the type is not in the training-instance table. */
+  readonly accelerator?: InstanceAccelerator;
+  /** True for families EC2 lists as previous generation. */
+  readonly previousGeneration: boolean;
+}
+
+/**
+ * The facts of a training instance type named by its API name (`ml.g5.xlarge`), from the library's instance data
+ * (`lib/data/training-instance-types.json`, `instance-generations.json`); undefined for a name that is not
+ * `ml.<family>.<size>`. A well-formed name missing from the table still has its family and generation.
+ */
+export function instanceFacts(name: unknown): InstanceFacts | undefined {
+  if (typeof name !== 'string' || !isKnown(name)) return undefined;
+  const row = trainingInstanceTypes()[name];
+  const family = row?.family ?? /^ml\.([a-z0-9-]+)\.[a-z0-9-]+$/.exec(name)?.[1];
+  if (family === undefined) return undefined;
+  const acc = row?.accelerator;
+  const accelerator: InstanceAccelerator | undefined = !row ? undefined : !acc ? 'none' : acc.kind === 'neuron' ? 'trainium' : 'nvidia-gpu';
+  return { family, accelerator, previousGeneration: previousGenerationFamilies().includes(family) };
+}
+
+// --- CreateTrainingJob request --------------------------------------------------------------------------------------
+
+/** Profiler rules that read GPU metrics only. */
+export const GPU_ONLY_PROFILER_RULES: readonly string[] = ['LowGPUUtilization', 'GPUMemoryIncrease'];
+
+const INSTANCE_TYPE = 'ResourceConfig.InstanceType';
+const PROFILER_RULES = 'ProfilerRuleConfigurations';
+
+/**
+ * Compliant when a CreateTrainingJob request runs on current-generation silicon and asks nothing of it that it cannot
+ * do: a previous-generation `ResourceConfig.InstanceType` warns; profiler rules on Trainium (SageMaker profiling is
+ * off on ml.trn*) and GPU-only profiler rules on an instance without a GPU are refused. Not applicable when the
+ * instance type is a deploy-time value (the constructs require it at synth; a pipeline parameter is checked against
+ * its allowed types).
+ */
+export function trainingJobFitsItsSilicon(request: ApiShape, t: Terms = API_TERMS): RuleFinding[] {
+  const type = field(request?.ResourceConfig, 'InstanceType');
+  const facts = type.known ? instanceFacts(type.value) : undefined;
+  if (!facts) return [];
+  const findings: RuleFinding[] = [];
+  if (facts.previousGeneration) {
+    findings.push(warning(SILICON.id, `${t.name(INSTANCE_TYPE)} ${shown(t, INSTANCE_TYPE, type.value)} is a previous-generation type (${facts.family}); current-generation types do more work per watt`));
+  }
+  const profilerRules = field(request, PROFILER_RULES);
+  for (const r of profilerRules.known && Array.isArray(profilerRules.value) ? profilerRules.value : []) {
+    const ruleName = field(r?.RuleParameters, 'rule_to_invoke');
+    if (!ruleName.known || typeof ruleName.value !== 'string') continue;
+    if (facts.accelerator === 'trainium') {
+      findings.push(refusal(SILICON.id, t, PROFILER_RULES, ruleName.value,
+        `profiler rules read nothing on Trainium (${type.value}): SageMaker profiling is off on ml.trn*`,
+        'drop the profiler rule; TrainingJobGuard watches Neuron core utilisation'));
+    }
+    if (GPU_ONLY_PROFILER_RULES.includes(ruleName.value) && facts.accelerator !== undefined && facts.accelerator !== 'nvidia-gpu') {
+      findings.push(refusal(SILICON.id, t, PROFILER_RULES, ruleName.value,
+        `reads GPU metrics only, and ${type.value} has no GPU`, 'drop the rule or use a CPU rule such as CPUBottleneck'));
+    }
+  }
+  return findings;
+}

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { debuggerBuiltinRules, debuggerRuleImages } from '../data';
 import { refuse } from '../private/messages';
+import { GPU_ONLY_PROFILER_RULES } from '../rules/silicon';
 import { regionalImage } from './private/ecr-registry';
 
 /** Options of a built-in Debugger rule. */
@@ -31,8 +32,6 @@ export enum DebuggerRuleKind {
   PROFILER = 'profiler',
 }
 
-/** Profiler rules that read GPU metrics only. */
-const GPU_ONLY_PROFILER_RULES = ['LowGPUUtilization', 'GPUMemoryIncrease'];
 
 /**
  * A SageMaker Debugger built-in rule, for accounts that still have Debugger (closed to new customers since

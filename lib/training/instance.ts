@@ -1,8 +1,9 @@
 import { Token } from 'aws-cdk-lib';
-import { previousGenerationFamilies, trainingInstanceSource, trainingInstanceTypes } from '../data';
+import { trainingInstanceSource, trainingInstanceTypes } from '../data';
 import { refuse } from '../private/messages';
 import { nearMatches } from '../private/near-matches';
 import { typeName } from '../private/synth-value';
+import { instanceFacts } from '../rules/silicon';
 
 /** The kind of accelerator a training instance carries. */
 export enum AcceleratorKind {
@@ -129,10 +130,11 @@ export class TrainingInstance {
     this.vcpus = row.vcpu;
     this.memoryGiB = row.memoryGiB;
     const acc = row.accelerator;
-    this.acceleratorKind = !acc ? AcceleratorKind.NONE : acc.kind === 'neuron' ? AcceleratorKind.TRAINIUM : AcceleratorKind.NVIDIA_GPU;
+    const facts = instanceFacts(name)!; // the rules read the same data (SML-SILICON, SML-COMPILE)
+    this.acceleratorKind = facts.accelerator as AcceleratorKind;
     this.acceleratorCount = acc?.count ?? 0;
     this.acceleratorName = acc?.name ?? '';
-    this.previousGeneration = previousGenerationFamilies().includes(row.family);
+    this.previousGeneration = facts.previousGeneration;
   }
 
   /** True for Trainium instances. */

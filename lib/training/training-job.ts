@@ -1,5 +1,6 @@
 import { publishFindings } from '../rules/apply';
 import { trainingJobFindings } from '../rules/checks';
+import { TRAINING_COMPILER_ENABLED } from '../rules/compile';
 import { propTerms } from '../rules/rule';
 import { ArnFormat, Duration, Names, Size, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -10,10 +11,9 @@ import { Construct } from 'constructs';
 import { TRAINING_JOBS_METRIC_NAMESPACE } from '../guard/guard-env';
 import { GuardTags, GUARD_ENABLED } from '../guard/guard-tags';
 import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
-import { checkApiStringMap } from '../private/api-values';
 import { refuse, warn } from '../private/messages';
 import { checkPrefixFree, claimPrefix } from '../private/prefixes';
-import { checkDuration, checkNumber, checkSize, deferred, durationIn, isKnownNumber, sizeInGibibytes, stringMap, typeName } from '../private/synth-value';
+import { checkDuration, checkNumber, checkSize, durationIn, isKnownNumber, sizeInGibibytes, stringMap, typeName } from '../private/synth-value';
 import { ArtifactPrefix, MlArtifactsBucket } from '../storage/artifacts-bucket';
 import { SageMakerLogGroup } from '../storage/log-retention';
 import { checkScratchExpiry } from '../storage/scratch-expiry';
@@ -32,8 +32,6 @@ import { renderCreateTrainingJobRequest, TrainingJobSpec } from './request';
 const MAX_PREFIX_LENGTH = 26;
 /** SageMaker tag values (API model TagValue): at most 256 of these characters. */
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
-/** Families SageMaker Training Compiler supports (SDK-v2 training_compiler/config.py). */
-const TRAINING_COMPILER_FAMILIES = ['p3', 'p3dn', 'g4dn', 'p4d', 'g5'];
 
 /** Properties of a `SustainableTrainingJob`. */
 export interface SustainableTrainingJobProps {
@@ -275,34 +273,9 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
     this.instanceType = TrainingInstance._fromProp('instanceType', props.instanceType) ?? TrainingInstance.of(TRAINING_DEFAULTS.instanceTypeName);
     this.instanceCount = checkNumber('SML-START-SMALL', 'instanceCount', props.instanceCount) ?? TRAINING_DEFAULTS.instanceCount;
     applied('SML-START-SMALL');
-    if (!isKnownNumber(this.instanceCount)) {
-      deferred(this, 'SML-START-SMALL', 'instanceCount', 'SageMaker checks it when the job is created, and no warning can say whether it is more than one instance');
-    } else if (!Number.isInteger(this.instanceCount) || this.instanceCount < 1) {
-      refuse('SML-START-SMALL', {
-        prop: 'instanceCount',
-        value: this.instanceCount,
-        problem: 'must be a whole number of at least 1',
-        fix: 'start with 1 instance and scale out only when utilisation shows the need',
-      });
-    } else if (this.instanceCount > 1) {
-      warn(this, 'SML-START-SMALL', `instanceCount ${this.instanceCount}: distributed training multiplies the footprint; check that one instance is really too slow`);
-    }
-    if (this.instanceType.previousGeneration) {
-      warn(this, 'SML-SILICON', `instanceType '${this.instanceType.name}' is a previous-generation type (${this.instanceType.family}); current-generation types do more work per watt`);
-    }
     applied('SML-SILICON');
     const volume = checkSize('SML-START-SMALL', 'volumeSize', props.volumeSize) ?? TRAINING_DEFAULTS.volumeSize;
     const volumeGb = sizeInGibibytes(volume, 'SML-START-SMALL', 'volumeSize');
-    if (!isKnownNumber(volumeGb)) {
-      deferred(this, 'SML-START-SMALL', 'volumeSize', 'SageMaker checks the 1–16,384 GiB range when the job is created');
-    } else if (volumeGb < 1 || volumeGb > 16384 || !Number.isInteger(volumeGb)) {
-      refuse('SML-START-SMALL', {
-        prop: 'volumeSize',
-        value: volume.toString(),
-        problem: `${volumeGb} GiB is outside 1–16384 whole GiB`,
-        fix: 'size the volume to what the job writes locally; FastFile input needs no room for the dataset',
-      });
-    }
 
     // --- time limits (SML-MAXRUN, SML-SPOT) ----------------------------------------------------------------
     this.spot = props.spot ?? true;
@@ -361,16 +334,6 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
     this.objective = props.objective;
     if (this.objective) applied('SML-ACCEPT');
     const metricDefinitions = [...(this.objective?.metricDefinitions() ?? []), ...(props.metricDefinitions ?? [])];
-    const metricNames = metricDefinitions.map((m) => m.name);
-    const dupMetric = metricNames.find((n, i) => metricNames.indexOf(n) !== i);
-    if (dupMetric) {
-      refuse('SML-ACCEPT', {
-        prop: 'metricDefinitions',
-        value: dupMetric,
-        problem: 'is defined twice (once may be the objective)',
-        fix: 'define each metric once',
-      });
-    }
 
     // --- network --------------------------------------------------------------------------------------------
     const networkIsolation = props.networkIsolation ?? false;
@@ -403,50 +366,28 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
     // A deploy-time instance count may be more than one: encrypt (with one instance there is no traffic to encrypt).
     const multiInstance = !isKnownNumber(this.instanceCount) || this.instanceCount > 1;
     const interContainerEncryption = props.interContainerEncryption ?? multiInstance;
-    if (multiInstance && props.interContainerEncryption === false) {
-      warn(this, 'SML-START-SMALL', 'interContainerEncryption is off for a multi-instance job: traffic between instances is not encrypted');
-    }
 
     // --- Debugger (SML-GUARD) -------------------------------------------------------------------------------------
     this.debuggerRules = props.debuggerRules ?? [];
-    this.checkDebugger(this.debuggerRules, networkIsolation, !!props.vpc);
     const debugRules = this.debuggerRules.filter((r) => r.kind === DebuggerRuleKind.DEBUG);
     const profilerRules = this.debuggerRules.filter((r) => r.kind === DebuggerRuleKind.PROFILER);
     const guard = props.guard ?? true;
-    if (!guard) {
-      warn(this, 'SML-GUARD', 'guard is off: TrainingJobGuard will not stop this job when its accelerators idle, its objective stalls or it overfits');
-    } else {
-      applied('SML-GUARD');
-    }
+    if (guard) applied('SML-GUARD');
 
     // --- Training Compiler (SML-COMPILE) ---------------------------------------------------------------------------
     const hyperParameters = { ...(stringMap('SML-MANAGED', 'hyperparameters', props.hyperparameters) ?? {}) };
     if (props.trainingCompiler) {
-      if (!TRAINING_COMPILER_FAMILIES.includes(this.instanceType.family)) {
-        refuse('SML-COMPILE', {
-          prop: 'trainingCompiler',
-          value: true,
-          problem: `is not supported on ${this.instanceType.name} (only ${TRAINING_COMPILER_FAMILIES.map((f) => `ml.${f}`).join(', ')})`,
-          fix: this.instanceType.isTrainium ? 'Trainium compiles through the Neuron SDK already; drop trainingCompiler' : 'drop trainingCompiler or choose a supported GPU family',
-        });
-      }
-      warn(this, 'SML-COMPILE', 'SageMaker Training Compiler receives no new releases or patches; prefer torch.compile in a current framework image');
-      hyperParameters.sagemaker_training_compiler_enabled = 'true';
+      hyperParameters[TRAINING_COMPILER_ENABLED] = 'true';
       hyperParameters.sagemaker_training_compiler_debug_mode = 'false';
       applied('SML-COMPILE');
     }
 
     const environment = stringMap('SML-MANAGED', 'environment', props.environment) ?? {};
-    checkHyperParametersAndEnvironment(hyperParameters, environment);
 
     // --- channels (SML-REUSE) --------------------------------------------------------------------------------------
     const inputs = props.inputs ?? [];
-    const names = inputs.map((c) => c.name);
-    const dup = names.find((n, i) => names.indexOf(n) !== i);
-    if (dup) {
-      refuse('SML-REUSE', { prop: 'inputs', value: dup, problem: 'channel name is used twice', fix: 'give every channel its own name' });
-    }
-    if (props.initialModel && names.includes(InitialModel.CHANNEL_NAME)) {
+    // props, not the request: the request cannot tell the initial model's channel from an input named `model`
+    if (props.initialModel && inputs.some((c) => c.name === InitialModel.CHANNEL_NAME)) {
       refuse('SML-REUSE', {
         prop: 'inputs',
         value: InitialModel.CHANNEL_NAME,
@@ -479,6 +420,7 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
       tags.push({ Key: GuardTags.GUARD, Value: GUARD_ENABLED });
       if (this.objective) {
         const names = [this.objective.metricName, ...(this.objective.trainingMetric ? [this.objective.trainingMetric.name] : [])];
+        // Stays here: the request cannot show which metric is the objective, and this decides which tags to render.
         const untaggable = names.filter((n) => !TAG_VALUE.test(n));
         if (untaggable.length > 0) {
           warn(this, 'SML-GUARD', `metric name(s) ${untaggable.map((n) => `'${n}'`).join(', ')} cannot be tag values (letters, digits, spaces and _ . : / = + - @ only, ≤ 256): TrainingJobGuard will not watch this job's objective for stalls or overfitting`);
@@ -530,6 +472,21 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
       'StoppingCondition.MaxWaitTimeInSeconds': { prop: 'maxWait', value: this.maxWait },
       'RetryStrategy.MaximumRetryAttempts': 'retryAttempts',
       'CheckpointConfig.S3Uri:Expiration': 'artifactsBucket.checkpointExpiration',
+      'ResourceConfig.InstanceCount': 'instanceCount',
+      'ResourceConfig.InstanceType': 'instanceType',
+      'ResourceConfig.VolumeSizeInGB': { prop: 'volumeSize', value: volume.toString() },
+      'EnableInterContainerTrafficEncryption': 'interContainerEncryption',
+      'AlgorithmSpecification.MetricDefinitions': 'metricDefinitions',
+      'DebugRuleConfigurations': 'debuggerRules',
+      'ProfilerRuleConfigurations': 'debuggerRules',
+      ...Object.fromEntries(this.debuggerRules.filter((r) => r.stopsTraining).map((r) => [
+        `DebugRuleConfigurations[${r.name}].RuleParameters.action_json`, { prop: `debuggerRules[${r.name}].stopTraining`, value: true },
+      ])),
+      [`Tags[${GuardTags.GUARD}]`]: 'guard',
+      [`HyperParameters[${TRAINING_COMPILER_ENABLED}]`]: props.trainingCompiler ? { prop: 'trainingCompiler', value: true } : `hyperparameters[${JSON.stringify(TRAINING_COMPILER_ENABLED)}]`,
+      'HyperParameters': 'hyperparameters',
+      'Environment': 'environment',
+      'InputDataConfig': 'inputs',
     }), { checkpointExpiration: this.artifactsBucket?.checkpointExpiration }));
     claimPrefix('training', this, this.jobNamePrefix);
   }
@@ -559,51 +516,6 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
 
   private renderWith(naming: JobNaming) {
     return renderCreateTrainingJobRequest(this.spec, naming);
-  }
-
-  private checkDebugger(rules: DebuggerRule[], networkIsolation: boolean, inVpc: boolean): void {
-    if (rules.length === 0) return;
-    const names = rules.map((r) => r.name);
-    const dup = names.find((n, i) => names.indexOf(n) !== i);
-    if (dup) {
-      refuse('SML-GUARD', { prop: 'debuggerRules', value: dup, problem: 'two rule configurations have the same name', fix: 'give the second one its own name' });
-    }
-    for (const kind of [DebuggerRuleKind.DEBUG, DebuggerRuleKind.PROFILER]) {
-      const n = rules.filter((r) => r.kind === kind).length;
-      if (n > 20) {
-        refuse('SML-GUARD', { prop: 'debuggerRules', value: n, problem: `has more than 20 ${kind} rules (the API limit)`, fix: 'keep the rules that can stop a wasteful job' });
-      }
-    }
-    for (const r of rules) {
-      if (r.kind === DebuggerRuleKind.PROFILER && this.instanceType.isTrainium) {
-        refuse('SML-SILICON', {
-          prop: 'debuggerRules',
-          value: r.ruleName,
-          problem: `profiler rules read nothing on Trainium (${this.instanceType.name}): SageMaker profiling is off on ml.trn*`,
-          fix: 'drop the profiler rule; TrainingJobGuard watches Neuron core utilisation',
-        });
-      }
-      if (r.gpuOnly && !this.instanceType.isGpu) {
-        refuse('SML-SILICON', {
-          prop: 'debuggerRules',
-          value: r.ruleName,
-          problem: `reads GPU metrics only, and ${this.instanceType.name} has no GPU`,
-          fix: 'drop the rule or use a CPU rule such as CPUBottleneck',
-        });
-      }
-      if (r.stopsTraining) {
-        const why = networkIsolation ? 'network isolation' : inVpc ? 'a VPC' : this.spot ? 'managed spot training (interruptions)' : undefined;
-        if (why) {
-          refuse('SML-GUARD', {
-            prop: `debuggerRules[${r.name}].stopTraining`,
-            value: true,
-            problem: `built-in Debugger actions do not work with ${why}`,
-            fix: networkIsolation || inVpc ? 'rely on TrainingJobGuard to stop the job' : 'set spot: false for this job, or rely on TrainingJobGuard',
-          });
-        }
-      }
-    }
-    warn(this, 'SML-GUARD', 'Debugger rules need an account that already used SageMaker Debugger (closed to new customers since 2026-07-30); TrainingJobGuard works without it');
   }
 
   private createRole(inVpc: boolean): iam.IRole {
@@ -728,25 +640,4 @@ function dedupeCollections(cs: { CollectionName: string; CollectionParameters?: 
   const seen = new Map<string, (typeof cs)[number]>();
   for (const c of cs) if (!seen.has(c.CollectionName)) seen.set(c.CollectionName, c);
   return [...seen.values()];
-}
-
-/**
- * Hyperparameters and environment variables against the API's map, key and value shapes (SML-MANAGED: the API, or
- * the container, would refuse the job when it starts). Token keys or values are left to the API.
- */
-function checkHyperParametersAndEnvironment(hyperParameters: { [name: string]: string }, environment: { [name: string]: string } | undefined): void {
-  checkApiStringMap({ map: 'HyperParameters', key: 'HyperParameterKey', value: 'HyperParameterValue' }, hyperParameters, {
-    ruleId: 'SML-MANAGED',
-    prop: 'hyperparameters',
-    countFix: 'keep the hyperparameters the script reads; pass larger configuration as an input channel',
-    keyFix: 'give every hyperparameter a name (the container passes it to the script as --<name> <value>)',
-    valueFix: 'pass long values (e.g. JSON configuration) as a file in an input channel',
-  });
-  checkApiStringMap({ map: 'TrainingEnvironmentMap', key: 'TrainingEnvironmentKey', value: 'TrainingEnvironmentValue' }, environment, {
-    ruleId: 'SML-MANAGED',
-    prop: 'environment',
-    countFix: 'keep the variables the container reads; pass larger configuration as an input channel',
-    keyFix: "name variables with letters, digits and underscores, not starting with a digit, e.g. 'LOG_LEVEL'",
-    valueFix: 'pass long values as a file in an input channel',
-  });
 }

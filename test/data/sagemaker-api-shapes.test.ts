@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { sageMakerApiShape } from '../../lib/data';
-import { apiStringProblems } from '../../lib/private/api-values';
+import { apiStringProblems } from '../../lib/private/api-shapes';
 import { apiModel } from '../support/api-model';
 
 const TABLE = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'lib', 'data', 'sagemaker-api-shapes.json'), 'utf8'));
