@@ -37,6 +37,12 @@ const FIXED_BY: { [ruleId: string]: string } = {
   'SML-IDLE-STUDIO': 'StudioIdleShutdown on the domain, its user profiles and spaces',
   'SML-ARTIFACTS': 'MlArtifactsBucket (scratch prefixes expire, models never)',
   'SML-MANAGED': 'TrainingWorkflow or TrainingPipeline (definitions rendered in the template)',
+  'SML-START-SMALL': 'SustainableTrainingJob (one ml.m5.large with a 30 GiB volume by default; multi-instance jobs encrypted)',
+  'SML-SILICON': 'SustainableTrainingJob (current-generation types; Debugger rules checked against the instance)',
+  'SML-GUARD': 'TrainingJobGuard, watching every SustainableTrainingJob (tagged by default)',
+  'SML-COMPILE': 'SustainableTrainingJob (trainingCompiler only on the families it supports)',
+  'SML-ACCEPT': 'SustainableTrainingJob (objective and metricDefinitions, each metric once)',
+  'SML-REUSE': 'SustainableTrainingJob (inputs and initialModel, each channel named once)',
 };
 
 /** The findings of the predicates for one resource of the app. */

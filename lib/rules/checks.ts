@@ -6,7 +6,7 @@
 import { trainingJobDefinesMetricsOnce } from './accept';
 import { checkpointsOutliveTheJob, trainingJobCheckpointsWithSpot } from './ckpt';
 import { trainingJobCompilesWhereSupported } from './compile';
-import { trainingJobIsWatched, trainingJobRuleActionsWork, trainingJobRuleConfigurationsFit } from './guard';
+import { trainingJobIsWatched, trainingJobRuleConfigurationsWork } from './guard';
 import { tuningJobStopsEarly } from './hpo-earlystop';
 import { tuningJobRunsOneAtATime } from './hpo-parallel';
 import { tuningJobStrategy } from './hpo-strategy';
@@ -30,9 +30,8 @@ export const TRAINING_JOB_CHECKS: readonly RequestCheck[] = [
   // SustainableTrainingJob's checks of its rendered request, in its constructor's old order
   trainingJobStartsSmall,
   trainingJobDefinesMetricsOnce,
-  trainingJobRuleConfigurationsFit,
+  trainingJobRuleConfigurationsWork,
   trainingJobFitsItsSilicon,
-  trainingJobRuleActionsWork,
   trainingJobIsWatched,
   trainingJobCompilesWhereSupported,
   trainingJobValuesFitTheApi,

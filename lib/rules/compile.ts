@@ -23,19 +23,17 @@ const ENABLED = `HyperParameters[${TRAINING_COMPILER_ENABLED}]`;
 /**
  * Compliant when a CreateTrainingJob request leaves SageMaker Training Compiler off
  * (`HyperParameters.sagemaker_training_compiler_enabled`); when it is on, the instance family must be one it supports
- * (refused otherwise), and it warns that Training Compiler receives no new releases.
+ * (refused otherwise); a supported one warns that Training Compiler receives no new releases.
  */
 export function trainingJobCompilesWhereSupported(request: ApiShape, t: Terms = API_TERMS): RuleFinding[] {
   const enabled = field(request?.HyperParameters, TRAINING_COMPILER_ENABLED);
   if (!enabled.known || String(enabled.value).toLowerCase() !== 'true') return [];
   const type = field(request?.ResourceConfig, 'InstanceType');
   const facts = type.known ? instanceFacts(type.value) : undefined;
-  const findings: RuleFinding[] = [];
   if (facts && !TRAINING_COMPILER_FAMILIES.includes(facts.family)) {
-    findings.push(refusal(COMPILE.id, t, ENABLED, enabled.value,
+    return [refusal(COMPILE.id, t, ENABLED, enabled.value,
       `is not supported on ${type.value} (only ${TRAINING_COMPILER_FAMILIES.map((f) => `ml.${f}`).join(', ')})`,
-      facts.accelerator === 'trainium' ? `Trainium compiles through the Neuron SDK already; drop ${t.name(ENABLED)}` : `drop ${t.name(ENABLED)} or choose a supported GPU family`));
+      facts.accelerator === 'trainium' ? `Trainium compiles through the Neuron SDK already; drop ${t.name(ENABLED)}` : `drop ${t.name(ENABLED)} or choose a supported GPU family`)];
   }
-  findings.push(warning(COMPILE.id, 'SageMaker Training Compiler receives no new releases or patches; prefer torch.compile in a current framework image'));
-  return findings;
+  return [warning(COMPILE.id, 'SageMaker Training Compiler receives no new releases or patches; prefer torch.compile in a current framework image')];
 }

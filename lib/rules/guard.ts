@@ -27,45 +27,44 @@ function ruleConfigurations(request: ApiShape): [string, string, ApiShape[]][] {
 }
 
 /**
- * Compliant when the Debugger rule configurations of a CreateTrainingJob request each have their own
- * `RuleConfigurationName` and there are at most 20 of each kind (the API limit).
+ * Compliant when the Debugger rule configurations of a CreateTrainingJob request can work: each has its own
+ * `RuleConfigurationName`, there are at most 20 of each kind (the API limit), and no built-in StopTraining action is
+ * combined with network isolation, a VPC, or managed spot training (interruptions), where built-in actions do not
+ * work. Rules that pass warn that Debugger is closed to new customers.
  */
-export function trainingJobRuleConfigurationsFit(request: ApiShape, t: Terms = API_TERMS): RuleFinding[] {
-  const lists = ruleConfigurations(request);
-  const dup = firstDuplicate(lists.flatMap(([, , rules]) => rules.map((r) => r.RuleConfigurationName)));
-  if (dup !== undefined) {
-    const list = lists.find(([, , rules]) => rules.filter((r) => r.RuleConfigurationName === dup).length > 0)![0];
-    return [refusal(GUARD.id, t, list, dup, 'two rule configurations have the same name', 'give the second one its own name')];
-  }
-  return lists.filter(([, , rules]) => rules.length > MAX_RULES_PER_KIND).map(([list, kind, rules]) =>
-    refusal(GUARD.id, t, list, rules.length, `has more than ${MAX_RULES_PER_KIND} ${kind} rules (the API limit)`, 'keep the rules that can stop a wasteful job'));
-}
-
-/**
- * Compliant when the built-in StopTraining action of a CreateTrainingJob request's Debugger rules can work: not with
- * network isolation, in a VPC, or on managed spot training (interruptions). Any Debugger rule warns that Debugger
- * is closed to new customers.
- */
-export function trainingJobRuleActionsWork(request: ApiShape, t: Terms = API_TERMS): RuleFinding[] {
+export function trainingJobRuleConfigurationsWork(request: ApiShape, t: Terms = API_TERMS): RuleFinding[] {
   const lists = ruleConfigurations(request);
   if (lists.every(([, , rules]) => rules.length === 0)) return [];
+  const dup = firstDuplicate(lists.flatMap(([, , rules]) => rules.map((r) => r.RuleConfigurationName)));
+  if (dup !== undefined) {
+    const list = lists.find(([, , rules]) => rules.some((r) => r.RuleConfigurationName === dup))![0];
+    return [refusal(GUARD.id, t, list, dup, 'two rule configurations have the same name', 'give the second one its own name')];
+  }
+  const refusals = [
+    ...lists.filter(([, , rules]) => rules.length > MAX_RULES_PER_KIND).map(([list, kind, rules]) =>
+      refusal(GUARD.id, t, list, rules.length, `has more than ${MAX_RULES_PER_KIND} ${kind} rules (the API limit)`, 'keep the rules that can stop a wasteful job')),
+    ...stopActionsThatCannotWork(request, lists[0][2], t),
+  ];
+  return refusals.length > 0 ? refusals
+    : [warning(GUARD.id, 'Debugger rules need an account that already used SageMaker Debugger (closed to new customers since 2026-07-30); TrainingJobGuard works without it')];
+}
+
+/** The StopTraining actions of `debugRules` where built-in actions do not work. */
+function stopActionsThatCannotWork(request: ApiShape, debugRules: ApiShape[], t: Terms): RuleFinding[] {
   const isolation = field(request, 'EnableNetworkIsolation');
   const vpc = field(request, 'VpcConfig');
   const spot = field(request, 'EnableManagedSpotTraining');
-  const inVpc = vpc.known && vpc.value !== undefined;
   const why = isolation.known && isolation.value === true ? 'network isolation'
-    : inVpc ? 'a VPC'
+    : vpc.known && vpc.value !== undefined ? 'a VPC'
       : spot.known && spot.value === true ? 'managed spot training (interruptions)' : undefined;
-  const findings: RuleFinding[] = [];
-  for (const r of lists[0][2]) {
+  if (why === undefined) return [];
+  return debugRules.flatMap((r) => {
     const action = field(r.RuleParameters, 'action_json');
-    if (why === undefined || !action.known || typeof action.value !== 'string' || !/stoptraining/i.test(action.value)) continue;
-    findings.push(refusal(GUARD.id, t, `${DEBUG_RULES}[${r.RuleConfigurationName}].RuleParameters.action_json`, action.value,
+    if (!action.known || typeof action.value !== 'string' || !/stoptraining/i.test(action.value)) return [];
+    return [refusal(GUARD.id, t, `${DEBUG_RULES}[${r.RuleConfigurationName}].RuleParameters.action_json`, action.value,
       `built-in Debugger actions do not work with ${why}`,
-      why === 'network isolation' || why === 'a VPC' ? 'rely on TrainingJobGuard to stop the job' : 'set spot: false for this job, or rely on TrainingJobGuard'));
-  }
-  findings.push(warning(GUARD.id, 'Debugger rules need an account that already used SageMaker Debugger (closed to new customers since 2026-07-30); TrainingJobGuard works without it'));
-  return findings;
+      why === 'network isolation' || why === 'a VPC' ? 'rely on TrainingJobGuard to stop the job' : 'set spot: false for this job, or rely on TrainingJobGuard')];
+  });
 }
 
 /** The guard tag as a field: `Tags[sustainable-ml:guard]`. */

@@ -2,7 +2,8 @@
  * SustainableMlChecks over apps this library did not build: for every rule the pack checks, a compliant and a
  * non-compliant app, from raw L1s and from aws-cdk-lib's own constructs; the example app; a deliberately wasteful app.
  */
-import { App, CfnResource, Duration, Fn, Stack, Validations } from 'aws-cdk-lib';
+import { App, CfnResource, Duration, Fn, Size, Stack, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -20,6 +21,9 @@ function findings(scope: App | Stack): string[] {
   return report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${v.severity} ${r.constructPath}`)).sort();
 }
 
+/** The tag TrainingJobGuard watches jobs by (SML-GUARD). */
+const GUARD_TAGS = [{ Key: 'sustainable-ml:guard', Value: 'enabled' }];
+
 /** A CreateTrainingJob request; `over` replaces fields (undefined removes them). */
 function trainingRequest(over: Record<string, unknown> = {}): Record<string, unknown> {
   const base: Record<string, unknown> = {
@@ -31,6 +35,7 @@ function trainingRequest(over: Record<string, unknown> = {}): Record<string, unk
     EnableManagedSpotTraining: true,
     CheckpointConfig: { S3Uri: 's3://literal-bucket/checkpoints/job' },
     StoppingCondition: { MaxRuntimeInSeconds: 3600, MaxWaitTimeInSeconds: 7200 },
+    Tags: GUARD_TAGS,
     ...over,
   };
   return Object.fromEntries(Object.entries(base).filter(([, v]) => v !== undefined));
@@ -38,9 +43,10 @@ function trainingRequest(over: Record<string, unknown> = {}): Record<string, unk
 
 /** A CreateHyperParameterTuningJob request with one training definition. */
 function tuningRequest(config: Record<string, unknown> = {}): Record<string, unknown> {
-  const { TrainingJobName: _n, ...definition } = trainingRequest();
+  const { TrainingJobName: _n, Tags: tags, ...definition } = trainingRequest();
   return {
     HyperParameterTuningJobName: 'tune',
+    Tags: tags, // SageMaker adds them to every training job the tuning job launches
     HyperParameterTuningJobConfig: {
       Strategy: 'Bayesian',
       TrainingJobEarlyStoppingType: 'Auto',
@@ -99,16 +105,33 @@ function domain(stack: Stack, id: string, idle: boolean): sagemaker.CfnDomain {
   });
 }
 
-/** An aws-cdk-lib SageMakerCreateTrainingJob task (it has no spot setting) in a state machine. */
-function cdkTrainingTask(stack: Stack, id: string): void {
+/**
+ * An aws-cdk-lib SageMakerCreateTrainingJob task (it has no spot setting) in a state machine. By default as
+ * aws-cdk-lib renders it: one ml.m4.xlarge (previous generation), no tags; `options` are passed to the task.
+ */
+function cdkTrainingTask(stack: Stack, id: string, options: Partial<tasks.SageMakerCreateTrainingJobProps> = {}): void {
   const task = new tasks.SageMakerCreateTrainingJob(stack, `${id}Task`, {
     trainingJobName: 'job',
     algorithmSpecification: { trainingImage: tasks.DockerImage.fromRegistry('xgb:1') },
     inputDataConfig: [{ channelName: 'train', dataSource: { s3DataSource: { s3Location: tasks.S3Location.fromBucket(new s3.Bucket(stack, `${id}Data`), 'train') } } }],
     outputDataConfig: { s3OutputLocation: tasks.S3Location.fromBucket(new s3.Bucket(stack, `${id}Out`), 'out') },
     stoppingCondition: { maxRuntime: Duration.hours(1) },
+    ...options,
   });
   new sfn.StateMachine(stack, id, { definitionBody: sfn.DefinitionBody.fromChainable(task) });
+}
+
+/** aws-cdk-lib task props: one current-generation instance with a 10 GiB volume; the guard tag. */
+const CURRENT_INSTANCE: tasks.ResourceConfig = { instanceCount: 1, instanceType: new ec2.InstanceType('m5.large'), volumeSize: Size.gibibytes(10) };
+const GUARD_TAG = { 'sustainable-ml:guard': 'enabled' };
+
+/** A Debugger rule configuration as a CreateTrainingJob request holds it. */
+function ruleConfiguration(name: string, rule: string, stopTraining = false): Record<string, unknown> {
+  return {
+    RuleConfigurationName: name,
+    RuleEvaluatorImage: '895741380848.dkr.ecr.us-west-2.amazonaws.com/sagemaker-debugger-rules:latest',
+    RuleParameters: { rule_to_invoke: rule, ...(stopTraining ? { action_json: '[{\\"name\\": \\"stoptraining\\", \\"training_job_prefix\\": \\"job-\\"}]' } : {}) },
+  };
 }
 
 /** An aws-cdk-lib CustomState with a spot training request. */
@@ -136,7 +159,16 @@ const CASES: Case[] = [
     expected: ['SML-SPOT warning Sm'],
   },
   { name: 'aws-cdk-lib CustomState with spot on', build: (s) => cdkCustomState(s, 'Sm', trainingRequest()), expected: [] },
-  { name: "aws-cdk-lib SageMakerCreateTrainingJob (no spot)", build: (s) => cdkTrainingTask(s, 'Sm'), expected: ['SML-SPOT warning Sm/Resource'] },
+  {
+    name: 'aws-cdk-lib SageMakerCreateTrainingJob (no spot) on a current-generation instance, guarded',
+    build: (s) => cdkTrainingTask(s, 'Sm', { resourceConfig: CURRENT_INSTANCE, tags: GUARD_TAG }),
+    expected: ['SML-SPOT warning Sm/Resource'],
+  },
+  {
+    name: "aws-cdk-lib SageMakerCreateTrainingJob as it renders by default (no spot, ml.m4.xlarge, no guard tag)",
+    build: (s) => cdkTrainingTask(s, 'Sm'),
+    expected: ['SML-GUARD warning Sm/Resource', 'SML-SILICON warning Sm/Resource', 'SML-SPOT warning Sm/Resource'],
+  },
   { name: 'inline pipeline with spot on', build: (s) => rawPipeline(s, 'P', trainingRequest()), expected: [] },
   {
     name: 'inline pipeline on on-demand capacity',
@@ -161,6 +193,129 @@ const CASES: Case[] = [
     name: 'a deploy-time MaxRuntime (JSONPath) cannot be evaluated',
     build: (s) => rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ StoppingCondition: { 'MaxRuntimeInSeconds.$': '$.max' } })),
     expected: ['SML-MAXRUN[deploy-time] warning Sm'],
+  },
+  // SML-START-SMALL
+  {
+    name: 'two instances with inter-container traffic encryption (distributed training warns)',
+    build: (s) => rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ ResourceConfig: { InstanceType: 'ml.m5.large', InstanceCount: 2, VolumeSizeInGB: 10 }, EnableInterContainerTrafficEncryption: true })),
+    expected: ['SML-START-SMALL warning Sm'],
+  },
+  {
+    name: 'no instance (InstanceCount 0)',
+    build: (s) => rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ ResourceConfig: { InstanceType: 'ml.m5.large', InstanceCount: 0, VolumeSizeInGB: 10 } })),
+    expected: ['SML-START-SMALL error Sm'],
+  },
+  {
+    name: 'aws-cdk-lib task with a 20 TiB volume (over the 16,384 GiB API limit)',
+    build: (s) => cdkTrainingTask(s, 'Sm', { resourceConfig: { ...CURRENT_INSTANCE, volumeSize: Size.tebibytes(20) }, tags: GUARD_TAG }),
+    expected: ['SML-SPOT warning Sm/Resource', 'SML-START-SMALL error Sm/Resource'],
+  },
+  {
+    name: 'aws-cdk-lib task on two instances without inter-container traffic encryption',
+    build: (s) => cdkTrainingTask(s, 'Sm', { resourceConfig: { ...CURRENT_INSTANCE, instanceCount: 2 }, tags: GUARD_TAG }),
+    expected: ['SML-SPOT warning Sm/Resource', 'SML-START-SMALL warning Sm/Resource', 'SML-START-SMALL warning Sm/Resource'],
+  },
+  {
+    name: 'a deploy-time InstanceCount (JSONPath) cannot be evaluated',
+    build: (s) => rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ ResourceConfig: { 'InstanceType': 'ml.m5.large', 'InstanceCount.$': '$.count', 'VolumeSizeInGB': 10 }, EnableInterContainerTrafficEncryption: true })),
+    expected: ['SML-START-SMALL[deploy-time] warning Sm'],
+  },
+  // SML-SILICON
+  {
+    name: 'a previous-generation instance (ml.p3.2xlarge)',
+    build: (s) => rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ ResourceConfig: { InstanceType: 'ml.p3.2xlarge', InstanceCount: 1, VolumeSizeInGB: 10 } })),
+    expected: ['SML-SILICON warning Sm'],
+  },
+  {
+    name: 'a GPU profiler rule on a GPU instance (only the Debugger-closed warning)',
+    build: (s) => rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ ResourceConfig: { InstanceType: 'ml.g5.xlarge', InstanceCount: 1, VolumeSizeInGB: 10 }, ProfilerRuleConfigurations: [ruleConfiguration('gpu', 'LowGPUUtilization')] })),
+    expected: ['SML-GUARD warning Sm'],
+  },
+  {
+    name: 'a GPU profiler rule on an instance without GPU',
+    build: (s) => rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ ProfilerRuleConfigurations: [ruleConfiguration('gpu', 'LowGPUUtilization')] })),
+    expected: ['SML-GUARD warning Sm', 'SML-SILICON error Sm'],
+  },
+  {
+    name: 'a profiler rule on Trainium',
+    build: (s) => rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ ResourceConfig: { InstanceType: 'ml.trn1.2xlarge', InstanceCount: 1, VolumeSizeInGB: 10 }, ProfilerRuleConfigurations: [ruleConfiguration('cpu', 'CPUBottleneck')] })),
+    expected: ['SML-GUARD warning Sm', 'SML-SILICON error Sm'],
+  },
+  // SML-GUARD
+  { name: 'a job without the guard tag', build: (s) => rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ Tags: undefined })), expected: ['SML-GUARD warning Sm'] },
+  {
+    name: 'a job whose guard tag opts out',
+    build: (s) => rawPipeline(s, 'P', trainingRequest({ Tags: [{ Key: 'sustainable-ml:guard', Value: 'disabled' }] })),
+    expected: ['SML-GUARD warning P'],
+  },
+  { name: 'deploy-time Tags (JSONPath) cannot be evaluated', build: (s) => rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ 'Tags': undefined, 'Tags.$': '$.tags' })), expected: ['SML-GUARD[deploy-time] warning Sm'] },
+  {
+    name: 'a tuning job without the guard tag (its training jobs are not watched)',
+    build: (s) => rawStateMachine(s, 'Sm', 'createHyperParameterTuningJob', { ...tuningRequest(), Tags: undefined }),
+    expected: ['SML-GUARD warning Sm'],
+  },
+  {
+    name: 'two Debugger rule configurations with the same name',
+    build: (s) => rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ DebugRuleConfigurations: [ruleConfiguration('loss', 'LossNotDecreasing'), ruleConfiguration('loss', 'Overfit')] })),
+    expected: ['SML-GUARD error Sm'],
+  },
+  {
+    name: '21 debug rule configurations (over the API limit)',
+    build: (s) => rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ EnableManagedSpotTraining: false, CheckpointConfig: undefined, StoppingCondition: { MaxRuntimeInSeconds: 3600 }, DebugRuleConfigurations: Array.from({ length: 21 }, (_, i) => ruleConfiguration(`r${i}`, 'Overfit')) })),
+    expected: ['SML-GUARD error Sm', 'SML-SPOT warning Sm'],
+  },
+  {
+    name: 'a StopTraining action on a spot job',
+    build: (s) => rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ DebugRuleConfigurations: [ruleConfiguration('overfit', 'Overfit', true)] })),
+    expected: ['SML-GUARD error Sm'],
+  },
+  {
+    name: 'a StopTraining action on an on-demand job (only the Debugger-closed warning)',
+    build: (s) => rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ EnableManagedSpotTraining: false, CheckpointConfig: undefined, StoppingCondition: { MaxRuntimeInSeconds: 3600 }, DebugRuleConfigurations: [ruleConfiguration('overfit', 'Overfit', true)] })),
+    expected: ['SML-GUARD warning Sm', 'SML-SPOT warning Sm'],
+  },
+  // SML-COMPILE
+  {
+    name: 'Training Compiler on a supported family (warns that it is unmaintained)',
+    build: (s) => rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ ResourceConfig: { InstanceType: 'ml.g5.xlarge', InstanceCount: 1, VolumeSizeInGB: 10 }, HyperParameters: { sagemaker_training_compiler_enabled: 'true' } })),
+    expected: ['SML-COMPILE warning Sm'],
+  },
+  {
+    name: 'Training Compiler on a CPU instance',
+    build: (s) => rawPipeline(s, 'P', trainingRequest({ HyperParameters: { sagemaker_training_compiler_enabled: 'true' } })),
+    expected: ['SML-COMPILE error P'],
+  },
+  // SML-ACCEPT
+  {
+    name: 'each metric defined once',
+    build: (s) => rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ AlgorithmSpecification: { TrainingImage: 'xgb:1', TrainingInputMode: 'File', MetricDefinitions: [{ Name: 'auc', Regex: 'auc=(.*)' }, { Name: 'loss', Regex: 'loss=(.*)' }] } })),
+    expected: [],
+  },
+  {
+    name: 'a metric defined twice',
+    build: (s) => rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ AlgorithmSpecification: { TrainingImage: 'xgb:1', TrainingInputMode: 'File', MetricDefinitions: [{ Name: 'auc', Regex: 'auc=(.*)' }, { Name: 'auc', Regex: 'AUC: (.*)' }] } })),
+    expected: ['SML-ACCEPT error Sm'],
+  },
+  // SML-REUSE
+  {
+    name: 'aws-cdk-lib task with two channels of one name',
+    build: (s) => {
+      const data = new s3.Bucket(s, 'Data');
+      const channel = (prefix: string) => ({ channelName: 'train', dataSource: { s3DataSource: { s3Location: tasks.S3Location.fromBucket(data, prefix) } } });
+      cdkTrainingTask(s, 'Sm', { resourceConfig: CURRENT_INSTANCE, tags: GUARD_TAG, inputDataConfig: [channel('a'), channel('b')] });
+    },
+    expected: ['SML-REUSE error Sm/Resource', 'SML-SPOT warning Sm/Resource'],
+  },
+  // SML-MANAGED (values the API refuses when the job starts)
+  {
+    name: 'hyperparameters and environment the API accepts (a JSONPath value is left to run time)',
+    build: (s) => rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ HyperParameters: { 'epochs': '3', 'eta.$': '$.eta' }, Environment: { LOG_LEVEL: 'debug' } })),
+    expected: [],
+  },
+  {
+    name: 'an environment variable the API refuses',
+    build: (s) => rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ Environment: { 'LOG-LEVEL': 'debug' } })),
+    expected: ['SML-MANAGED error Sm'],
   },
   // SML-HPO-*
   { name: 'Bayesian tuning, one job at a time, early stopping', build: (s) => rawStateMachine(s, 'Sm', 'createHyperParameterTuningJob', tuningRequest()), expected: [] },
@@ -250,6 +405,18 @@ describe('SustainableMlChecks on whole apps', () => {
       + 'Fix: Leave `spot` on; set `maxWait` to the deadline the team can accept. Use SustainableTrainingJob (spot on by default).');
   });
 
+  test("SustainableTrainingJob's rules read in the API's terms on a raw job, naming the construct that fixes them", () => {
+    const stack = new Stack(new App(), 'S');
+    rawStateMachine(stack, 'Sm', 'createTrainingJob', trainingRequest({ Tags: undefined, ResourceConfig: { InstanceType: 'ml.p3.2xlarge', InstanceCount: 0, VolumeSizeInGB: 10 } }));
+    const described = Object.fromEntries(new SustainableMlChecks().validateScope(stack).violations.map((v) => [v.ruleName, v.description]));
+    expect(described['SML-START-SMALL']).toBe('SML-START-SMALL: ResourceConfig.InstanceCount 0: must be a whole number of at least 1. '
+      + 'Why: Most experiments fit on a small instance; scale up only when utilisation shows the need. (SUS05-BP01). '
+      + 'Fix: start with 1 instance and scale out only when utilisation shows the need. Keep the default instance or choose the smallest type and count the workload needs. '
+      + 'Use SustainableTrainingJob (one ml.m5.large with a 30 GiB volume by default; multi-instance jobs encrypted).');
+    expect(described['SML-SILICON']).toMatch(/^SML-SILICON: ResourceConfig.InstanceType 'ml.p3.2xlarge' is a previous-generation type \(p3\); current-generation types do more work per watt\. Why: /);
+    expect(described['SML-GUARD']).toMatch(/^SML-GUARD: Tags\[sustainable-ml:guard\] is off: TrainingJobGuard will not stop this job when its accelerators idle, its objective stalls or it overfits\. Why: .* Use TrainingJobGuard, watching every SustainableTrainingJob \(tagged by default\)\.$/);
+  });
+
   test('runs as a CDK validation plugin on the app: a finding fails synth, reported with its SML id', () => {
     const app = new App();
     new logs.CfnLogGroup(new Stack(app, 'S'), 'G', {});
@@ -306,12 +473,15 @@ describe('SustainableMlChecks on whole apps', () => {
     notebook(stack, 'Notebook');
     domain(stack, 'Studio', false);
     expect(findings(stack)).toEqual([
+      'SML-GUARD warning Wasteful/OnDemand/Resource', // not watched by TrainingJobGuard (no guard tag)
       'SML-HPO-EARLYSTOP warning Wasteful/Grid',
       'SML-HPO-PARALLEL warning Wasteful/Grid',
       'SML-HPO-STRATEGY error Wasteful/Grid',
       'SML-IDLE-NOTEBOOK warning Wasteful/Notebook',
       'SML-IDLE-STUDIO warning Wasteful/Studio',
       'SML-LOGS warning Wasteful/Logs/Resource',
+      // aws-cdk-lib's task as it renders by default: on ml.m4.xlarge (previous generation), on-demand, unwatched
+      'SML-SILICON warning Wasteful/OnDemand/Resource',
       'SML-SPOT warning Wasteful/OnDemand/Resource',
     ]);
   });
