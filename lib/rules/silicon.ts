@@ -1,5 +1,5 @@
 import { previousGenerationFamilies, trainingInstanceTypes } from '../data';
-import { API_TERMS, ApiShape, field, isKnown, refusal, RuleFinding, shown, SustainabilityRule, Terms, warning } from './rule';
+import { API_TERMS, ApiShape, field, isKnown, refusal, RuleFinding, show, shown, SustainabilityRule, Terms, warning } from './rule';
 
 /** SML-SILICON: Previous-generation types warned; Trainium types validated; GPU-only rules not applied to Trainium. */
 export const SILICON: SustainabilityRule = {
@@ -50,7 +50,9 @@ const PROFILER_RULES = 'ProfilerRuleConfigurations';
 
 /**
  * Compliant when a CreateTrainingJob request runs on current-generation silicon and asks nothing of it that it cannot
- * do: a previous-generation `ResourceConfig.InstanceType` warns; profiler rules on Trainium (SageMaker profiling is
+ * do: a previous-generation `ResourceConfig.InstanceType` warns, and so does an image for other silicon (a
+ * non-Neuron `AlgorithmSpecification.TrainingImage` on Trainium or a Neuron one elsewhere, judged by the repository
+ * name, so it warns rather than refuses); profiler rules on Trainium (SageMaker profiling is
  * off on ml.trn*) and GPU-only profiler rules on an instance without a GPU are refused. Not applicable when the
  * instance type is a deploy-time value (the constructs require it at synth; a pipeline parameter is checked against
  * its allowed types).
@@ -63,6 +65,7 @@ export function trainingJobFitsItsSilicon(request: ApiShape, t: Terms = API_TERM
   if (facts.previousGeneration) {
     findings.push(warning(SILICON.id, `${t.name(INSTANCE_TYPE)} ${shown(t, INSTANCE_TYPE, type.value)} is a previous-generation type (${facts.family}); current-generation types do more work per watt`));
   }
+  findings.push(...imageFitsTheSilicon(request, type.value, facts, t));
   const profilerRules = field(request, PROFILER_RULES);
   for (const r of profilerRules.known && Array.isArray(profilerRules.value) ? profilerRules.value : []) {
     const ruleName = field(r?.RuleParameters, 'rule_to_invoke');
@@ -78,4 +81,19 @@ export function trainingJobFitsItsSilicon(request: ApiShape, t: Terms = API_TERM
     }
   }
   return findings;
+}
+
+/** A known image URI on the wrong silicon: a non-Neuron image on Trainium, or a Neuron image elsewhere. */
+function imageFitsTheSilicon(request: ApiShape, instanceType: string, facts: InstanceFacts, t: Terms): RuleFinding[] {
+  const image = field(request?.AlgorithmSpecification, 'TrainingImage');
+  if (!image.known || typeof image.value !== 'string' || facts.accelerator === undefined) return [];
+  const neuron = /neuron/i.test(image.value);
+  const type = `${t.name(INSTANCE_TYPE)} ${shown(t, INSTANCE_TYPE, instanceType)}`;
+  if (facts.accelerator === 'trainium' && !neuron) {
+    return [warning(SILICON.id, `${type} is Trainium but the image ${show(image.value)} is not a Neuron image; use TrainingImage.pytorch() (it picks pytorch-training-neuronx on Trainium)`)];
+  }
+  if (facts.accelerator !== 'trainium' && neuron) {
+    return [warning(SILICON.id, `the image ${show(image.value)} is a Neuron image, which runs only on Trainium, but ${t.name(INSTANCE_TYPE)} is ${shown(t, INSTANCE_TYPE, instanceType)}; use a Trainium type (e.g. ml.trn1.2xlarge) or a CPU/GPU image`)];
+  }
+  return [];
 }

@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { trainingImageFamily, TrainingImageFamilyRow } from '../data';
 import { checkApiString } from '../private/api-values';
-import { refuse, warn } from '../private/messages';
+import { refuse } from '../private/messages';
 import { AcceleratorKind, TrainingInstance } from './instance';
 import { grantEcrPull, partitionOf, regionalImage } from './private/ecr-registry';
 
@@ -102,8 +102,9 @@ class UriImage extends TrainingImage {
     super();
     this.knownUri = uri;
   }
-  public bind(scope: Construct, options: TrainingImageBindOptions): TrainingImageConfig {
-    checkNeuronFit(scope, this.uri, options.instanceType);
+  // The image on the wrong silicon (a non-Neuron image on Trainium, or a Neuron one elsewhere) is judged on the
+  // rendered request (SML-SILICON, lib/rules/silicon.ts).
+  public bind(_scope: Construct, options: TrainingImageBindOptions): TrainingImageConfig {
     // An ECR URI names its repository: grant pull on that repository only.
     const m = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)/.exec(this.uri);
     if (m) {
@@ -111,19 +112,6 @@ class UriImage extends TrainingImage {
       grantEcrPull(options.role, `arn:${partitionOf(region)}:ecr:${region}:${account}:repository/${repo}`);
     }
     return { imageUri: this.uri };
-  }
-}
-
-/**
- * A URI image on the wrong silicon (SML-SILICON): a non-Neuron image on Trainium, or a Neuron image elsewhere.
- * Judged by the repository name, so it warns rather than refuses.
- */
-function checkNeuronFit(scope: Construct, uri: string, instance: TrainingInstance): void {
-  const neuron = /neuron/i.test(uri);
-  if (instance.isTrainium && !neuron) {
-    warn(scope, 'SML-SILICON', `instanceType '${instance.name}' is Trainium but the image '${uri}' is not a Neuron image; use TrainingImage.pytorch() (it picks pytorch-training-neuronx on Trainium)`);
-  } else if (!instance.isTrainium && neuron) {
-    warn(scope, 'SML-SILICON', `the image '${uri}' is a Neuron image, which runs only on Trainium, but instanceType is '${instance.name}'; use a Trainium type (e.g. ml.trn1.2xlarge) or a CPU/GPU image`);
   }
 }
 

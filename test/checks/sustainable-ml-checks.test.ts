@@ -125,6 +125,12 @@ function cdkTrainingTask(stack: Stack, id: string, options: Partial<tasks.SageMa
 const CURRENT_INSTANCE: tasks.ResourceConfig = { instanceCount: 1, instanceType: new ec2.InstanceType('m5.large'), volumeSize: Size.gibibytes(10) };
 const GUARD_TAG = { 'sustainable-ml:guard': 'enabled' };
 
+/** Request fields of a job on Trainium with the AWS Deep Learning Container for PyTorch on Neuron. */
+const ON_TRAINIUM = {
+  AlgorithmSpecification: { TrainingImage: '763104351884.dkr.ecr.us-west-2.amazonaws.com/pytorch-training-neuronx:2.1.2-neuronx-py310-sdk2.20.2-ubuntu20.04', TrainingInputMode: 'File' },
+  ResourceConfig: { InstanceType: 'ml.trn1.2xlarge', InstanceCount: 1, VolumeSizeInGB: 10 },
+};
+
 /** A Debugger rule configuration as a CreateTrainingJob request holds it. */
 function ruleConfiguration(name: string, rule: string, stopTraining = false): Record<string, unknown> {
   return {
@@ -237,8 +243,18 @@ const CASES: Case[] = [
     expected: ['SML-GUARD warning Sm', 'SML-SILICON error Sm'],
   },
   {
+    name: 'Trainium with a Neuron image',
+    build: (s) => rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ ...ON_TRAINIUM })),
+    expected: [],
+  },
+  {
+    name: 'Trainium with an image that is not a Neuron image',
+    build: (s) => rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ ResourceConfig: ON_TRAINIUM.ResourceConfig })),
+    expected: ['SML-SILICON warning Sm'],
+  },
+  {
     name: 'a profiler rule on Trainium',
-    build: (s) => rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ ResourceConfig: { InstanceType: 'ml.trn1.2xlarge', InstanceCount: 1, VolumeSizeInGB: 10 }, ProfilerRuleConfigurations: [ruleConfiguration('cpu', 'CPUBottleneck')] })),
+    build: (s) => rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ ...ON_TRAINIUM, ProfilerRuleConfigurations: [ruleConfiguration('cpu', 'CPUBottleneck')] })),
     expected: ['SML-GUARD warning Sm', 'SML-SILICON error Sm'],
   },
   // SML-GUARD
