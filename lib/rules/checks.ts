@@ -13,7 +13,7 @@ import { tuningJobStrategy } from './hpo-strategy';
 import { trainingJobValuesFitTheApi } from './managed';
 import { trainingJobIsBounded } from './maxrun';
 import { trainingJobNamesChannelsOnce } from './reuse';
-import { API_TERMS, ApiShape, CheckContext, RuleFinding, Terms } from './rule';
+import { API_TERMS, ApiShape, CheckContext, DEPLOY_TIME, field, RuleFinding, Terms } from './rule';
 import { trainingJobFitsItsSilicon } from './silicon';
 import { trainingJobUsesSpot, tuningDefinitions } from './spot';
 import { trainingJobStartsSmall } from './start-small';
@@ -56,8 +56,8 @@ export function trainingJobFindings(request: ApiShape, t: Terms = API_TERMS, con
  */
 export function tuningJobFindings(request: ApiShape, t: Terms = API_TERMS, definitions = true, context: CheckContext = {}): RuleFinding[] {
   return [
-    // SageMaker adds the tuning job's Tags to every training job it launches
-    ...(definitions ? tuningDefinitions(request).flatMap((d) => trainingJobFindings(d, API_TERMS, { inheritedTags: request?.Tags })) : []),
+    // SageMaker adds the tuning job's Tags to every training job it launches (a JSONPath `Tags.$` is known only at run time)
+    ...(definitions ? tuningDefinitions(request).flatMap((d) => trainingJobFindings(d, API_TERMS, { inheritedTags: field(request, 'Tags').known ? request?.Tags : DEPLOY_TIME })) : []),
     ...TUNING_JOB_CHECKS.flatMap((check) => check(request, t, context)),
   ];
 }

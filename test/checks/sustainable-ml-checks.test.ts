@@ -271,6 +271,11 @@ const CASES: Case[] = [
     expected: ['SML-GUARD warning Sm'],
   },
   {
+    name: 'a tuning job with deploy-time Tags (JSONPath) cannot be evaluated',
+    build: (s) => rawStateMachine(s, 'Sm', 'createHyperParameterTuningJob', { ...tuningRequest(), 'Tags': undefined, 'Tags.$': '$.tags' }),
+    expected: ['SML-GUARD[deploy-time] warning Sm'],
+  },
+  {
     name: 'two Debugger rule configurations with the same name',
     build: (s) => rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ DebugRuleConfigurations: [ruleConfiguration('loss', 'LossNotDecreasing'), ruleConfiguration('loss', 'Overfit')] })),
     expected: ['SML-GUARD error Sm'],
