@@ -4,10 +4,13 @@
  * synthesized resources of any app (with the API's terms). A rule is added to both by adding its predicate here.
  */
 import { checkpointsOutliveTheJob, trainingJobCheckpointsWithSpot } from './ckpt';
+import { tuningJobCompletes } from './accept';
 import { tuningJobStopsEarly } from './hpo-earlystop';
 import { tuningJobRunsOneAtATime } from './hpo-parallel';
-import { tuningJobStrategy } from './hpo-strategy';
-import { trainingJobIsBounded } from './maxrun';
+import { tuningJobSearchSpace, tuningJobTrainingJobCount } from './hpo-space';
+import { tuningJobHyperband, tuningJobRandomSeed, tuningJobStrategy } from './hpo-strategy';
+import { tuningJobWarmStart } from './hpo-warmstart';
+import { trainingJobIsBounded, tuningJobIsBounded } from './maxrun';
 import { API_TERMS, ApiShape, CheckContext, RuleFinding, Terms } from './rule';
 import { trainingJobUsesSpot, tuningDefinitions } from './spot';
 
@@ -22,11 +25,22 @@ export const TRAINING_JOB_CHECKS: readonly RequestCheck[] = [
   checkpointsOutliveTheJob,
 ];
 
-/** The predicates over a CreateHyperParameterTuningJob request itself (its training definitions aside). */
+/**
+ * The predicates over a CreateHyperParameterTuningJob request itself (its training definitions aside), in the order
+ * SustainableTuningJob checked them: search space, strategy, early stopping, Hyperband bounds, job count,
+ * parallelism, run bound, completion criteria, random seed, warm start.
+ */
 export const TUNING_JOB_CHECKS: readonly RequestCheck[] = [
+  tuningJobSearchSpace,
   tuningJobStrategy,
-  tuningJobRunsOneAtATime,
   tuningJobStopsEarly,
+  tuningJobHyperband,
+  tuningJobTrainingJobCount,
+  tuningJobRunsOneAtATime,
+  tuningJobIsBounded,
+  tuningJobCompletes,
+  tuningJobRandomSeed,
+  tuningJobWarmStart,
 ];
 
 /** The findings on a CreateTrainingJob request. */
