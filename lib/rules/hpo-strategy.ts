@@ -29,8 +29,8 @@ const SEED = 'HyperParameterTuningJobConfig.RandomSeed';
 /**
  * Compliant when a CreateHyperParameterTuningJob request searches with Bayesian or Hyperband; Random is a warning,
  * Grid an error unless the user opted in (`context.gridSearchAllowed`, SustainableTuningJob's `allowGridSearch`).
- * A grid search is also judged on its ranges (categorical only, at most 750 combinations, warned with its job count)
- * and `MaxNumberOfTrainingJobs` (absent or exactly the number of combinations).
+ * A grid search is also judged on its ranges (categorical only, at most 750 combinations; where it is allowed, a
+ * warning gives its job count) and `MaxNumberOfTrainingJobs` (absent or exactly the number of combinations).
  */
 export function tuningJobStrategy(request: ApiShape, t: Terms = API_TERMS, context: CheckContext = {}): RuleFinding[] {
   const s = field(request?.HyperParameterTuningJobConfig, 'Strategy');
@@ -60,7 +60,8 @@ function gridSearchFindings(request: ApiShape, t: Terms, context: CheckContext):
   if (combinations > MAX_GRID_COMBINATIONS) {
     return [...out, refusal(HPO_STRATEGY.id, t, RANGES, combinations, `combinations exceed the ${MAX_GRID_COMBINATIONS} training jobs a grid search may launch`, 'try fewer values, or use TuningStrategy.BAYESIAN')];
   }
-  out.push(warning(HPO_STRATEGY.id, `grid search launches ${combinations} training jobs (${ranges.map((r, i) => `${r.range.Name}: ${sizes[i]}`).join(' × ')}), one per combination, whatever the earlier ones showed`));
+  // The job count is news only where grid search is allowed; elsewhere the refusal of Grid already says it all.
+  if (context.gridSearchAllowed) out.push(warning(HPO_STRATEGY.id, `grid search launches ${combinations} training jobs (${ranges.map((r, i) => `${r.range.Name}: ${sizes[i]}`).join(' × ')}), one per combination, whatever the earlier ones showed`));
   const jobs = field(request?.HyperParameterTuningJobConfig?.ResourceLimits, 'MaxNumberOfTrainingJobs');
   if (jobs.known && jobs.value !== undefined && jobs.value !== combinations) {
     out.push(refusal(HPO_STRATEGY.id, t, JOBS, jobs.value, `a grid search must launch exactly its ${combinations} combinations`,
