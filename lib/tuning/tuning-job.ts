@@ -334,10 +334,10 @@ export class SustainableTuningJob extends Construct {
     if (this.warmStart) this.checkWarmStartParents(this.warmStart);
 
     applied('SML-HPO-SPACE');
-    applied('SML-MAXRUN');
     if (strategy !== 'Grid' && strategy !== 'Random') applied('SML-HPO-STRATEGY');
     if (strategy === 'Hyperband' || this.earlyStopping) applied('SML-HPO-EARLYSTOP');
     if (isKnownNumber(this.maxParallelTrainingJobs) && this.maxParallelTrainingJobs <= 1) applied('SML-HPO-PARALLEL');
+    applied('SML-MAXRUN');
     if (this.completion.target !== undefined) applied('SML-ACCEPT');
     if (this.warmStart) {
       applied('SML-HPO-WARMSTART');
