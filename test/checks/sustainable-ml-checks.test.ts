@@ -98,13 +98,13 @@ function rawStateMachine(stack: Stack, id: string, resource: string, request: Re
   });
 }
 
-/** A raw SageMaker pipeline with one training step. */
-function rawPipeline(stack: Stack, id: string, request: Record<string, unknown>): void {
-  const { TrainingJobName: _n, ...args } = request;
+/** A raw SageMaker pipeline with one training step (or tuning step, with `type` 'Tuning'). */
+function rawPipeline(stack: Stack, id: string, request: Record<string, unknown>, type: 'Training' | 'Tuning' = 'Training'): void {
+  const { TrainingJobName: _n, HyperParameterTuningJobName: _t, ...args } = request;
   new sagemaker.CfnPipeline(stack, id, {
     pipelineName: id,
     roleArn: 'arn:aws:iam::123456789012:role/sm',
-    pipelineDefinition: { PipelineDefinitionBody: JSON.stringify({ Version: '2020-12-01', Steps: [{ Name: 'Train', Type: 'Training', Arguments: args }] }) },
+    pipelineDefinition: { PipelineDefinitionBody: JSON.stringify({ Version: '2020-12-01', Steps: [{ Name: 'Step', Type: type, Arguments: args }] }) },
   });
 }
 
@@ -284,16 +284,6 @@ describe('SustainableMlChecks, rule by rule', () => {
   });
 });
 
-/** A raw SageMaker pipeline with one tuning step. */
-function rawTuningPipeline(stack: Stack, id: string, request: Record<string, unknown>): void {
-  const { HyperParameterTuningJobName: _n, ...args } = request;
-  new sagemaker.CfnPipeline(stack, id, {
-    pipelineName: id,
-    roleArn: 'arn:aws:iam::123456789012:role/sm',
-    pipelineDefinition: { PipelineDefinitionBody: JSON.stringify({ Version: '2020-12-01', Steps: [{ Name: 'Tune', Type: 'Tuning', Arguments: args }] }) },
-  });
-}
-
 const TUNE = 'createHyperParameterTuningJob';
 const raw = (config: Record<string, unknown>, over: Record<string, unknown> = {}) => (s: Stack) => rawStateMachine(s, 'Sm', TUNE, tuningRequest(config, over));
 const LIMITS = { MaxNumberOfTrainingJobs: 20, MaxParallelTrainingJobs: 1, MaxRuntimeInSeconds: 86400 };
@@ -305,7 +295,7 @@ const TUNING_CASES: Case[] = [
   { name: 'compliant tuning job (raw CfnStateMachine ASL)', build: raw({}), expected: [] },
   { name: 'compliant tuning job (aws-cdk-lib CustomState)', build: (s) => cdkTuningState(s, 'Sm', tuningRequest()), expected: [] },
   { name: 'compliant tuning job (aws-cdk-lib CallAwsService)', build: (s) => cdkCallAwsService(s, 'Sm', tuningRequest()), expected: [] },
-  { name: 'compliant tuning job (inline pipeline Tuning step)', build: (s) => rawTuningPipeline(s, 'P', tuningRequest()), expected: [] },
+  { name: 'compliant tuning job (inline pipeline Tuning step)', build: (s) => rawPipeline(s, 'P', tuningRequest(), 'Tuning'), expected: [] },
   // SML-HPO-SPACE
   { name: 'no range to search', build: raw({ ParameterRanges: {} }), expected: ['SML-HPO-SPACE error Sm'] },
   { name: 'more ranges than the API takes (31)', build: raw({ ParameterRanges: continuous(...Array.from({ length: 31 }, (_, i) => `h${i}`)) }), expected: ['SML-HPO-SPACE error Sm'] },
@@ -342,7 +332,7 @@ const TUNING_CASES: Case[] = [
   { name: 'a tuning run shorter than one training job (CallAwsService)', build: (s) => cdkCallAwsService(s, 'Sm', tuningRequest({ ResourceLimits: { ...LIMITS, MaxRuntimeInSeconds: 1800 } })), expected: ['SML-MAXRUN error Sm/Resource'] },
   // SML-ACCEPT
   { name: 'no completion criteria at all', build: raw({ TuningJobCompletionCriteria: undefined }), expected: ['SML-ACCEPT warning Sm', 'SML-ACCEPT warning Sm'] },
-  { name: 'convergence detection disabled (pipeline)', build: (s) => rawTuningPipeline(s, 'P', tuningRequest({ TuningJobCompletionCriteria: { TargetObjectiveMetricValue: 0.85, BestObjectiveNotImproving: { MaxNumberOfTrainingJobsNotImproving: 3 }, ConvergenceDetected: { CompleteOnConvergence: 'Disabled' } } })), expected: ['SML-ACCEPT warning P'] },
+  { name: 'convergence detection disabled (pipeline)', build: (s) => rawPipeline(s, 'P', tuningRequest({ TuningJobCompletionCriteria: { TargetObjectiveMetricValue: 0.85, BestObjectiveNotImproving: { MaxNumberOfTrainingJobsNotImproving: 3 }, ConvergenceDetected: { CompleteOnConvergence: 'Disabled' } } }), 'Tuning'), expected: ['SML-ACCEPT warning P'] },
   { name: 'completing after fewer than 3 jobs without improvement', build: raw({ TuningJobCompletionCriteria: { TargetObjectiveMetricValue: 0.85, BestObjectiveNotImproving: { MaxNumberOfTrainingJobsNotImproving: 2 } } }), expected: ['SML-ACCEPT error Sm'] },
   // SML-HPO-WARMSTART
   { name: 'a warm start from two finished searches', build: raw({}, { WarmStartConfig: { ParentHyperParameterTuningJobs: [{ HyperParameterTuningJobName: 'churn-1' }, { HyperParameterTuningJobName: 'churn-2' }], WarmStartType: 'TransferLearning' } }), expected: [] },
