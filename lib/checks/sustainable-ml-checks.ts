@@ -33,6 +33,9 @@ const FIXED_BY: { [ruleId: string]: string } = {
   'SML-HPO-STRATEGY': 'SustainableTuningJob (Bayesian by default)',
   'SML-HPO-PARALLEL': 'SustainableTuningJob (one job at a time by default)',
   'SML-HPO-EARLYSTOP': 'SustainableTuningJob (early stopping Auto by default)',
+  'SML-HPO-SPACE': 'SustainableTuningJob with HyperparameterRange (log scaling for wide ranges by default)',
+  'SML-HPO-WARMSTART': 'SustainableTuningJob with WarmStart (parents and type checked when the definition is made)',
+  'SML-ACCEPT': 'SustainableTuningJob (completes on the target, on no improvement and on convergence by default) / SustainableTrainingJob (each metric defined once)',
   'SML-IDLE-NOTEBOOK': 'SustainableNotebookInstance, or NotebookIdleShutdown on your own instance',
   'SML-IDLE-STUDIO': 'StudioIdleShutdown on the domain, its user profiles and spaces',
   'SML-ARTIFACTS': 'MlArtifactsBucket (scratch prefixes expire, models never)',
@@ -41,7 +44,6 @@ const FIXED_BY: { [ruleId: string]: string } = {
   'SML-SILICON': 'SustainableTrainingJob (current-generation types; Debugger rules checked against the instance)',
   'SML-GUARD': 'TrainingJobGuard, watching every SustainableTrainingJob (tagged by default)',
   'SML-COMPILE': 'SustainableTrainingJob (trainingCompiler only on the families it supports)',
-  'SML-ACCEPT': 'SustainableTrainingJob (objective and metricDefinitions, each metric once)',
   'SML-REUSE': 'SustainableTrainingJob (inputs and initialModel, each channel named once)',
 };
 

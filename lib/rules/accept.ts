@@ -1,5 +1,5 @@
 import { firstDuplicate } from './private/duplicates';
-import { API_TERMS, ApiShape, field, refusal, RuleFinding, SustainabilityRule, Terms } from './rule';
+import { API_TERMS, ApiShape, CheckContext, field, isKnown, refusal, RuleFinding, SustainabilityRule, Terms, unknown, warning } from './rule';
 
 /** SML-ACCEPT: An objective with a target: tuning completes on reaching it; the gate fails a run that misses it. */
 export const ACCEPT: SustainabilityRule = {
@@ -23,4 +23,54 @@ export function trainingJobDefinesMetricsOnce(request: ApiShape, t: Terms = API_
   if (!metrics.known || !Array.isArray(metrics.value)) return [];
   const dup = firstDuplicate(metrics.value.map((m: ApiShape) => m?.Name));
   return dup === undefined ? [] : [refusal(ACCEPT.id, t, METRICS, dup, 'is defined twice (once may be the objective)', 'define each metric once')];
+}
+
+// --- CreateHyperParameterTuningJob ---------------------------------------------------------------------------------
+
+/** SustainableTuningJob's default number of jobs without improvement after which the search completes (the API minimum). */
+export const DEFAULT_MAX_JOBS_NOT_IMPROVING = 3;
+
+const CRITERIA = 'HyperParameterTuningJobConfig.TuningJobCompletionCriteria';
+const TARGET = `${CRITERIA}.TargetObjectiveMetricValue`;
+const NOT_IMPROVING = `${CRITERIA}.BestObjectiveNotImproving`;
+const NOT_IMPROVING_JOBS = `${NOT_IMPROVING}.MaxNumberOfTrainingJobsNotImproving`;
+const CONVERGENCE = `${CRITERIA}.ConvergenceDetected.CompleteOnConvergence`;
+
+/**
+ * Compliant when a CreateHyperParameterTuningJob request completes as soon as the search is good enough or stops
+ * improving: `TuningJobCompletionCriteria` with a `TargetObjectiveMetricValue` (else a warning; with
+ * `context.objectiveTarget`, the objective has a target the request leaves out), `BestObjectiveNotImproving` (else a
+ * warning; `MaxNumberOfTrainingJobsNotImproving` ≥ 3, the API minimum), and convergence detection not `Disabled`
+ * (absent is not judged: the API documents no default).
+ */
+export function tuningJobCompletes(request: ApiShape, t: Terms = API_TERMS, context: CheckContext = {}): RuleFinding[] {
+  const config = request?.HyperParameterTuningJobConfig;
+  const criteria = field(config, 'TuningJobCompletionCriteria');
+  if (!criteria.known) return [unknown(ACCEPT.id, t.name(CRITERIA), 'the completion criteria are not checked at synth')];
+  const out: RuleFinding[] = [];
+  const target = field(criteria.value, 'TargetObjectiveMetricValue');
+  if (target.known && target.value === undefined) {
+    if (context.objectiveTarget === undefined) {
+      const metric = config?.HyperParameterTuningJobObjective?.MetricName;
+      out.push(warning(ACCEPT.id, `the objective ${typeof metric === 'string' ? `'${metric}' ` : ''}has no target: the search cannot stop when the result is good enough, only when it stops improving or hits its limits`));
+    } else {
+      // 'set at deploy time': the words the footprint report and the constructs use for a deploy-time value
+      const reached = isKnown(context.objectiveTarget) ? String(context.objectiveTarget) : 'set at deploy time';
+      out.push(warning(ACCEPT.id, `${t.name(TARGET)} is off: the search goes on after a job reaches ${reached}`));
+    }
+  }
+  const notImproving = field(criteria.value, 'BestObjectiveNotImproving');
+  const jobs = field(notImproving.value, 'MaxNumberOfTrainingJobsNotImproving');
+  if (!notImproving.known || !jobs.known) {
+    out.push(unknown(ACCEPT.id, t.name(NOT_IMPROVING_JOBS), 'SageMaker checks that it is at least 3 when the tuning job is created'));
+  } else if (notImproving.value === undefined) {
+    out.push(warning(ACCEPT.id, `${t.name(NOT_IMPROVING)} is off: the search goes on while the best objective stands still`));
+  } else if (jobs.value !== undefined && (!Number.isInteger(jobs.value) || jobs.value < 3)) {
+    out.push(refusal(ACCEPT.id, t, NOT_IMPROVING_JOBS, jobs.value, 'must be a whole number of at least 3 (the API minimum)', `keep the default of ${DEFAULT_MAX_JOBS_NOT_IMPROVING}`));
+  }
+  const convergence = field(criteria.value?.ConvergenceDetected, 'CompleteOnConvergence');
+  if (convergence.known && convergence.value === 'Disabled') {
+    out.push(warning(ACCEPT.id, `${t.name(CONVERGENCE)} is off: the search goes on after SageMaker detects that it has converged`));
+  }
+  return out;
 }

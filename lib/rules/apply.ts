@@ -19,6 +19,19 @@ export function publishFindings(scope: IConstruct, findings: RuleFinding[], fiel
   for (const f of findings) {
     if (f.level === 'warning') warn(scope, f.ruleId, f.message);
     else if (f.level === 'unknown') deferred(scope, f.ruleId, fieldToProp[f.field ?? ''] ?? f.field ?? '', f.message);
-    else throw new SustainabilityError(f.ruleId, f.fix !== undefined ? `${f.message}. Fix: ${f.fix} (${rule(f.ruleId).wellArchitected.join(', ')})` : f.message);
+    else throwFinding(f);
   }
+}
+
+/**
+ * Throw the first error of `findings` as a refusal; warnings and deferred checks are ignored. For value objects
+ * that check themselves when they are made (no construct to annotate yet), e.g. `HyperparameterRange`.
+ */
+export function refuseFindings(findings: RuleFinding[]): void {
+  const first = findings.find((f) => f.level === 'error');
+  if (first) throwFinding(first);
+}
+
+function throwFinding(f: RuleFinding): never {
+  throw new SustainabilityError(f.ruleId, f.fix !== undefined ? `${f.message}. Fix: ${f.fix} (${rule(f.ruleId).wellArchitected.join(', ')})` : f.message);
 }

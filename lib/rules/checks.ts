@@ -3,15 +3,17 @@
  * the request they render (with their `Terms`, so findings name props) and by the `SustainableMlChecks` pack on the
  * synthesized resources of any app (with the API's terms). A rule is added to both by adding its predicate here.
  */
-import { trainingJobDefinesMetricsOnce } from './accept';
+import { trainingJobDefinesMetricsOnce, tuningJobCompletes } from './accept';
 import { checkpointsOutliveTheJob, trainingJobCheckpointsWithSpot } from './ckpt';
 import { trainingJobCompilesWhereSupported } from './compile';
 import { trainingJobIsWatched, trainingJobRuleConfigurationsWork } from './guard';
 import { tuningJobStopsEarly } from './hpo-earlystop';
 import { tuningJobRunsOneAtATime } from './hpo-parallel';
-import { tuningJobStrategy } from './hpo-strategy';
+import { tuningJobSearchSpace, tuningJobTrainingJobCount } from './hpo-space';
+import { tuningJobHyperband, tuningJobRandomSeed, tuningJobStrategy } from './hpo-strategy';
+import { tuningJobWarmStart } from './hpo-warmstart';
 import { trainingJobValuesFitTheApi } from './managed';
-import { trainingJobIsBounded } from './maxrun';
+import { trainingJobIsBounded, tuningJobIsBounded } from './maxrun';
 import { trainingJobNamesChannelsOnce } from './reuse';
 import { API_TERMS, ApiShape, CheckContext, DEPLOY_TIME, field, RuleFinding, Terms } from './rule';
 import { trainingJobFitsItsSilicon } from './silicon';
@@ -38,11 +40,22 @@ export const TRAINING_JOB_CHECKS: readonly RequestCheck[] = [
   trainingJobNamesChannelsOnce,
 ];
 
-/** The predicates over a CreateHyperParameterTuningJob request itself (its training definitions aside). */
+/**
+ * The predicates over a CreateHyperParameterTuningJob request itself (its training definitions aside), in the order
+ * SustainableTuningJob checked them: search space, strategy, early stopping, Hyperband bounds, job count,
+ * parallelism, run bound, completion criteria, random seed, warm start.
+ */
 export const TUNING_JOB_CHECKS: readonly RequestCheck[] = [
+  tuningJobSearchSpace,
   tuningJobStrategy,
-  tuningJobRunsOneAtATime,
   tuningJobStopsEarly,
+  tuningJobHyperband,
+  tuningJobTrainingJobCount,
+  tuningJobRunsOneAtATime,
+  tuningJobIsBounded,
+  tuningJobCompletes,
+  tuningJobRandomSeed,
+  tuningJobWarmStart,
 ];
 
 /** The findings on a CreateTrainingJob request. */

@@ -1,4 +1,5 @@
 import { API_TERMS, ApiShape, error, field, refusal, RuleFinding, shown, SustainabilityRule, Terms, unknown } from './rule';
+import { tuningDefinitions } from './spot';
 
 /** SML-MAXRUN: Every job has MaxRuntime (and MaxWait ≥ MaxRuntime with spot); no unbounded job. */
 export const MAXRUN: SustainabilityRule = {
@@ -58,4 +59,39 @@ function retriesAreBounded(request: ApiShape, t: Terms): RuleFinding[] {
   const n = retries.value;
   if (n === undefined || (Number.isInteger(n) && n >= 1 && n <= 30)) return [];
   return [refusal(MAXRUN.id, t, RETRIES, n, 'must be a whole number from 1 to 30 (the API range)', 'keep the default of 2')];
+}
+
+// --- CreateHyperParameterTuningJob ---------------------------------------------------------------------------------
+
+/** The longest tuning run (sm-guide limits page: 30 days). */
+export const MAX_TUNING_RUNTIME_SECONDS = 30 * 24 * 3600;
+
+const TUNING_RUNTIME = 'HyperParameterTuningJobConfig.ResourceLimits.MaxRuntimeInSeconds';
+const JOB_RUNTIME = 'TrainingJobDefinition.StoppingCondition.MaxRuntimeInSeconds';
+
+/**
+ * Compliant when a CreateHyperParameterTuningJob request bounds the whole run
+ * (`ResourceLimits.MaxRuntimeInSeconds`) between 120 seconds and 30 days, and no shorter than one training job's
+ * `MaxRuntimeInSeconds` (else the search could end before its first job finishes). Not applicable when absent.
+ */
+export function tuningJobIsBounded(request: ApiShape, t: Terms = API_TERMS): RuleFinding[] {
+  const limits = field(request?.HyperParameterTuningJobConfig, 'ResourceLimits');
+  const runtime = field(limits.value, 'MaxRuntimeInSeconds');
+  if (!limits.known || !runtime.known) {
+    return [unknown(MAXRUN.id, t.name(TUNING_RUNTIME), `SageMaker checks the 120 seconds–30 days range when the tuning job is created, and it is not compared with the training job's ${t.name(JOB_RUNTIME)}`)];
+  }
+  if (typeof runtime.value !== 'number') return [];
+  if (runtime.value < 120 || runtime.value > MAX_TUNING_RUNTIME_SECONDS) {
+    return [refusal(MAXRUN.id, t, TUNING_RUNTIME, runtime.value, 'a tuning run must be bounded between 120 seconds and 30 days',
+      'leave maxRuntime unset (derived from the job count and the training job\'s limits) or choose a bound in that range')];
+  }
+  for (const d of tuningDefinitions(request)) {
+    const job = field(d.StoppingCondition, 'MaxRuntimeInSeconds');
+    if (job.known && typeof job.value === 'number' && runtime.value < job.value) {
+      return [refusal(MAXRUN.id, t, TUNING_RUNTIME, runtime.value,
+        `is shorter than one training job's ${t.name(JOB_RUNTIME)} (${shown(t, JOB_RUNTIME, job.value)}), so the search could end before its first job finishes`,
+        'leave maxRuntime unset, or shorten the training job\'s maxRuntime')];
+    }
+  }
+  return [];
 }

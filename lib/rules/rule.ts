@@ -177,6 +177,16 @@ export interface CheckContext {
    * job it launches (the training definition has no `Tags`).
    */
   readonly inheritedTags?: unknown;
+  /**
+   * The user opted in to grid search explicitly (SustainableTuningJob's `allowGridSearch`): the Grid strategy is
+   * then not an error, only its job count a warning.
+   */
+  readonly gridSearchAllowed?: boolean;
+  /**
+   * The target of the tuning objective when the request does not carry it (completion on the target turned off),
+   * so that the finding can say what the search goes on after.
+   */
+  readonly objectiveTarget?: number;
 }
 
 /** An API shape: a request or resource properties as plain JSON, keys as the API spells them. */

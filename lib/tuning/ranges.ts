@@ -1,5 +1,7 @@
-import { refuse } from '../private/messages';
 import { checkNumber, isKnownNumber, numberText, stringValue } from '../private/synth-value';
+import { refuseFindings } from '../rules/apply';
+import { BOUNDS, parameterRangeFindings, RANGES, WIDE_RANGE_RATIO } from '../rules/hpo-space';
+import { PropTerm, propTerms } from '../rules/rule';
 
 /** How SageMaker samples values within a numeric range. */
 export enum ScalingType {
@@ -34,8 +36,7 @@ export interface NumericRangeOptions {
   readonly scaling?: ScalingType;
 }
 
-/** The ratio max / min from which a positive range is "wide" (two orders of magnitude). */
-export const WIDE_RANGE_RATIO = 100;
+export { WIDE_RANGE_RATIO } from '../rules/hpo-space';
 
 /**
  * One tunable hyperparameter of a SustainableTuningJob (SML-HPO-SPACE): continuous, integer or categorical.
@@ -82,59 +83,21 @@ export class HyperparameterRange {
     this.max = max;
     this.values = values;
     const prop = `ranges[${name}]`;
-    if (!/^[^\s]/.test(name) || name.length > 256) {
-      refuse('SML-HPO-SPACE', { prop: 'ranges[].name', value: name, problem: 'must be 1–256 characters, not starting with whitespace', fix: 'use the hyperparameter name the algorithm reads, e.g. eta' });
-    }
+    // Plain-JavaScript callers: values as strings, bounds as numbers (type checks, before the range is judged).
     if (kind === RangeKind.CATEGORICAL) {
-      const vs = (values ?? []).map((v, i) => stringValue('SML-HPO-SPACE', `${prop}.values[${i}]`, v));
-      this.values = vs;
-      if (vs.length < 1 || vs.length > 30) {
-        refuse('SML-HPO-SPACE', { prop: `${prop}.values`, value: vs.length, problem: 'a categorical range needs 1–30 values (the API limit)', fix: 'list the few values worth trying' });
-      }
-      const dup = vs.find((v, i) => vs.indexOf(v) !== i);
-      if (dup !== undefined) {
-        refuse('SML-HPO-SPACE', { prop: `${prop}.values`, value: dup, problem: 'is listed twice, so the search would try it twice', fix: 'list each value once' });
-      }
-      const long = vs.find((v) => v.length > 256);
-      if (long !== undefined) {
-        refuse('SML-HPO-SPACE', { prop: `${prop}.values`, value: long.slice(0, 40) + '…', problem: 'is longer than 256 characters (the API limit)', fix: 'shorten the value' });
-      }
+      this.values = (values ?? []).map((v, i) => stringValue('SML-HPO-SPACE', `${prop}.values[${i}]`, v));
       this.linearOnWideRange = false;
-      return;
-    }
-    const lo = checkNumber('SML-HPO-SPACE', `${prop}.min`, min)!;
-    const hi = checkNumber('SML-HPO-SPACE', `${prop}.max`, max)!;
-    if (!isKnownNumber(lo) || !isKnownNumber(hi)) {
+    } else {
+      const lo = checkNumber('SML-HPO-SPACE', `${prop}.min`, min)!;
+      const hi = checkNumber('SML-HPO-SPACE', `${prop}.max`, max)!;
       // Deploy-time bounds: rendered as tokens; SustainableTuningJob notes the checks it cannot make (SML-HPO-SPACE).
-      this.deployTimeBounds = true;
-      this.scaling = scaling ?? ScalingType.AUTO;
-      this.linearOnWideRange = false;
-      return;
+      this.deployTimeBounds = !isKnownNumber(lo) || !isKnownNumber(hi);
+      const wide = !this.deployTimeBounds && lo > 0 && hi / lo >= WIDE_RANGE_RATIO;
+      this.scaling = scaling ?? (wide ? ScalingType.LOGARITHMIC : ScalingType.AUTO);
+      this.linearOnWideRange = wide && this.scaling !== ScalingType.LOGARITHMIC;
     }
-    if (!Number.isFinite(lo) || !Number.isFinite(hi)) {
-      refuse('SML-HPO-SPACE', { prop: `${prop}.min/max`, value: `${lo}..${hi}`, problem: 'bounds must be finite numbers', fix: 'give finite bounds' });
-    }
-    if (lo >= hi) {
-      refuse('SML-HPO-SPACE', { prop: `${prop}.min`, value: lo, problem: `must be below max (${hi})`, fix: 'swap the bounds, or make the hyperparameter static if it has one value' });
-    }
-    if (kind === RangeKind.INTEGER && (!Number.isInteger(lo) || !Number.isInteger(hi))) {
-      refuse('SML-HPO-SPACE', { prop: `${prop}.min/max`, value: `${lo}..${hi}`, problem: 'an integer range needs whole-number bounds', fix: 'round the bounds, or use HyperparameterRange.continuous' });
-    }
-    const wide = lo > 0 && hi / lo >= WIDE_RANGE_RATIO;
-    const chosen = scaling ?? (wide ? ScalingType.LOGARITHMIC : ScalingType.AUTO);
-    if (chosen === ScalingType.LOGARITHMIC && lo <= 0) {
-      refuse('SML-HPO-SPACE', { prop: `${prop}.scaling`, value: chosen, problem: `needs a positive range, and min is ${lo}`, fix: 'raise min above 0 or use ScalingType.LINEAR' });
-    }
-    if (chosen === ScalingType.REVERSE_LOGARITHMIC && (kind !== RangeKind.CONTINUOUS || lo < 0 || hi >= 1)) {
-      refuse('SML-HPO-SPACE', {
-        prop: `${prop}.scaling`,
-        value: chosen,
-        problem: kind !== RangeKind.CONTINUOUS ? 'applies to continuous ranges only' : `needs 0 ≤ min ≤ max < 1, and the range is ${lo}..${hi}`,
-        fix: 'use ScalingType.LOGARITHMIC or LINEAR',
-      });
-    }
-    this.scaling = chosen;
-    this.linearOnWideRange = wide && chosen !== ScalingType.LOGARITHMIC;
+    // The range judged in the API's shape, by the predicate SustainableTuningJob and SustainableMlChecks run (SML-HPO-SPACE).
+    refuseFindings(parameterRangeFindings(kind, this.render(), propTerms(rangeTerms(this))));
   }
 
   /** The number of values a grid search tries for this range (categorical ranges only). */
@@ -162,5 +125,23 @@ export function renderParameterRanges(ranges: HyperparameterRange[]): { [key: st
     ...(integer.length > 0 ? { IntegerParameterRanges: integer } : {}),
     ...(continuous.length > 0 ? { ContinuousParameterRanges: continuous } : {}),
     ...(categorical.length > 0 ? { CategoricalParameterRanges: categorical } : {}),
+  };
+}
+
+/**
+ * What a range's fields are called in a construct's messages: `ranges[eta].min`, `ranges[eta].scaling`, … (the API
+ * fields `HyperParameterTuningJobConfig.ParameterRanges[eta].MinValue`, …), bounds shown as the numbers given.
+ */
+export function rangeTerms(range: HyperparameterRange): { [field: string]: string | PropTerm } {
+  const at = `${RANGES}[${range.name}]`;
+  const prop = `ranges[${range.name}]`;
+  return {
+    [`${RANGES}[].Name`]: 'ranges[].name',
+    [at]: prop,
+    [`${at}.MinValue`]: { prop: `${prop}.min`, value: range.min },
+    [`${at}.MaxValue`]: { prop: `${prop}.max`, value: range.max },
+    [`${at}${BOUNDS}`]: `${prop}.min/max`,
+    [`${at}.ScalingType`]: `${prop}.scaling`,
+    [`${at}.Values`]: `${prop}.values`,
   };
 }

@@ -1,12 +1,14 @@
+import { DEFAULT_MAX_JOBS_NOT_IMPROVING } from '../rules/accept';
 import { publishFindings } from '../rules/apply';
-import { tuningJobStopsEarly } from '../rules/hpo-earlystop';
-import { tuningJobRunsOneAtATime } from '../rules/hpo-parallel';
-import { tuningJobStrategy } from '../rules/hpo-strategy';
+import { tuningJobFindings } from '../rules/checks';
+import { DEFAULT_MAX_TRAINING_JOBS } from '../rules/hpo-space';
+import { MAX_TUNING_RUNTIME_SECONDS } from '../rules/maxrun';
+import { propTerms, Terms } from '../rules/rule';
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { refuse, warn } from '../private/messages';
 import { checkPrefixFree, claimPrefix } from '../private/prefixes';
-import { allKnown, checkDuration, checkNumber, deferred, durationIn, isKnownNumber, numberForHumans } from '../private/synth-value';
+import { allKnown, checkDuration, checkNumber, durationIn, isKnownNumber } from '../private/synth-value';
 import { ObjectiveDirection } from '../training/objective';
 import { JobNaming, literalNaming } from '../training/private/naming';
 import {
@@ -15,23 +17,15 @@ import {
 } from '../training/request';
 import { SustainableTrainingJob } from '../training/training-job';
 import { ParentResolver } from './private/parents';
-import { HyperparameterRange, RangeKind, renderParameterRanges } from './ranges';
-import { WarmStart, WarmStartParent, WarmStartType } from './warm-start';
+import { HyperparameterRange, RangeKind, rangeTerms, renderParameterRanges } from './ranges';
+import { WARM_START_FIELDS, WarmStart, WarmStartParent, WarmStartType } from './warm-start';
 
 /** Tuning job names are at most 32 characters: a prefix of ≤ 15, a hyphen and a 16-character run id. */
 export const MAX_TUNING_PREFIX_LENGTH = 15;
-/** Ranges beyond this many warn (SML-HPO-SPACE): every dimension multiplies the search. */
-export const HANDFUL_OF_RANGES = 5;
-/** The API's limit on tunable hyperparameters. */
-export const MAX_RANGES = 30;
-/** The default bound on training jobs per tuning run. */
-export const DEFAULT_MAX_TRAINING_JOBS = 10;
-/** Default number of jobs without improvement after which the search completes (the API minimum). */
-export const DEFAULT_MAX_JOBS_NOT_IMPROVING = 3;
+export { DEFAULT_MAX_TRAINING_JOBS, HANDFUL_OF_RANGES, MAX_RANGES } from '../rules/hpo-space';
+export { DEFAULT_MAX_JOBS_NOT_IMPROVING } from '../rules/accept';
 /** The longest tuning run (sm-guide limits page: 30 days). */
-const MAX_TUNING_RUNTIME = Duration.days(30);
-/** Static hyperparameters from which Hyperband infers its MaxResource (epochs). */
-const EPOCH_HYPERPARAMETERS = ['epochs', 'numepochs', 'n-epochs', 'n_epochs', 'num_epochs'];
+const MAX_TUNING_RUNTIME = Duration.seconds(MAX_TUNING_RUNTIME_SECONDS);
 
 /** Options of the Hyperband strategy. */
 export interface HyperbandOptions {
@@ -273,6 +267,8 @@ export class SustainableTuningJob extends Construct {
         fix: 'set tensorBoard: false on the training job you tune; compare jobs by their objective metric',
       });
     }
+    // An API-shape limit of HyperParameterTrainingJobDefinition (SML-MANAGED, as SustainableTrainingJob's map checks), not a
+    // sustainability judgment the SustainableMlChecks pack reports, so it stays with the training job's props.
     const envCount = Object.keys(spec.environment).length;
     if (envCount > 48) {
       refuse('SML-MANAGED', {
@@ -283,141 +279,31 @@ export class SustainableTuningJob extends Construct {
       });
     }
 
-    // --- strategy (SML-HPO-STRATEGY, SML-HPO-EARLYSTOP) -------------------------------------------------------
+    // --- props only: what the request cannot show, and the defaults it is rendered from --------------------------
+    // Everything that judges the rendered request (ranges, strategy, limits, completion, warm start) is a predicate
+    // in lib/rules, run below on renderRequest() as the SustainableMlChecks pack runs it on any app.
     this.strategy = props.strategy ?? TuningStrategy.BAYESIAN;
     const strategy = this.strategy.name;
-
-    // --- ranges (SML-HPO-SPACE) -------------------------------------------------------------------------------
     this.ranges = [...props.ranges];
-    this.checkRanges(spec.hyperParameters);
-    applied('SML-HPO-SPACE');
-
-    let gridCombinations: number | undefined;
-    if (strategy === 'Grid') {
-      if (!props.allowGridSearch) {
-        refuse('SML-HPO-STRATEGY', {
-          prop: 'strategy',
-          value: 'Grid',
-          problem: 'grid search trains every combination, however little each one teaches',
-          fix: 'use TuningStrategy.BAYESIAN (the default) or HYPERBAND, or opt in explicitly with allowGridSearch: true',
-        });
-      }
-      const numeric = this.ranges.find((r) => r.kind !== RangeKind.CATEGORICAL);
-      if (numeric) {
-        refuse('SML-HPO-STRATEGY', {
-          prop: `ranges[${numeric.name}]`,
-          value: numeric.kind,
-          problem: 'grid search takes categorical ranges only',
-          fix: 'list the values to try with HyperparameterRange.categorical, or use TuningStrategy.BAYESIAN',
-        });
-      }
-      gridCombinations = this.ranges.reduce((n, r) => n * r.gridSize!, 1);
-      if (gridCombinations > 750) {
-        refuse('SML-HPO-STRATEGY', {
-          prop: 'ranges',
-          value: gridCombinations,
-          problem: 'combinations exceed the 750 training jobs a grid search may launch',
-          fix: 'try fewer values, or use TuningStrategy.BAYESIAN',
-        });
-      }
-      warn(this, 'SML-HPO-STRATEGY', `grid search launches ${gridCombinations} training jobs (${this.ranges.map((r) => `${r.name}: ${r.gridSize}`).join(' × ')}), one per combination, whatever the earlier ones showed`);
-    } else if (strategy === 'Random') {
-      publishFindings(this, tuningJobStrategy({ HyperParameterTuningJobConfig: { Strategy: strategy } }));
-    } else {
-      applied('SML-HPO-STRATEGY');
-    }
     if (props.allowGridSearch && strategy !== 'Grid') {
       refuse('SML-HPO-STRATEGY', { prop: 'allowGridSearch', value: true, problem: `only applies to the Grid strategy, and the strategy is ${strategy}`, fix: 'remove allowGridSearch' });
     }
-
-    if (strategy === 'Hyperband') {
-      if (props.earlyStopping === true) {
-        refuse('SML-HPO-EARLYSTOP', {
-          prop: 'earlyStopping',
-          value: true,
-          problem: 'Hyperband stops jobs early by itself and the API requires TrainingJobEarlyStoppingType Off with it',
-          fix: 'remove earlyStopping (Hyperband is early stopping)',
-        });
-      }
-      this.checkHyperband(spec.hyperParameters);
-      this.earlyStopping = false;
-      applied('SML-HPO-EARLYSTOP');
-    } else {
-      this.earlyStopping = props.earlyStopping ?? true;
-      const earlyStop = tuningJobStopsEarly({ HyperParameterTuningJobConfig: { Strategy: strategy, TrainingJobEarlyStoppingType: this.earlyStopping ? 'Auto' : 'Off' } });
-      if (earlyStop.length > 0) {
-        publishFindings(this, earlyStop);
-      } else {
-        applied('SML-HPO-EARLYSTOP');
-      }
+    for (const [prop, v] of [['minResource', this.strategy.minResource], ['maxResource', this.strategy.maxResource]] as const) {
+      checkNumber('SML-HPO-STRATEGY', `strategy.${prop}`, v);
     }
+    // Hyperband stops jobs by itself (Off); `earlyStopping: true` with it is rendered as asked, and refused by the predicate.
+    this.earlyStopping = props.earlyStopping ?? strategy !== 'Hyperband';
 
-    // --- limits (SML-HPO-PARALLEL, SML-MAXRUN) -----------------------------------------------------------------
-    const maxJobsLimit = strategy === 'Random' ? 10000 : 750;
     const givenJobs = checkNumber('SML-HPO-SPACE', 'maxTrainingJobs', props.maxTrainingJobs);
-    if (gridCombinations !== undefined && givenJobs !== undefined && givenJobs !== gridCombinations) {
-      refuse('SML-HPO-STRATEGY', {
-        prop: 'maxTrainingJobs',
-        value: givenJobs,
-        problem: `a grid search must launch exactly its ${gridCombinations} combinations`,
-        fix: 'remove maxTrainingJobs (it is derived from the ranges), or use fewer values',
-      });
-    }
-    this.maxTrainingJobs = gridCombinations ?? givenJobs ?? DEFAULT_MAX_TRAINING_JOBS;
-    if (!isKnownNumber(this.maxTrainingJobs)) {
-      deferred(this, 'SML-HPO-SPACE', 'maxTrainingJobs', `SageMaker checks the 1–${maxJobsLimit} range when the tuning job is created`);
-    } else if (!Number.isInteger(this.maxTrainingJobs) || this.maxTrainingJobs < 1 || this.maxTrainingJobs > maxJobsLimit) {
-      refuse('SML-HPO-SPACE', {
-        prop: 'maxTrainingJobs',
-        value: this.maxTrainingJobs,
-        problem: `must be a whole number from 1 to ${maxJobsLimit} (the ${strategy} limit)`,
-        fix: `keep the default of ${DEFAULT_MAX_TRAINING_JOBS}; warm-start a follow-up search if it is not enough`,
-      });
-    }
+    const gridCombinations = strategy === 'Grid' && this.ranges.length > 0 && this.ranges.every((r) => r.kind === RangeKind.CATEGORICAL)
+      ? this.ranges.reduce((n, r) => n * r.gridSize!, 1)
+      : undefined;
+    // A given count is rendered as given, so that a grid search's predicate can refuse one that is not its combinations.
+    this.maxTrainingJobs = givenJobs ?? gridCombinations ?? DEFAULT_MAX_TRAINING_JOBS;
     this.maxParallelTrainingJobs = checkNumber('SML-HPO-PARALLEL', 'maxParallelTrainingJobs', props.maxParallelTrainingJobs) ?? 1;
-    const parallel = this.maxParallelTrainingJobs;
-    if (!isKnownNumber(parallel)) {
-      // A deploy-time value: the predicate says it cannot be evaluated at synth (published as the info annotation).
-      publishFindings(this, tuningJobRunsOneAtATime({ HyperParameterTuningJobConfig: { Strategy: strategy, ResourceLimits: { MaxParallelTrainingJobs: parallel } } }));
-    } else if (!Number.isInteger(parallel) || parallel < 1 || parallel > 100) {
-      refuse('SML-HPO-PARALLEL', { prop: 'maxParallelTrainingJobs', value: parallel, problem: 'must be a whole number from 1 to 100 (the API limit)', fix: 'keep the default of 1' });
-    } else if (isKnownNumber(this.maxTrainingJobs) && parallel > this.maxTrainingJobs) {
-      refuse('SML-HPO-PARALLEL', {
-        prop: 'maxParallelTrainingJobs',
-        value: parallel,
-        problem: `is more than maxTrainingJobs (${this.maxTrainingJobs}), so some of the capacity could never be used`,
-        fix: 'keep the default of 1',
-      });
-    }
-    if (isKnownNumber(parallel) && parallel > 1) {
-      publishFindings(this, tuningJobRunsOneAtATime({ HyperParameterTuningJobConfig: { Strategy: strategy, ResourceLimits: { MaxParallelTrainingJobs: parallel } } }));
-    } else if (isKnownNumber(parallel)) {
-      applied('SML-HPO-PARALLEL');
-    }
+    this.maxRuntime = this.runtimeBound(props, this.maxParallelTrainingJobs);
+    durationIn(this.maxRuntime, 'seconds', 'SML-MAXRUN', 'maxRuntime'); // the API takes seconds; a token cannot be converted
 
-    this.maxRuntime = this.runtimeBound(props, parallel);
-    const runtimeS = durationIn(this.maxRuntime, 'seconds', 'SML-MAXRUN', 'maxRuntime');
-    const jobRuntimeS = job.maxRuntime.toSeconds(); // SustainableTrainingJob keeps a deploy-time maxRuntime in seconds
-    if (!isKnownNumber(runtimeS)) {
-      deferred(this, 'SML-MAXRUN', 'maxRuntime', 'SageMaker checks the 120 seconds–30 days range when the tuning job is created, and it is not compared with the training job\'s maxRuntime');
-    } else if (runtimeS < 120 || runtimeS > MAX_TUNING_RUNTIME.toSeconds()) {
-      refuse('SML-MAXRUN', {
-        prop: 'maxRuntime',
-        value: this.maxRuntime,
-        problem: 'a tuning run must be bounded between 120 seconds and 30 days',
-        fix: 'leave maxRuntime unset (derived from the job count and the training job\'s limits) or choose a bound in that range',
-      });
-    } else if (isKnownNumber(jobRuntimeS) && runtimeS < jobRuntimeS) {
-      refuse('SML-MAXRUN', {
-        prop: 'maxRuntime',
-        value: this.maxRuntime,
-        problem: `is shorter than one training job's maxRuntime (${job.maxRuntime.toHumanString()}), so the search could end before its first job finishes`,
-        fix: 'leave maxRuntime unset, or shorten the training job\'s maxRuntime',
-      });
-    }
-    applied('SML-MAXRUN');
-
-    // --- completion criteria (SML-ACCEPT) -----------------------------------------------------------------------
     const target = objective!.target;
     const onTarget = props.completeOnTarget ?? target !== undefined;
     if (props.completeOnTarget && target === undefined) {
@@ -428,44 +314,35 @@ export class SustainableTuningJob extends Construct {
         fix: 'set objective.target on the training job',
       });
     }
-    if (target === undefined) {
-      warn(this, 'SML-ACCEPT', `the objective '${objective!.metricName}' has no target: the search cannot stop when the result is good enough, only when it stops improving or hits its limits`);
-    } else if (!onTarget) {
-      warn(this, 'SML-ACCEPT', `completeOnTarget is off: the search goes on after a job reaches ${numberForHumans(target)}`);
-    } else {
-      applied('SML-ACCEPT');
-    }
     const notImproving = props.completeWhenNotImproving ?? true;
-    const n = props.maxJobsNotImproving ?? DEFAULT_MAX_JOBS_NOT_IMPROVING;
-    checkNumber('SML-ACCEPT', 'maxJobsNotImproving', props.maxJobsNotImproving);
+    const n = checkNumber('SML-ACCEPT', 'maxJobsNotImproving', props.maxJobsNotImproving) ?? DEFAULT_MAX_JOBS_NOT_IMPROVING;
     if (props.maxJobsNotImproving !== undefined && !notImproving) {
       refuse('SML-ACCEPT', { prop: 'maxJobsNotImproving', value: n, problem: 'only applies when completeWhenNotImproving is on, and it is off', fix: 'remove maxJobsNotImproving or turn completeWhenNotImproving on' });
     }
-    if (!isKnownNumber(n)) {
-      deferred(this, 'SML-ACCEPT', 'maxJobsNotImproving', 'SageMaker checks that it is at least 3 when the tuning job is created');
-    } else if (!Number.isInteger(n) || n < 3) {
-      refuse('SML-ACCEPT', { prop: 'maxJobsNotImproving', value: n, problem: 'must be a whole number of at least 3 (the API minimum)', fix: `keep the default of ${DEFAULT_MAX_JOBS_NOT_IMPROVING}` });
-    }
-    if (!notImproving) warn(this, 'SML-ACCEPT', 'completeWhenNotImproving is off: the search goes on while the best objective stands still');
     const convergence = props.completeOnConvergence ?? true;
-    if (!convergence) warn(this, 'SML-ACCEPT', 'completeOnConvergence is off: the search goes on after SageMaker detects that it has converged');
     this.completion = { target: onTarget ? target : undefined, notImproving: notImproving ? n : undefined, convergence };
-
-    const seed = checkNumber('SML-HPO-STRATEGY', 'randomSeed', props.randomSeed);
-    if (seed !== undefined && !isKnownNumber(seed)) {
-      deferred(this, 'SML-HPO-STRATEGY', 'randomSeed', 'SageMaker checks that it is a whole number ≥ 0 when the tuning job is created');
-    } else if (seed !== undefined && (!Number.isInteger(seed) || seed < 0)) {
-      refuse('SML-HPO-STRATEGY', { prop: 'randomSeed', value: props.randomSeed, problem: 'must be a whole number ≥ 0', fix: 'use e.g. 42' });
-    }
-
-    // --- warm start (SML-HPO-WARMSTART, SML-REUSE) ------------------------------------------------------------------
+    checkNumber('SML-HPO-STRATEGY', 'randomSeed', props.randomSeed);
     this.warmStart = props.warmStart;
+
+    // --- the rendered request, judged by the predicates SustainableMlChecks runs (lib/rules/checks.ts) -----------
+    // Its training job definition was judged by its SustainableTrainingJob, so only the tuning checks run here.
+    publishFindings(this, tuningJobFindings(this.renderRequest(), this.checkTerms(), false, {
+      gridSearchAllowed: props.allowGridSearch === true,
+      objectiveTarget: target,
+    }));
+    // Not a predicate: the parents' objectives, images and hyperparameters live in their constructs, not in the request.
+    if (this.warmStart) this.checkWarmStartParents(this.warmStart);
+
+    applied('SML-HPO-SPACE');
+    if (strategy !== 'Grid' && strategy !== 'Random') applied('SML-HPO-STRATEGY');
+    if (strategy === 'Hyperband' || this.earlyStopping) applied('SML-HPO-EARLYSTOP');
+    if (isKnownNumber(this.maxParallelTrainingJobs) && this.maxParallelTrainingJobs <= 1) applied('SML-HPO-PARALLEL');
+    applied('SML-MAXRUN');
+    if (this.completion.target !== undefined) applied('SML-ACCEPT');
     if (this.warmStart) {
-      this.checkWarmStart(this.warmStart);
       applied('SML-HPO-WARMSTART');
       applied('SML-REUSE');
     }
-
     // Registered last, so that a refused definition does not block its prefix.
     claimPrefix('tuning', this, this.jobNamePrefix);
   }
@@ -475,6 +352,7 @@ export class SustainableTuningJob extends Construct {
    * maxWait (maxRuntime without spot), at most 30 days. When one of those is a deploy-time value, the derived bound
    * can only be its own ceiling, 30 days: that default warns, since a given bound would be tighter.
    */
+  // The derived-default warning stays here: the request cannot tell this fallback from a 30-day bound given on purpose.
   private runtimeBound(props: SustainableTuningJobProps, parallel: number): Duration {
     const given = checkDuration('SML-MAXRUN', 'maxRuntime', props.maxRuntime);
     if (given) return given;
@@ -484,6 +362,30 @@ export class SustainableTuningJob extends Construct {
       return MAX_TUNING_RUNTIME;
     }
     return Duration.seconds(Math.min(Math.ceil(this.maxTrainingJobs / parallel) * perJob.toSeconds(), MAX_TUNING_RUNTIME.toSeconds()));
+  }
+
+  /** What the fields of the rendered request are called in this construct's messages: the props that set them. */
+  private checkTerms(): Terms {
+    const config = 'HyperParameterTuningJobConfig';
+    return propTerms({
+      ...Object.assign({}, ...this.ranges.map(rangeTerms)),
+      [`${config}.ParameterRanges`]: 'ranges',
+      [`${config}.Strategy`]: 'strategy',
+      [`${config}.StrategyConfig.HyperbandStrategyConfig`]: 'strategy',
+      [`${config}.StrategyConfig.HyperbandStrategyConfig.MinResource`]: 'strategy.minResource',
+      [`${config}.StrategyConfig.HyperbandStrategyConfig.MaxResource`]: 'strategy.maxResource',
+      [`${config}.TrainingJobEarlyStoppingType`]: { prop: 'earlyStopping', value: this.earlyStopping },
+      [`${config}.ResourceLimits.MaxNumberOfTrainingJobs`]: 'maxTrainingJobs',
+      [`${config}.ResourceLimits.MaxParallelTrainingJobs`]: 'maxParallelTrainingJobs',
+      [`${config}.ResourceLimits.MaxRuntimeInSeconds`]: { prop: 'maxRuntime', value: this.maxRuntime },
+      'TrainingJobDefinition.StoppingCondition.MaxRuntimeInSeconds': { prop: 'maxRuntime', value: this.trainingJob.maxRuntime },
+      [`${config}.TuningJobCompletionCriteria.TargetObjectiveMetricValue`]: 'completeOnTarget',
+      [`${config}.TuningJobCompletionCriteria.BestObjectiveNotImproving`]: 'completeWhenNotImproving',
+      [`${config}.TuningJobCompletionCriteria.BestObjectiveNotImproving.MaxNumberOfTrainingJobsNotImproving`]: 'maxJobsNotImproving',
+      [`${config}.TuningJobCompletionCriteria.ConvergenceDetected.CompleteOnConvergence`]: 'completeOnConvergence',
+      [`${config}.RandomSeed`]: 'randomSeed',
+      ...WARM_START_FIELDS,
+    });
   }
 
   /** The objective's metric name. */
@@ -579,76 +481,12 @@ export class SustainableTuningJob extends Construct {
     };
   }
 
-  private checkRanges(statics: { [name: string]: string }): void {
-    const ranges = this.ranges;
-    if (ranges.length === 0) {
-      refuse('SML-HPO-SPACE', { prop: 'ranges', value: [], problem: 'a tuning job needs at least one range to search', fix: 'add the one or two hyperparameters that matter most' });
-    }
-    if (ranges.length > MAX_RANGES) {
-      refuse('SML-HPO-SPACE', {
-        prop: 'ranges',
-        value: ranges.length,
-        problem: `the API tunes at most ${MAX_RANGES} hyperparameters`,
-        fix: `tune only the hyperparameters that matter; fix the rest as static values`,
-      });
-    }
-    const names = ranges.map((r) => r.name);
-    const dup = names.find((n, i) => names.indexOf(n) !== i);
-    if (dup) {
-      refuse('SML-HPO-SPACE', { prop: 'ranges', value: dup, problem: 'has two ranges for the same hyperparameter', fix: 'keep one range per hyperparameter' });
-    }
-    const fixed = names.find((n) => n in statics);
-    if (fixed) {
-      refuse('SML-HPO-SPACE', {
-        prop: `ranges[${fixed}]`,
-        value: statics[fixed],
-        problem: 'is also a static hyperparameter of the training job, so it would be both fixed and searched',
-        fix: `remove '${fixed}' from the training job's hyperparameters, or drop the range`,
-      });
-    }
-    if (ranges.length > HANDFUL_OF_RANGES) {
-      warn(this, 'SML-HPO-SPACE', `${ranges.length} ranges: every extra dimension multiplies the jobs a search needs; tune the ${HANDFUL_OF_RANGES} or fewer that matter most`);
-    }
-    for (const r of ranges.filter((x) => x.deployTimeBounds)) {
-      deferred(this, 'SML-HPO-SPACE', `ranges[${r.name}].min/max`, 'the order of the bounds, whole-number bounds and the scaling (logarithmic for wide ranges) are not checked at synth; SageMaker checks the bounds when the tuning job is created');
-    }
-    for (const r of ranges.filter((x) => x.linearOnWideRange)) {
-      warn(this, 'SML-HPO-SPACE', `ranges[${r.name}] spans ${r.min}..${r.max} (two or more orders of magnitude) with ${r.scaling} scaling; ScalingType.LOGARITHMIC covers it with fewer jobs`);
-    }
-  }
-
-  private checkHyperband(statics: { [name: string]: string }): void {
-    const { minResource, maxResource } = this.strategy;
-    for (const [prop, v] of [['minResource', minResource], ['maxResource', maxResource]] as const) {
-      checkNumber('SML-HPO-STRATEGY', `strategy.${prop}`, v);
-      if (v !== undefined && !isKnownNumber(v)) {
-        deferred(this, 'SML-HPO-STRATEGY', `strategy.${prop}`, 'SageMaker checks the 1–20,000 range and the order of the bounds when the tuning job is created');
-      } else if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 20000)) {
-        refuse('SML-HPO-STRATEGY', { prop: `strategy.${prop}`, value: v, problem: 'must be a whole number of epochs from 1 to 20,000', fix: 'give the epochs one configuration may train' });
-      }
-    }
-    if (isKnownNumber(minResource) && isKnownNumber(maxResource) && minResource > maxResource) {
-      refuse('SML-HPO-STRATEGY', { prop: 'strategy.minResource', value: minResource, problem: `is above maxResource (${maxResource})`, fix: 'swap the bounds' });
-    }
-    if (maxResource === undefined && !EPOCH_HYPERPARAMETERS.some((h) => h in statics)) {
-      refuse('SML-HPO-STRATEGY', {
-        prop: 'strategy',
-        value: 'Hyperband',
-        problem: `needs MaxResource, and SageMaker can only infer it from a static hyperparameter named ${EPOCH_HYPERPARAMETERS.join(', ')}; the training job has none, so the API would reject the request`,
-        fix: 'use TuningStrategy.hyperband({ maxResource: <epochs> }) or add a static epochs hyperparameter',
-      });
-    }
-  }
-
-  private checkWarmStart(ws: WarmStart): void {
-    if (!['Bayesian', 'Random'].includes(this.strategy.name)) {
-      refuse('SML-HPO-WARMSTART', {
-        prop: 'warmStart',
-        value: this.strategy.name,
-        problem: 'warm start works with the Bayesian and Random strategies only',
-        fix: 'use TuningStrategy.BAYESIAN with warm start, or start cold',
-      });
-    }
+  /**
+   * What a warm start from another definition needs and the request cannot show (SML-HPO-WARMSTART): the parent is
+   * not this definition, optimizes the same objective and, for IdenticalDataAndAlgorithm, uses the same image and
+   * number of hyperparameters.
+   */
+  private checkWarmStartParents(ws: WarmStart): void {
     const stack = Stack.of(this);
     const mine = this.trainingJob;
     for (const p of ws.parents) {

@@ -1,5 +1,6 @@
-import { Token } from 'aws-cdk-lib';
-import { refuse } from '../private/messages';
+import { refuseFindings } from '../rules/apply';
+import { MAX_WARM_START_PARENTS, warmStartParentCount, warmStartParentNames, warmStartParentsOnce, warmStartType } from '../rules/hpo-warmstart';
+import { propTerms } from '../rules/rule';
 import type { SustainableTuningJob } from './tuning-job';
 
 /** What the new search may assume about its parents. */
@@ -10,10 +11,15 @@ export enum WarmStartType {
   TRANSFER_LEARNING = 'TransferLearning',
 }
 
-/** The most parent tuning jobs a warm start accepts (API limit). */
-export const MAX_WARM_START_PARENTS = 5;
+export { MAX_WARM_START_PARENTS };
 
-const TUNING_JOB_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$/;
+/** What the fields of a WarmStartConfig are called in a construct's messages (`warmStart.parents`, …). */
+export const WARM_START_FIELDS = {
+  'WarmStartConfig': 'warmStart',
+  'WarmStartConfig.ParentHyperParameterTuningJobs': 'warmStart.parents',
+  'WarmStartConfig.WarmStartType': 'warmStart.type',
+};
+const WARM_START_TERMS = propTerms(WARM_START_FIELDS);
 
 /**
  * One parent of a warm-started search: a finished tuning job by name, or the latest completed run of a
@@ -23,14 +29,8 @@ const TUNING_JOB_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$/;
 export class WarmStartParent {
   /** A finished tuning job by name (≤ 32 characters). */
   public static fromName(name: string): WarmStartParent {
-    if (!Token.isUnresolved(name) && !TUNING_JOB_NAME.test(name)) {
-      refuse('SML-HPO-WARMSTART', {
-        prop: 'warmStart.parents',
-        value: name,
-        problem: 'is not a tuning job name (1–32 letters, digits and inner hyphens)',
-        fix: 'copy the name of a finished tuning job from the console or ListHyperParameterTuningJobs',
-      });
-    }
+    // The name judged in the API's shape, by the predicate SustainableTuningJob and SustainableMlChecks run.
+    refuseFindings(warmStartParentNames({ ParentHyperParameterTuningJobs: [{ HyperParameterTuningJobName: name }] }, WARM_START_TERMS));
     return new WarmStartParent(name, undefined, false);
   }
 
@@ -93,22 +93,11 @@ export class WarmStart {
     /** The warm-start type. */
     public readonly type: WarmStartType,
   ) {
-    if (parents.length < 1 || parents.length > MAX_WARM_START_PARENTS) {
-      refuse('SML-HPO-WARMSTART', {
-        prop: 'warmStart.parents',
-        value: parents.length,
-        problem: `a warm start takes 1–${MAX_WARM_START_PARENTS} parent tuning jobs (the API limit)`,
-        fix: `keep the ${MAX_WARM_START_PARENTS} most relevant parents; their best jobs carry what the search learned`,
-      });
-    }
-    const keys = parents.map((p) => p.name ?? (p.isPreviousRun ? '<previous run>' : `<latest run of ${p.tuningJob!.node.path}>`));
-    const dup = keys.find((k, i) => keys.indexOf(k) !== i);
-    if (dup) {
-      refuse('SML-HPO-WARMSTART', { prop: 'warmStart.parents', value: dup, problem: 'is listed twice', fix: 'list each parent once' });
-    }
-    if (!Object.values(WarmStartType).includes(type)) {
-      refuse('SML-HPO-WARMSTART', { prop: 'warmStart.type', value: type, problem: `must be one of ${Object.values(WarmStartType).join(', ')}`, fix: 'use WarmStartType.IDENTICAL_DATA_AND_ALGORITHM or TRANSFER_LEARNING' });
-    }
+    // Judged in the API's shape (WarmStartConfig) by the predicates SustainableTuningJob and SustainableMlChecks run;
+    // a parent looked up at run time stands for itself by a label, so that it too is listed once.
+    const labels = parents.map((p) => p.name ?? (p.isPreviousRun ? '<previous run>' : `<latest run of ${p.tuningJob!.node.path}>`));
+    const config = { ParentHyperParameterTuningJobs: labels.map((n) => ({ HyperParameterTuningJobName: n })), WarmStartType: type };
+    refuseFindings([...warmStartParentCount(config, WARM_START_TERMS), ...warmStartParentsOnce(config, WARM_START_TERMS), ...warmStartType(config, WARM_START_TERMS)]);
   }
 
   /** True when at least one parent is looked up at run time. */

@@ -5,28 +5,38 @@
  * constructor (SML-START-SMALL, SML-SILICON, SML-ACCEPT, SML-GUARD, SML-COMPILE, SML-MANAGED, SML-REUSE): its
  * warnings, info notes and refusal, errors included.
  */
-import { CfnParameter, Size, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import {
-  DebuggerRule, HyperparameterRange, InputChannel, Objective, SustainableTrainingJob, SustainableTrainingJobProps, SustainableTuningJob,
-  SustainableTuningJobProps, TrainingImage, TrainingInstance, TuningStrategy,
+  DebuggerRule, HyperparameterRange, InputChannel, Objective, ScalingType, SustainableTrainingJob, SustainableTrainingJobProps, SustainableTuningJob,
+  SustainableTuningJobProps, TrainingImage, TrainingInstance, TuningStrategy, WarmStart, WarmStartType,
 } from '../../lib';
-import * as checks from '../../lib/rules/checks';
-import { trainingJobDefinesMetricsOnce } from '../../lib/rules/accept';
-import { trainingJobCompilesWhereSupported } from '../../lib/rules/compile';
-import { trainingJobIsWatched, trainingJobRuleConfigurationsWork } from '../../lib/rules/guard';
-import { trainingJobValuesFitTheApi } from '../../lib/rules/managed';
-import { trainingJobNamesChannelsOnce } from '../../lib/rules/reuse';
-import { trainingJobFitsItsSilicon } from '../../lib/rules/silicon';
-import { trainingJobStartsSmall } from '../../lib/rules/start-small';
 import { rule } from '../../lib/rules';
 import { trainingJobCheckpointsWithSpot } from '../../lib/rules/ckpt';
 import { tuningJobStopsEarly } from '../../lib/rules/hpo-earlystop';
 import { tuningJobRunsOneAtATime } from '../../lib/rules/hpo-parallel';
 import { tuningJobStrategy } from '../../lib/rules/hpo-strategy';
+import { trainingJobDefinesMetricsOnce, tuningJobCompletes } from '../../lib/rules/accept';
+import * as checks from '../../lib/rules/checks';
+import { trainingJobCompilesWhereSupported } from '../../lib/rules/compile';
+import { trainingJobIsWatched, trainingJobRuleConfigurationsWork } from '../../lib/rules/guard';
+import { tuningJobSearchSpace, tuningJobTrainingJobCount } from '../../lib/rules/hpo-space';
+import { tuningJobHyperband, tuningJobRandomSeed } from '../../lib/rules/hpo-strategy';
+import { tuningJobWarmStart } from '../../lib/rules/hpo-warmstart';
+import { trainingJobValuesFitTheApi } from '../../lib/rules/managed';
+import { tuningJobIsBounded } from '../../lib/rules/maxrun';
+import { trainingJobNamesChannelsOnce } from '../../lib/rules/reuse';
 import { CheckContext, RuleFinding, Terms } from '../../lib/rules/rule';
+import { trainingJobFitsItsSilicon } from '../../lib/rules/silicon';
 import { trainingJobUsesSpot } from '../../lib/rules/spot';
+import { trainingJobStartsSmall } from '../../lib/rules/start-small';
 import { newTestStack } from '../support/app';
+
+// The constructs' calls of the tuning and training predicates, caught on their way (the real functions run).
+jest.mock('../../lib/rules/checks', () => {
+  const actual = jest.requireActual('../../lib/rules/checks');
+  return { ...actual, tuningJobFindings: jest.fn(actual.tuningJobFindings), trainingJobFindings: jest.fn(actual.trainingJobFindings) };
+});
 
 const IMAGE = TrainingImage.fromUri('123456789012.dkr.ecr.us-west-2.amazonaws.com/train:1');
 const OBJECTIVE = Objective.maximize('validation:auc', 'validation-auc=([0-9\\.]+)', { target: 0.85 });
@@ -43,6 +53,26 @@ function asWarnings(findings: RuleFinding[]): string[] {
     .map((f) => `${f.ruleId}: ${f.message} (${rule(f.ruleId).wellArchitected.join(', ')})`).sort();
 }
 
+/**
+ * Build a SustainableTuningJob and catch what it hands its predicates: the request it rendered, the terms (its props'
+ * names) and the context facts. `error` is the message it threw, if any.
+ */
+function tuningWithTerms(build: () => SustainableTuningJob) {
+  const spy = checks.tuningJobFindings as jest.MockedFunction<typeof checks.tuningJobFindings>;
+  spy.mockClear();
+  let tuningJob: SustainableTuningJob | undefined;
+  let error: string | undefined;
+  try {
+    tuningJob = build();
+  } catch (e) {
+    error = (e as Error).message;
+  }
+  const calls = [...spy.mock.calls];
+  expect(calls).toHaveLength(1);
+  const [request, terms, definitions, context] = calls[0] as [Record<string, any>, Terms, boolean, CheckContext];
+  return { tuningJob, error, request, terms, definitions, context };
+}
+
 const CASES: [string, Partial<SustainableTrainingJobProps>, Partial<SustainableTuningJobProps>][] = [
   ['defaults', {}, {}],
   ['spot off', { spot: false }, {}],
@@ -56,27 +86,117 @@ const CASES: [string, Partial<SustainableTrainingJobProps>, Partial<SustainableT
 test.each(CASES)('%s: the construct warns exactly what the predicates find in its rendered requests', (name, jobProps, tuningProps) => {
   const stack = newTestStack();
   const trainingJob = new SustainableTrainingJob(stack, 'Job', { image: IMAGE, jobNamePrefix: 'churn', objective: OBJECTIVE, ...jobProps });
-  const tuningJob = new SustainableTuningJob(stack, 'Tune', { trainingJob, ranges: RANGES, ...tuningProps });
+  const { tuningJob, terms } = tuningWithTerms(() => new SustainableTuningJob(stack, 'Tune', { trainingJob, ranges: RANGES, ...tuningProps }));
   const training = trainingJob.renderRequest();
-  const tuning = tuningJob.renderRequest();
+  const tuning = tuningJob!.renderRequest();
   const fromPredicates = asWarnings([
     ...trainingJobUsesSpot(training),
     ...trainingJobCheckpointsWithSpot(training),
-    ...tuningJobStrategy(tuning),
-    ...tuningJobRunsOneAtATime(tuning),
-    ...tuningJobStopsEarly(tuning),
+    ...tuningJobStrategy(tuning, terms),
+    ...tuningJobRunsOneAtATime(tuning, terms),
+    ...tuningJobStopsEarly(tuning, terms),
   ]);
   expect(published(stack)).toEqual(fromPredicates);
   if (name !== 'defaults') expect(fromPredicates.length).toBeGreaterThan(0);
 });
 
-// --- SustainableTrainingJob: the rules that moved from its constructor into predicates -------------------------------
+/**
+ * SustainableTuningJob: every check of its rendered CreateHyperParameterTuningJob request is a predicate in lib/rules.
+ * For each case, the construct publishes exactly what those predicates, called one by one on the request it rendered
+ * (with its props' names), find: the same warnings, the same deploy-time notes, and as its refusal the first error.
+ */
+describe('SustainableTuningJob publishes exactly what its predicates find on its rendered request, errors included', () => {
+  const PREDICATES = [
+    tuningJobSearchSpace, tuningJobStrategy, tuningJobStopsEarly, tuningJobHyperband, tuningJobTrainingJobCount,
+    tuningJobRunsOneAtATime, tuningJobIsBounded, tuningJobCompletes, tuningJobRandomSeed, tuningJobWarmStart,
+  ];
+  const TUNING_RULES = ['SML-HPO-SPACE', 'SML-HPO-STRATEGY', 'SML-HPO-EARLYSTOP', 'SML-HPO-PARALLEL', 'SML-HPO-WARMSTART', 'SML-MAXRUN', 'SML-ACCEPT'];
+  const GRID = [HyperparameterRange.categorical('booster', ['gbtree', 'dart']), HyperparameterRange.categorical('depth', ['3', '5', '7'])];
+  const NO_TARGET = Objective.maximize('validation:auc', 'auc=([0-9.]+)');
+  const token = (stack: Stack, id: string) => new CfnParameter(stack, id, { type: 'Number' }).valueAsNumber;
 
-// Record what the construct hands to the predicate list: the request it rendered, its terms and its context.
-jest.mock('../../lib/rules/checks', () => {
-  const actual = jest.requireActual('../../lib/rules/checks');
-  return { ...actual, trainingJobFindings: jest.fn(actual.trainingJobFindings) };
+  test('the construct runs the predicates in the order of TUNING_JOB_CHECKS, not the training predicates on its definition', () => {
+    expect(checks.TUNING_JOB_CHECKS).toEqual(PREDICATES);
+    const stack = newTestStack();
+    const trainingJob = new SustainableTrainingJob(stack, 'Job', { image: IMAGE, jobNamePrefix: 'churn', objective: OBJECTIVE });
+    const { definitions, request, tuningJob } = tuningWithTerms(() => new SustainableTuningJob(stack, 'Tune', { trainingJob, ranges: RANGES }));
+    expect(definitions).toBe(false);
+    expect(request).toEqual(tuningJob!.renderRequest());
+  });
+
+  const CASES_T: [string, Partial<SustainableTuningJobProps>, Partial<SustainableTrainingJobProps>, 'warns' | 'refuses' | 'passes'][] = [
+    ['defaults', {}, {}, 'passes'],
+    ['random search, 4 parallel jobs, early stopping off', { strategy: TuningStrategy.RANDOM, maxParallelTrainingJobs: 4, earlyStopping: false }, {}, 'warns'],
+    ['grid search, allowed', { strategy: TuningStrategy.GRID, allowGridSearch: true, ranges: GRID }, {}, 'warns'],
+    ['6 ranges, one wide on linear scaling', { ranges: [HyperparameterRange.continuous('eta', 0.001, 0.5, { scaling: ScalingType.LINEAR }), ...'bcdef'.split('').map((n) => HyperparameterRange.continuous(n, 0.1, 0.9))] }, {}, 'warns'],
+    ['every completion criterion off', { completeOnTarget: false, completeWhenNotImproving: false, completeOnConvergence: false }, {}, 'warns'],
+    ['an objective without a target', {}, { objective: NO_TARGET }, 'warns'],
+    ['Hyperband with its bounds', { strategy: TuningStrategy.hyperband({ minResource: 1, maxResource: 20 }) }, {}, 'passes'],
+    ['a warm start from named parents', { warmStart: WarmStart.fromParentNames(['churn-1', 'churn-2'], WarmStartType.TRANSFER_LEARNING) }, {}, 'passes'],
+    ['no range', { ranges: [] }, {}, 'refuses'],
+    ['31 ranges', { ranges: Array.from({ length: 31 }, (_, i) => HyperparameterRange.continuous(`h${i}`, 0.1, 0.9)) }, {}, 'refuses'],
+    ['a hyperparameter ranged twice', { ranges: [RANGES[0], RANGES[0]] }, {}, 'refuses'],
+    ['a range that is also a static hyperparameter', { ranges: [HyperparameterRange.integer('num_round', 10, 200)] }, { hyperparameters: { num_round: '100' } }, 'refuses'],
+    ['grid search, not allowed', { strategy: TuningStrategy.GRID, ranges: GRID }, {}, 'refuses'],
+    ['grid search over a numeric range', { strategy: TuningStrategy.GRID, allowGridSearch: true }, {}, 'refuses'],
+    ['grid search of 900 combinations', { strategy: TuningStrategy.GRID, allowGridSearch: true, ranges: ['a', 'b'].map((n) => HyperparameterRange.categorical(n, Array.from({ length: 30 }, (_, i) => `v${i}`))) }, {}, 'refuses'],
+    ['grid search with another maxTrainingJobs', { strategy: TuningStrategy.GRID, allowGridSearch: true, ranges: GRID, maxTrainingJobs: 5 }, {}, 'refuses'],
+    ['Hyperband with early stopping forced on', { strategy: TuningStrategy.hyperband({ maxResource: 20 }), earlyStopping: true }, {}, 'refuses'],
+    ['Hyperband without a MaxResource', { strategy: TuningStrategy.HYPERBAND }, {}, 'refuses'],
+    ['Hyperband bounds out of order', { strategy: TuningStrategy.hyperband({ minResource: 30, maxResource: 20 }) }, {}, 'refuses'],
+    ['Hyperband maxResource over 20,000', { strategy: TuningStrategy.hyperband({ maxResource: 30000 }) }, {}, 'refuses'],
+    ['751 training jobs', { maxTrainingJobs: 751 }, {}, 'refuses'],
+    ['no parallel job slot', { maxParallelTrainingJobs: 0 }, {}, 'refuses'],
+    ['more parallel jobs than jobs', { maxParallelTrainingJobs: 4, maxTrainingJobs: 3 }, {}, 'refuses'],
+    ['a tuning run of 1 minute', { maxRuntime: Duration.seconds(60) }, {}, 'refuses'],
+    ['a tuning run shorter than one training job', { maxRuntime: Duration.hours(4) }, {}, 'refuses'],
+    ['2 jobs without improvement', { maxJobsNotImproving: 2 }, {}, 'refuses'],
+    ['a negative random seed', { randomSeed: -1 }, {}, 'refuses'],
+    ['a warm start of a Hyperband search', { strategy: TuningStrategy.hyperband({ maxResource: 20 }), warmStart: WarmStart.fromParentNames(['churn-1'], WarmStartType.TRANSFER_LEARNING) }, {}, 'refuses'],
+  ];
+
+  test.each(CASES_T)('%s', (_name, tuningProps, jobProps, outcome) => {
+    const stack = newTestStack();
+    const trainingJob = new SustainableTrainingJob(stack, 'Job', { image: IMAGE, jobNamePrefix: 'churn', objective: OBJECTIVE, ...jobProps });
+    const { error, request, terms, context } = tuningWithTerms(() => new SustainableTuningJob(stack, 'Tune', { trainingJob, ranges: RANGES, ...tuningProps }));
+    const findings = PREDICATES.flatMap((p) => p(request, terms, context));
+    const firstError = findings.find((f) => f.level === 'error');
+    if (outcome === 'refuses') {
+      expect(firstError).toBeDefined();
+      expect(error).toBe(`${firstError!.ruleId}: ${firstError!.message}. Fix: ${firstError!.fix} (${rule(firstError!.ruleId).wellArchitected.join(', ')})`);
+      return;
+    }
+    expect(error).toBeUndefined();
+    expect(firstError).toBeUndefined();
+    const mine = Match.stringLikeRegexp(`^(${TUNING_RULES.join('|')}):`);
+    const warnings = Annotations.fromStack(stack).findWarning('/TestStack/Tune', mine).map((w) => String(w.entry.data).replace(/ \[ack: [^\]]*\]$/, '')).sort();
+    expect(warnings).toEqual(asWarnings(findings));
+    expect(warnings.length > 0).toBe(outcome === 'warns');
+  });
+
+  test('deploy-time values: the construct notes exactly the checks its predicates defer', () => {
+    const stack = newTestStack();
+    const trainingJob = new SustainableTrainingJob(stack, 'Job', { image: IMAGE, jobNamePrefix: 'churn', objective: OBJECTIVE });
+    const { error, request, terms, context } = tuningWithTerms(() => new SustainableTuningJob(stack, 'Tune', {
+      trainingJob,
+      ranges: [HyperparameterRange.continuous('eta', token(stack, 'Lo'), 0.3)],
+      strategy: TuningStrategy.hyperband({ minResource: token(stack, 'Min'), maxResource: 50 }),
+      maxTrainingJobs: token(stack, 'Jobs'),
+      maxParallelTrainingJobs: token(stack, 'Parallel'),
+      maxRuntime: Duration.seconds(token(stack, 'Runtime')),
+      maxJobsNotImproving: token(stack, 'NotImproving'),
+      randomSeed: token(stack, 'Seed'),
+    }));
+    expect(error).toBeUndefined();
+    const deferred = PREDICATES.flatMap((p) => p(request, terms, context)).filter((f) => f.level === 'unknown')
+      .map((f) => `${f.ruleId}: ${f.field} is a token (a deploy-time value), so ${f.message}`).sort();
+    expect(deferred).toHaveLength(7);
+    const notes = Annotations.fromStack(stack).findInfo('/TestStack/Tune', Match.stringLikeRegexp('^SML-')).map((i) => String(i.entry.data)).sort();
+    expect(notes).toEqual(deferred);
+  });
 });
+
+// --- SustainableTrainingJob: the rules that moved from its constructor into predicates -------------------------------
 
 /** The moved predicates, in the list's order, and the rule ids they speak for. */
 const MOVED = [

@@ -41,20 +41,57 @@ function trainingRequest(over: Record<string, unknown> = {}): Record<string, unk
   return Object.fromEntries(Object.entries(base).filter(([, v]) => v !== undefined));
 }
 
-/** A CreateHyperParameterTuningJob request with one training definition. */
-function tuningRequest(config: Record<string, unknown> = {}): Record<string, unknown> {
+/**
+ * A compliant CreateHyperParameterTuningJob request with one training definition: Bayesian, one job at a time, early
+ * stopping, a bounded run, one narrow range, completion on the target, on no improvement and on convergence.
+ * `config` replaces fields of HyperParameterTuningJobConfig, `over` fields of the request (undefined removes them).
+ */
+function tuningRequest(config: Record<string, unknown> = {}, over: Record<string, unknown> = {}): Record<string, unknown> {
   const { TrainingJobName: _n, Tags: tags, ...definition } = trainingRequest();
-  return {
+  const drop = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  return drop({
     HyperParameterTuningJobName: 'tune',
-    Tags: tags, // SageMaker adds them to every training job the tuning job launches
-    HyperParameterTuningJobConfig: {
+    Tags: tags, // SageMaker adds them to every training job the tuning job launches (SML-GUARD)
+    HyperParameterTuningJobConfig: drop({
       Strategy: 'Bayesian',
+      HyperParameterTuningJobObjective: { Type: 'Maximize', MetricName: 'validation:auc' },
       TrainingJobEarlyStoppingType: 'Auto',
-      ResourceLimits: { MaxNumberOfTrainingJobs: 20, MaxParallelTrainingJobs: 1 },
+      ResourceLimits: { MaxNumberOfTrainingJobs: 20, MaxParallelTrainingJobs: 1, MaxRuntimeInSeconds: 86400 },
+      ParameterRanges: { ContinuousParameterRanges: [{ Name: 'eta', MinValue: '0.01', MaxValue: '0.3', ScalingType: 'Auto' }] },
+      TuningJobCompletionCriteria: {
+        TargetObjectiveMetricValue: 0.85,
+        BestObjectiveNotImproving: { MaxNumberOfTrainingJobsNotImproving: 3 },
+        ConvergenceDetected: { CompleteOnConvergence: 'Enabled' },
+      },
       ...config,
-    },
+    }),
     TrainingJobDefinition: { ...definition, StaticHyperParameters: {} },
-  };
+    ...over,
+  });
+}
+
+/** Categorical ranges with these numbers of values (a grid of their product). */
+function categorical(...sizes: number[]): Record<string, unknown> {
+  return { CategoricalParameterRanges: sizes.map((n, i) => ({ Name: `c${i}`, Values: Array.from({ length: n }, (_, v) => `v${v}`) })) };
+}
+
+/** An aws-cdk-lib CustomState starting a tuning job (createHyperParameterTuningJob.sync) in a state machine. */
+function cdkTuningState(stack: Stack, id: string, request: Record<string, unknown>): void {
+  const state = new sfn.CustomState(stack, `${id}State`, {
+    stateJson: { Type: 'Task', Resource: 'arn:aws:states:::sagemaker:createHyperParameterTuningJob.sync', Parameters: request },
+  });
+  new sfn.StateMachine(stack, id, { definitionBody: sfn.DefinitionBody.fromChainable(state) });
+}
+
+/** An aws-cdk-lib CallAwsService (aws-sdk integration) starting a tuning job, in a state machine. */
+function cdkCallAwsService(stack: Stack, id: string, request: Record<string, unknown>): void {
+  const task = new tasks.CallAwsService(stack, `${id}Task`, {
+    service: 'sagemaker',
+    action: 'createHyperParameterTuningJob',
+    parameters: request,
+    iamResources: ['arn:aws:sagemaker:us-east-1:123456789012:hyper-parameter-tuning-job/*'],
+  });
+  new sfn.StateMachine(stack, id, { definitionBody: sfn.DefinitionBody.fromChainable(task) });
 }
 
 /** A raw state machine (CfnStateMachine) with one SageMaker task, its definition joined with a deploy-time part. */
@@ -67,13 +104,13 @@ function rawStateMachine(stack: Stack, id: string, resource: string, request: Re
   });
 }
 
-/** A raw SageMaker pipeline with one training step. */
-function rawPipeline(stack: Stack, id: string, request: Record<string, unknown>): void {
-  const { TrainingJobName: _n, ...args } = request;
+/** A raw SageMaker pipeline with one training step (or tuning step, with `type` 'Tuning'). */
+function rawPipeline(stack: Stack, id: string, request: Record<string, unknown>, type: 'Training' | 'Tuning' = 'Training'): void {
+  const { TrainingJobName: _n, HyperParameterTuningJobName: _t, ...args } = request;
   new sagemaker.CfnPipeline(stack, id, {
     pipelineName: id,
     roleArn: 'arn:aws:iam::123456789012:role/sm',
-    pipelineDefinition: { PipelineDefinitionBody: JSON.stringify({ Version: '2020-12-01', Steps: [{ Name: 'Train', Type: 'Training', Arguments: args }] }) },
+    pipelineDefinition: { PipelineDefinitionBody: JSON.stringify({ Version: '2020-12-01', Steps: [{ Name: 'Step', Type: type, Arguments: args }] }) },
   });
 }
 
@@ -267,12 +304,12 @@ const CASES: Case[] = [
   { name: 'deploy-time Tags (JSONPath) cannot be evaluated', build: (s) => rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ 'Tags': undefined, 'Tags.$': '$.tags' })), expected: ['SML-GUARD[deploy-time] warning Sm'] },
   {
     name: 'a tuning job without the guard tag (its training jobs are not watched)',
-    build: (s) => rawStateMachine(s, 'Sm', 'createHyperParameterTuningJob', { ...tuningRequest(), Tags: undefined }),
+    build: (s) => rawStateMachine(s, 'Sm', 'createHyperParameterTuningJob', tuningRequest({}, { Tags: undefined })),
     expected: ['SML-GUARD warning Sm'],
   },
   {
     name: 'a tuning job with deploy-time Tags (JSONPath) cannot be evaluated',
-    build: (s) => rawStateMachine(s, 'Sm', 'createHyperParameterTuningJob', { ...tuningRequest(), 'Tags': undefined, 'Tags.$': '$.tags' }),
+    build: (s) => rawStateMachine(s, 'Sm', 'createHyperParameterTuningJob', tuningRequest({}, { 'Tags': undefined, 'Tags.$': '$.tags' })),
     expected: ['SML-GUARD[deploy-time] warning Sm'],
   },
   {
@@ -340,7 +377,11 @@ const CASES: Case[] = [
   },
   // SML-HPO-*
   { name: 'Bayesian tuning, one job at a time, early stopping', build: (s) => rawStateMachine(s, 'Sm', 'createHyperParameterTuningJob', tuningRequest()), expected: [] },
-  { name: 'grid search', build: (s) => rawStateMachine(s, 'Sm', 'createHyperParameterTuningJob', tuningRequest({ Strategy: 'Grid' })), expected: ['SML-HPO-STRATEGY error Sm'] },
+  {
+    name: 'grid search',
+    build: (s) => rawStateMachine(s, 'Sm', 'createHyperParameterTuningJob', tuningRequest({ Strategy: 'Grid', ParameterRanges: categorical(2, 3), ResourceLimits: { MaxNumberOfTrainingJobs: 6, MaxParallelTrainingJobs: 1 } })),
+    expected: ['SML-HPO-STRATEGY error Sm'],
+  },
   { name: 'random search', build: (s) => rawStateMachine(s, 'Sm', 'createHyperParameterTuningJob', tuningRequest({ Strategy: 'Random' })), expected: ['SML-HPO-STRATEGY warning Sm'] },
   {
     name: '10 parallel jobs',
@@ -348,7 +389,11 @@ const CASES: Case[] = [
     expected: ['SML-HPO-PARALLEL warning Sm'],
   },
   { name: 'early stopping off', build: (s) => rawStateMachine(s, 'Sm', 'createHyperParameterTuningJob', tuningRequest({ TrainingJobEarlyStoppingType: 'Off' })), expected: ['SML-HPO-EARLYSTOP warning Sm'] },
-  { name: 'Hyperband (early stopping Off by design)', build: (s) => rawStateMachine(s, 'Sm', 'createHyperParameterTuningJob', tuningRequest({ Strategy: 'Hyperband', TrainingJobEarlyStoppingType: 'Off' })), expected: [] },
+  {
+    name: 'Hyperband (early stopping Off by design)',
+    build: (s) => rawStateMachine(s, 'Sm', 'createHyperParameterTuningJob', tuningRequest({ Strategy: 'Hyperband', TrainingJobEarlyStoppingType: 'Off', StrategyConfig: { HyperbandStrategyConfig: { MaxResource: 20 } } })),
+    expected: [],
+  },
   // SML-IDLE-NOTEBOOK
   { name: 'notebook without a lifecycle configuration', build: (s) => notebook(s, 'Nb'), expected: ['SML-IDLE-NOTEBOOK warning Nb'] },
   { name: "notebook with the AWS sample's autostop.py", build: (s) => notebook(s, 'Nb', '#!/bin/bash\nwget https://raw.githubusercontent.com/aws-samples/amazon-sagemaker-notebook-instance-lifecycle-config-samples/master/scripts/auto-stop-idle/autostop.py\n'), expected: [] },
@@ -412,6 +457,91 @@ describe('SustainableMlChecks, rule by rule', () => {
     const stack = new Stack(new App(), 'S');
     c.build(stack);
     expect(findings(stack)).toEqual(c.expected.map((e) => e.replace(/ (\S+)$/, ' S/$1')).sort());
+  });
+});
+
+const TUNE = 'createHyperParameterTuningJob';
+const raw = (config: Record<string, unknown>, over: Record<string, unknown> = {}) => (s: Stack) => rawStateMachine(s, 'Sm', TUNE, tuningRequest(config, over));
+const LIMITS = { MaxNumberOfTrainingJobs: 20, MaxParallelTrainingJobs: 1, MaxRuntimeInSeconds: 86400 };
+const continuous = (...names: string[]) => ({ ContinuousParameterRanges: names.map((Name) => ({ Name, MinValue: '0.1', MaxValue: '0.9', ScalingType: 'Auto' })) });
+
+/** SustainableTuningJob's request checks, brought to the pack: each rule compliant and not, over raw ASL and aws-cdk-lib's own states. */
+const TUNING_CASES: Case[] = [
+  // compliant, whichever way the request is written
+  { name: 'compliant tuning job (raw CfnStateMachine ASL)', build: raw({}), expected: [] },
+  { name: 'compliant tuning job (aws-cdk-lib CustomState)', build: (s) => cdkTuningState(s, 'Sm', tuningRequest()), expected: [] },
+  { name: 'compliant tuning job (aws-cdk-lib CallAwsService)', build: (s) => cdkCallAwsService(s, 'Sm', tuningRequest()), expected: [] },
+  { name: 'compliant tuning job (inline pipeline Tuning step)', build: (s) => rawPipeline(s, 'P', tuningRequest(), 'Tuning'), expected: [] },
+  // SML-HPO-SPACE
+  { name: 'no range to search', build: raw({ ParameterRanges: {} }), expected: ['SML-HPO-SPACE error Sm'] },
+  { name: 'more ranges than the API takes (31)', build: raw({ ParameterRanges: continuous(...Array.from({ length: 31 }, (_, i) => `h${i}`)) }), expected: ['SML-HPO-SPACE error Sm'] },
+  { name: 'more than a handful of ranges (6)', build: raw({ ParameterRanges: continuous('a', 'b', 'c', 'd', 'e', 'f') }), expected: ['SML-HPO-SPACE warning Sm'] },
+  { name: 'a hyperparameter ranged twice', build: raw({ ParameterRanges: { ...continuous('eta'), IntegerParameterRanges: [{ Name: 'eta', MinValue: '1', MaxValue: '5' }] } }), expected: ['SML-HPO-SPACE error Sm'] },
+  {
+    name: 'a range that is also a static hyperparameter',
+    build: (s) => { const r = tuningRequest(); (r.TrainingJobDefinition as any).StaticHyperParameters = { eta: '0.1' }; rawStateMachine(s, 'Sm', TUNE, r); },
+    expected: ['SML-HPO-SPACE error Sm'],
+  },
+  { name: 'a wide range on linear scaling (CustomState)', build: (s) => cdkTuningState(s, 'Sm', tuningRequest({ ParameterRanges: { ContinuousParameterRanges: [{ Name: 'eta', MinValue: '0.001', MaxValue: '0.5', ScalingType: 'Linear' }] } })), expected: ['SML-HPO-SPACE warning Sm/Resource'] },
+  { name: 'a wide range on logarithmic scaling', build: raw({ ParameterRanges: { ContinuousParameterRanges: [{ Name: 'eta', MinValue: '0.001', MaxValue: '0.5', ScalingType: 'Logarithmic' }] } }), expected: [] },
+  { name: 'range bounds out of order', build: raw({ ParameterRanges: { IntegerParameterRanges: [{ Name: 'depth', MinValue: '9', MaxValue: '3' }] } }), expected: ['SML-HPO-SPACE error Sm'] },
+  { name: 'a categorical value listed twice', build: raw({ ParameterRanges: { CategoricalParameterRanges: [{ Name: 'booster', Values: ['dart', 'dart'] }] } }), expected: ['SML-HPO-SPACE error Sm'] },
+  { name: 'range bounds given at run time (JSONPath)', build: raw({ ParameterRanges: { ContinuousParameterRanges: [{ Name: 'eta', 'MinValue.$': '$.lo', MaxValue: '0.3' }] } }), expected: ['SML-HPO-SPACE[deploy-time] warning Sm'] },
+  { name: 'more training jobs than the Bayesian limit (751)', build: raw({ ResourceLimits: { ...LIMITS, MaxNumberOfTrainingJobs: 751 } }), expected: ['SML-HPO-SPACE error Sm'] },
+  // SML-HPO-STRATEGY
+  { name: 'grid search over a numeric range', build: raw({ Strategy: 'Grid', ResourceLimits: { MaxParallelTrainingJobs: 1 } }), expected: ['SML-HPO-STRATEGY error Sm', 'SML-HPO-STRATEGY error Sm'] },
+  { name: 'Hyperband that SageMaker cannot give a MaxResource', build: raw({ Strategy: 'Hyperband', TrainingJobEarlyStoppingType: 'Off' }), expected: ['SML-HPO-STRATEGY error Sm'] },
+  {
+    name: 'Hyperband inferring MaxResource from a static epochs hyperparameter',
+    build: (s) => { const r = tuningRequest({ Strategy: 'Hyperband', TrainingJobEarlyStoppingType: 'Off' }); (r.TrainingJobDefinition as any).StaticHyperParameters = { epochs: '30' }; rawStateMachine(s, 'Sm', TUNE, r); },
+    expected: [],
+  },
+  { name: 'Hyperband bounds out of order', build: raw({ Strategy: 'Hyperband', TrainingJobEarlyStoppingType: 'Off', StrategyConfig: { HyperbandStrategyConfig: { MinResource: 30, MaxResource: 20 } } }), expected: ['SML-HPO-STRATEGY error Sm'] },
+  { name: 'a negative random seed', build: raw({ RandomSeed: -1 }), expected: ['SML-HPO-STRATEGY error Sm'] },
+  // SML-HPO-EARLYSTOP
+  { name: 'Hyperband with early stopping Auto (the API requires Off)', build: raw({ Strategy: 'Hyperband', StrategyConfig: { HyperbandStrategyConfig: { MaxResource: 20 } } }), expected: ['SML-HPO-EARLYSTOP error Sm'] },
+  // SML-HPO-PARALLEL
+  { name: 'no parallel job slot (0)', build: raw({ ResourceLimits: { ...LIMITS, MaxParallelTrainingJobs: 0 } }), expected: ['SML-HPO-PARALLEL error Sm'] },
+  { name: 'more parallel jobs than jobs', build: raw({ ResourceLimits: { ...LIMITS, MaxNumberOfTrainingJobs: 3, MaxParallelTrainingJobs: 4 } }), expected: ['SML-HPO-PARALLEL error Sm'] },
+  // SML-MAXRUN
+  { name: 'a tuning run bounded below 120 seconds', build: raw({ ResourceLimits: { ...LIMITS, MaxRuntimeInSeconds: 60 } }), expected: ['SML-MAXRUN error Sm'] },
+  { name: 'a tuning run shorter than one training job (CallAwsService)', build: (s) => cdkCallAwsService(s, 'Sm', tuningRequest({ ResourceLimits: { ...LIMITS, MaxRuntimeInSeconds: 1800 } })), expected: ['SML-MAXRUN error Sm/Resource'] },
+  // SML-ACCEPT
+  { name: 'no completion criteria at all', build: raw({ TuningJobCompletionCriteria: undefined }), expected: ['SML-ACCEPT warning Sm', 'SML-ACCEPT warning Sm'] },
+  { name: 'convergence detection disabled (pipeline)', build: (s) => rawPipeline(s, 'P', tuningRequest({ TuningJobCompletionCriteria: { TargetObjectiveMetricValue: 0.85, BestObjectiveNotImproving: { MaxNumberOfTrainingJobsNotImproving: 3 }, ConvergenceDetected: { CompleteOnConvergence: 'Disabled' } } }), 'Tuning'), expected: ['SML-ACCEPT warning P'] },
+  { name: 'completing after fewer than 3 jobs without improvement', build: raw({ TuningJobCompletionCriteria: { TargetObjectiveMetricValue: 0.85, BestObjectiveNotImproving: { MaxNumberOfTrainingJobsNotImproving: 2 } } }), expected: ['SML-ACCEPT error Sm'] },
+  // SML-HPO-WARMSTART
+  { name: 'a warm start from two finished searches', build: raw({}, { WarmStartConfig: { ParentHyperParameterTuningJobs: [{ HyperParameterTuningJobName: 'churn-1' }, { HyperParameterTuningJobName: 'churn-2' }], WarmStartType: 'TransferLearning' } }), expected: [] },
+  {
+    name: 'a warm start from six parents',
+    build: raw({}, { WarmStartConfig: { ParentHyperParameterTuningJobs: ['a', 'b', 'c', 'd', 'e', 'f'].map((n) => ({ HyperParameterTuningJobName: n })), WarmStartType: 'TransferLearning' } }),
+    expected: ['SML-HPO-WARMSTART error Sm'],
+  },
+  { name: 'a warm start listing a parent twice', build: raw({}, { WarmStartConfig: { ParentHyperParameterTuningJobs: [{ HyperParameterTuningJobName: 'p1' }, { HyperParameterTuningJobName: 'p1' }], WarmStartType: 'TransferLearning' } }), expected: ['SML-HPO-WARMSTART error Sm'] },
+  { name: 'a warm start from a name that is no tuning job name', build: raw({}, { WarmStartConfig: { ParentHyperParameterTuningJobs: [{ HyperParameterTuningJobName: 'churn_hpo' }], WarmStartType: 'TransferLearning' } }), expected: ['SML-HPO-WARMSTART error Sm'] },
+  {
+    name: 'a warm start of a Hyperband search',
+    build: raw({ Strategy: 'Hyperband', TrainingJobEarlyStoppingType: 'Off', StrategyConfig: { HyperbandStrategyConfig: { MaxResource: 20 } } }, { WarmStartConfig: { ParentHyperParameterTuningJobs: [{ HyperParameterTuningJobName: 'p1' }], WarmStartType: 'TransferLearning' } }),
+    expected: ['SML-HPO-WARMSTART error Sm'],
+  },
+  { name: 'a warm start whose parent is found at run time (JSONPath)', build: raw({}, { WarmStartConfig: { ParentHyperParameterTuningJobs: [{ 'HyperParameterTuningJobName.$': '$.parent' }], WarmStartType: 'TransferLearning' } }), expected: [] },
+];
+
+describe('SustainableMlChecks, SustainableTuningJob\'s rules', () => {
+  test.each(TUNING_CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const stack = new Stack(new App(), 'S');
+    c.build(stack);
+    expect(findings(stack)).toEqual(c.expected.map((e) => e.replace(/ (\S+)$/, ' S/$1')).sort());
+  });
+
+  test('a finding names the API field and value, why, and the fix (the construct\'s own words and the rule\'s)', () => {
+    const stack = new Stack(new App(), 'S');
+    rawStateMachine(stack, 'Sm', TUNE, tuningRequest({ ResourceLimits: { ...LIMITS, MaxRuntimeInSeconds: 60 } }));
+    const [v] = new SustainableMlChecks().validateScope(stack).violations;
+    expect(v.description).toBe('SML-MAXRUN: HyperParameterTuningJobConfig.ResourceLimits.MaxRuntimeInSeconds 1 minute: a tuning run must be bounded between 120 seconds and 30 days. '
+      + 'Why: A hung or runaway job stops at a known bound instead of running for days. (SUS02-BP03). '
+      + 'Fix: leave maxRuntime unset (derived from the job count and the training job\'s limits) or choose a bound in that range. '
+      + 'Set `maxRuntime` (≤ 28 days) and, with spot, `maxWait` ≥ `maxRuntime`. Use SustainableTrainingJob / SustainableTuningJob (MaxRuntime and MaxWait always set).');
   });
 });
 
@@ -486,8 +616,10 @@ describe('SustainableMlChecks on whole apps', () => {
     const stack = new Stack(new App(), 'Wasteful');
     // on-demand training with aws-cdk-lib's own task
     cdkTrainingTask(stack, 'OnDemand');
-    // grid search with 10 parallel jobs and no early stopping, as raw ASL
-    rawStateMachine(stack, 'Grid', 'createHyperParameterTuningJob', tuningRequest({ Strategy: 'Grid', TrainingJobEarlyStoppingType: undefined, ResourceLimits: { MaxNumberOfTrainingJobs: 100, MaxParallelTrainingJobs: 10 } }));
+    // grid search of 10 × 10 combinations with 10 parallel jobs and no early stopping, as raw ASL
+    rawStateMachine(stack, 'Grid', 'createHyperParameterTuningJob', tuningRequest({
+      Strategy: 'Grid', TrainingJobEarlyStoppingType: undefined, ParameterRanges: categorical(10, 10), ResourceLimits: { MaxNumberOfTrainingJobs: 100, MaxParallelTrainingJobs: 10 },
+    }));
     // logs kept forever
     new logs.LogGroup(stack, 'Logs', { retention: logs.RetentionDays.INFINITE });
     // a notebook without a lifecycle configuration, a Studio domain without idle settings

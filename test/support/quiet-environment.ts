@@ -34,7 +34,8 @@ export default class QuietEnvironment extends NodeEnvironment {
   }
 
   public async handleTestEvent(event: Circus.Event): Promise<void> {
-    if (event.name === 'test_start' || event.name === 'hook_start') this.wrapConsole();
+    // `setup`: a test file may synthesize at module level, while its tests are being collected.
+    if (event.name === 'setup' || event.name === 'test_start' || event.name === 'hook_start') this.wrapConsole();
     if (event.name === 'test_done') {
       const held = this.held;
       this.held = [];

@@ -278,7 +278,9 @@ describe('SustainableTuningJob refusals', () => {
     expect(fails({ strategy: TuningStrategy.GRID, ranges: [HyperparameterRange.categorical('booster', ['gbtree', 'dart'])] })).toThrow(/^SML-HPO-STRATEGY: strategy 'Grid': grid search trains every combination.*allowGridSearch: true/);
   });
   test('fails when a grid search has a numeric range', () => {
-    expect(fails({ strategy: TuningStrategy.GRID, allowGridSearch: true })).toThrow(/^SML-HPO-STRATEGY: ranges\[eta\] 'Continuous': grid search takes categorical ranges only/);
+    // The predicate reads the rendered request, whose ranges come by kind (integer, continuous, categorical).
+    expect(fails({ strategy: TuningStrategy.GRID, allowGridSearch: true })).toThrow(/^SML-HPO-STRATEGY: ranges\[max_depth\] 'Integer': grid search takes categorical ranges only/);
+    expect(fails({ strategy: TuningStrategy.GRID, allowGridSearch: true, ranges: [RANGES[0]] })).toThrow(/^SML-HPO-STRATEGY: ranges\[eta\] 'Continuous': grid search takes categorical ranges only/);
   });
   test('fails when a grid search is given a different maxTrainingJobs', () => {
     expect(fails({ strategy: TuningStrategy.GRID, allowGridSearch: true, maxTrainingJobs: 5, ranges: [HyperparameterRange.categorical('booster', ['gbtree', 'dart'])] }))
