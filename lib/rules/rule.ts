@@ -172,6 +172,11 @@ export const DEPLOY_TIME = '__SML_DEPLOY_TIME__';
 export interface CheckContext {
   /** How long the bucket keeps checkpoints (the `checkpoints/` prefix's expiration). */
   readonly checkpointExpiration?: Duration;
+  /**
+   * A notebook instance's lifecycle scripts (`OnStart` and `OnCreate`, decoded): undefined when the instance names
+   * a lifecycle configuration whose scripts cannot be read at synth (defined outside the app, or deploy-time).
+   */
+  readonly lifecycleScripts?: readonly string[];
 }
 
 /** An API shape: a request or resource properties as plain JSON, keys as the API spells them. */
