@@ -16,12 +16,11 @@ import { IConstruct } from 'constructs';
 import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
 import { rule } from '../rules';
 import { bucketExpiresScratch } from '../rules/artifacts';
-import { trainingJobFindings, tuningJobFindings } from '../rules/checks';
-import { notebookStopsWhenIdle } from '../rules/idle-notebook';
+import { notebookInstanceFindings, notebookLifecycleFindings, pipelineDefinitionFindings, trainingJobFindings, tuningJobFindings } from '../rules/checks';
 import { domainShutsDownIdleApps, spaceShutsDownIdleApps, userProfileKeepsIdleShutdown } from '../rules/idle-studio';
 import { lambdaLogsAreBounded, logGroupIsBounded } from '../rules/logs';
 import { LOG_RETENTION_PROVIDER_ID } from '../storage/log-defaults';
-import { RuleFinding, unknown } from '../rules/rule';
+import { API_TERMS, RuleFinding, unknown } from '../rules/rule';
 import { resetIndexes, StackIndex, stackIndex } from './private/stack-index';
 import { SageMakerRequests } from './private/template';
 
@@ -40,6 +39,9 @@ const FIXED_BY: { [ruleId: string]: string } = {
   'SML-IDLE-STUDIO': 'StudioIdleShutdown on the domain, its user profiles and spaces',
   'SML-ARTIFACTS': 'MlArtifactsBucket (scratch prefixes expire, models never)',
   'SML-MANAGED': 'TrainingWorkflow or TrainingPipeline (definitions rendered in the template)',
+  'SML-START-SMALL': 'SustainableNotebookInstance (ml.t3.medium by default) / TrainingPipeline (an execution may choose only the job\'s type and smaller ones)',
+  'SML-SILICON': 'SustainableNotebookInstance / TrainingPipeline (previous-generation types warned)',
+  'SML-CACHE': 'TrainingPipeline (step caching on by default)',
 };
 
 /** The findings of the predicates for one resource of the app. */
@@ -53,10 +55,12 @@ export function findingsFor(node: CfnResource, index: StackIndex): RuleFinding[]
     case 'AWS::SageMaker::Pipeline': {
       const p = index.pipeline(node);
       if (p === 'in-s3') return [unknown('SML-MANAGED', 'PipelineDefinition.PipelineDefinitionS3Location', 'the pipeline body lives in S3 and cannot be read at synth: its training and tuning steps are not checked')];
-      return p ? requestFindings(p) : [];
+      return p ? [...requestFindings(p), ...pipelineDefinitionFindings(p.document)] : [];
     }
     case 'AWS::SageMaker::NotebookInstance':
-      return notebookStopsWhenIdle(index.notebookInstance(node));
+      return notebookInstanceFindings(index.properties(node), API_TERMS, { lifecycleScripts: index.notebookLifecycleScripts(node) });
+    case 'AWS::SageMaker::NotebookInstanceLifecycleConfig':
+      return notebookLifecycleFindings(index.decodedLifecycleConfig(node));
     case 'AWS::SageMaker::Domain':
       return domainShutsDownIdleApps(index.properties(node));
     case 'AWS::SageMaker::UserProfile':
