@@ -114,23 +114,52 @@ export class SustainableMlChecks extends NagPack {
     this.packName = 'SML';
   }
 
+  /** What each finding said, per rule name and resource path, in the order cdk-nag recorded the violations. */
+  private readonly said = new Map<string, { description: string; severity: string }[]>();
+
   /** Check a construct tree (an app, a stage or one stack). */
   public validateScope(scope: IConstruct): PolicyValidationPluginReport {
     resetIndexes();
-    return super.validateScope(scope);
+    this.said.clear();
+    return this.oneViolationPerFinding(super.validateScope(scope));
   }
 
   protected checkResource(node: CfnResource): void {
     for (const f of findingsFor(node, stackIndex(node))) {
       const suffix = f.ruleId.replace(/^SML-/, '') + (f.level === 'unknown' ? '[deploy-time]' : '');
-      this.applyRule({
-        ruleSuffixOverride: suffix,
-        info: describeFinding(f),
-        explanation: rule(f.ruleId).title,
-        level: f.level === 'error' ? NagMessageLevel.ERROR : f.level === 'warning' ? NagMessageLevel.WARN : NagMessageLevel.INFO,
-        node,
-        rule: () => NagRuleCompliance.NON_COMPLIANT,
-      });
+      const level = f.level === 'error' ? NagMessageLevel.ERROR : f.level === 'warning' ? NagMessageLevel.WARN : NagMessageLevel.INFO;
+      const info = describeFinding(f);
+      const explanation = rule(f.ruleId).title;
+      const key = `${this.packName}-${suffix}|${node.node.path}`;
+      this.said.set(key, [...(this.said.get(key) ?? []), {
+        description: (this as any).verbose ? `${info} ${explanation}` : info,
+        severity: level === NagMessageLevel.ERROR ? 'error' : 'warning',
+      }]);
+      this.applyRule({ ruleSuffixOverride: suffix, info, explanation, level, node, rule: () => NagRuleCompliance.NON_COMPLIANT });
     }
+  }
+
+  /**
+   * cdk-nag groups the violations of a pack by rule name and keeps the description and severity of the first one,
+   * so a second resource's finding (or an error after a warning of the same rule) would read as the first. Regroup
+   * the (unacknowledged) violations by rule name, description and severity, so each finding says what is wrong with
+   * its own resources at its own level.
+   */
+  private oneViolationPerFinding(report: PolicyValidationPluginReport): PolicyValidationPluginReport {
+    const grouped = new Map<string, PolicyValidationPluginReport['violations'][number]>();
+    const next = new Map<string, number>();
+    for (const v of report.violations) {
+      for (const resource of v.violatingResources) {
+        const key = `${v.ruleName}|${resource.constructPath}`;
+        const i = next.get(key) ?? 0;
+        next.set(key, i + 1);
+        const said = this.said.get(key)?.[i] ?? { description: v.description, severity: v.severity ?? 'warning' };
+        const group = `${v.ruleName}|${said.severity}|${said.description}`;
+        const existing = grouped.get(group);
+        if (existing) existing.violatingResources.push(resource);
+        else grouped.set(group, { ...v, description: said.description, severity: said.severity, violatingResources: [resource] });
+      }
+    }
+    return { ...report, violations: [...grouped.values()] };
   }
 }

@@ -36,7 +36,8 @@ export function notebookInstanceTypeIsKnown(nb: ApiShape, t: Terms = API_TERMS):
 export function notebookInstanceTypeIsSmall(nb: ApiShape, t: Terms = API_TERMS): RuleFinding[] {
   const f = field(nb, 'InstanceType');
   const m = f.known && typeof f.value === 'string' ? INSTANCE_NAME.exec(f.value) : null;
-  if (!m) return [];
+  // an unknown type is notebookInstanceTypeIsKnown's refusal, not a large one
+  if (!m || !(sageMakerApiShape('InstanceType').enum ?? []).includes(f.value)) return [];
   const [, family, size] = m;
   return /^(p|g|inf|trn)\d/.test(family) || !SMALL_NOTEBOOK_SIZES.has(size)
     ? [warning(START_SMALL.id, `${t.name('InstanceType')} ${shown(t, 'InstanceType', f.value)} is large or accelerated for a notebook; run heavy work as training jobs and keep the notebook on ml.t3.medium`)]

@@ -514,6 +514,21 @@ describe('SustainableMlChecks on notebooks, Studio and pipeline definitions', ()
   });
 });
 
+describe('SustainableMlChecks reports each finding with its own words and level', () => {
+  test('two resources with different findings of one rule, one refused and one warned, are two violations', () => {
+    const stack = new Stack(new App(), 'S');
+    notebook(stack, 'Typo', autostopScript(), { instanceType: 'ml.t3.meduim' });
+    notebook(stack, 'Big', autostopScript(), { instanceType: 'ml.g5.4xlarge' });
+    notebook(stack, 'Big2', autostopScript(), { instanceType: 'ml.g5.4xlarge' });
+    const violations = new SustainableMlChecks().validateScope(stack).violations
+      .map((v) => ({ rule: v.ruleName, severity: v.severity, said: v.description.slice(0, 60), where: v.violatingResources.map((r) => r.constructPath) }));
+    expect(violations).toEqual([
+      { rule: 'SML-START-SMALL', severity: 'error', said: "SML-START-SMALL: InstanceType 'ml.t3.meduim': is not a SageM", where: ['S/Typo'] },
+      { rule: 'SML-START-SMALL', severity: 'warning', said: "SML-START-SMALL: InstanceType 'ml.g5.4xlarge' is large or ac", where: ['S/Big', 'S/Big2'] },
+    ]);
+  });
+});
+
 describe('SustainableMlChecks on whole apps', () => {
   test('every finding says what is wrong, why (the Well-Architected ref) and the fix, naming the construct', () => {
     const stack = new Stack(new App(), 'S');
