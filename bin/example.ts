@@ -19,13 +19,14 @@ import {
   BoundedLogRetention,
 } from '../lib';
 import { limitGrantsToAwsServices } from '../lib/private/kms-grants';
+import { logGroupKey } from '../lib/storage/log-encryption';
 
 /** Options of the example app. */
 export interface ExampleOptions {
   /**
    * Turn on the opt-ins an organisation with AWS Control Tower's proactive controls chooses (README "Control
-   * Tower"): the guard in a VPC with its endpoints and an alarm topic, X-Ray tracing, S3 server access logs, SSE-KMS, Object Lock and
-   * EventBridge notifications on the artifacts bucket. Combine with the context `cdk-sustainable-ml:logRetention: 365`.
+   * Tower"): the guard in a VPC with its endpoints and an alarm topic, X-Ray tracing, KMS-encrypted log groups, S3
+   * server access logs, SSE-KMS, Object Lock and EventBridge notifications on the artifacts bucket. Combine with the context `cdk-sustainable-ml:logRetention: 365`.
    * @default false
    */
   readonly controlTower?: boolean;
@@ -36,10 +37,12 @@ export class SustainableMlExampleStack extends Stack {
   constructor(scope: Construct, id: string, props: StackProps & ExampleOptions = {}) {
     super(scope, id, props);
     const ct = props.controlTower === true;
+    // CT.CLOUDWATCH.PR.3: the log groups the library creates, encrypted with a customer managed key (opt-in)
+    const logEncryptionKey = ct ? logsKey(this) : undefined;
     const artifacts = new MlArtifactsBucket(this, 'Artifacts', ct ? controlTowerBucketOptions(this) : {});
     new SageMakerLogRetention(this, 'SageMakerLogs');
     // Stops guarded jobs whose accelerators idle, whose objective stalls or that overfit (SML-GUARD).
-    const guard = new TrainingJobGuard(this, 'Guard', ct ? { vpc: isolatedVpc(this, 'GuardVpc'), vpcEndpoints: true, alarmTopic: alarmTopic(this) } : {});
+    const guard = new TrainingJobGuard(this, 'Guard', ct ? { vpc: isolatedVpc(this, 'GuardVpc', logEncryptionKey), vpcEndpoints: true, alarmTopic: alarmTopic(this), logEncryptionKey } : {});
 
     const inputs = [
       InputChannel.fromBucket('train', artifacts.bucket, 'datasets/churn/train/'),
@@ -57,7 +60,7 @@ export class SustainableMlExampleStack extends Stack {
       hyperparameters: { num_round: '200', max_depth: '5' },
     });
 
-    new TrainingWorkflow(this, 'ChurnTraining', { trainingJob: job, tracingEnabled: ct || undefined });
+    new TrainingWorkflow(this, 'ChurnTraining', { trainingJob: job, tracingEnabled: ct || undefined, logEncryptionKey });
 
     // A cheap baseline first (SML-BASELINE): when a linear model already reaches the target, nothing else runs.
     const baseline = new SustainableTrainingJob(this, 'ChurnBaseline', {
@@ -91,6 +94,7 @@ export class SustainableMlExampleStack extends Stack {
       tuningJob: tuning,
       baseline,
       tracingEnabled: ct || undefined,
+      logEncryptionKey,
       carbonAwareStart: {
         source: CarbonIntensitySource.http({
           connection: carbonApi,
@@ -109,6 +113,7 @@ export class SustainableMlExampleStack extends Stack {
     new CarbonAwareSchedule(this, 'ChurnPipelineWhenClean', {
       pipeline,
       tracingEnabled: ct || undefined,
+      logEncryptionKey,
       schedule: scheduler.ScheduleExpression.cron({ hour: '18', minute: '0' }),
       carbonAwareStart: {
         source: CarbonIntensitySource.electricityMaps({ connection: carbonApi, zone: 'US-NW-PACW' }),
@@ -138,7 +143,10 @@ export class SustainableMlWorkspaceStack extends Stack {
   constructor(scope: Construct, id: string, props: StackProps & ExampleOptions = {}) {
     super(scope, id, props);
     // Flow logs are kept a week; Control Tower's CT.CLOUDWATCH.PR.2 asks for a year.
-    const flowLogs = new logs.LogGroup(this, 'FlowLogs', { retention: props.controlTower ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.ONE_WEEK });
+    const flowLogs = new logs.LogGroup(this, 'FlowLogs', {
+      retention: props.controlTower ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.ONE_WEEK,
+      encryptionKey: props.controlTower ? logGroupKey(this, 'encryptionKey', logsKey(this), 'logGroup', false) : undefined,
+    });
     const vpc = new ec2.Vpc(this, 'Vpc', {
       maxAzs: 2,
       natGateways: 0,
@@ -203,6 +211,13 @@ function controlTowerBucketOptions(scope: Construct) {
   };
 }
 
+/** A rotated key for log groups (CT.CLOUDWATCH.PR.3), its grants limited to AWS services (CT.KMS.PR.3). */
+function logsKey(scope: Construct): kms.Key {
+  const key = new kms.Key(scope, 'LogsKey', { enableKeyRotation: true, description: 'CloudWatch Logs log groups (SSE-KMS)' });
+  limitGrantsToAwsServices(key);
+  return key;
+}
+
 /** A topic for the guard's alarms (CT.CLOUDWATCH.PR.1: every alarm has an action). */
 function alarmTopic(scope: Construct): sns.ITopic {
   const topic = new sns.Topic(scope, 'GuardAlarms', { enforceSSL: true });
@@ -214,8 +229,11 @@ function alarmTopic(scope: Construct): sns.ITopic {
 }
 
 /** A VPC without internet access, with flow logs, for the guard (its endpoints reach the AWS APIs). */
-function isolatedVpc(scope: Construct, id: string): ec2.IVpc {
-  const flowLogs = new logs.LogGroup(scope, `${id}FlowLogs`, { retention: logs.RetentionDays.ONE_YEAR });
+function isolatedVpc(scope: Construct, id: string, key?: kms.IKey): ec2.IVpc {
+  const flowLogs = new logs.LogGroup(scope, `${id}FlowLogs`, {
+    retention: logs.RetentionDays.ONE_YEAR,
+    encryptionKey: logGroupKey(scope, 'encryptionKey', key, 'logGroup', false),
+  });
   return new ec2.Vpc(scope, id, {
     maxAzs: 2,
     natGateways: 0,

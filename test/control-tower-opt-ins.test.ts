@@ -1,6 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { MlArtifactsBucket, SustainableTrainingJob, TrainingImage, TrainingJobGuard, TrainingWorkflow } from '../lib';
 import { newTestStack } from './support/app';
 
@@ -95,5 +97,66 @@ describe('MlArtifactsBucket objectLockEnabled and eventBridgeEnabled (CT.S3.PR.9
     const stack: Stack = newTestStack();
     new MlArtifactsBucket(stack, 'Artifacts');
     Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', { ObjectLockEnabled: Match.absent(), NotificationConfiguration: Match.absent() });
+  });
+});
+
+describe('logEncryptionKey: log groups the library creates, encrypted with a customer managed key (CT.CLOUDWATCH.PR.3)', () => {
+  const IMAGE = TrainingImage.fromUri('123456789012.dkr.ecr.us-west-2.amazonaws.com/x:1');
+  /** The statement CloudWatch Logs documents (encrypt-log-data-kms.html), for the log group(s) `arnCondition` names. */
+  const logsStatement = (arnCondition: object) => Match.objectLike({
+    Effect: 'Allow',
+    Principal: { Service: { 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+    Action: ['kms:Decrypt*', 'kms:Describe*', 'kms:Encrypt*', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+    Resource: '*',
+    Condition: arnCondition,
+  });
+  const logGroupArn = (name: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:log-group:${name}`]] });
+
+  test('TrainingWorkflow: its execution log group is encrypted with the key, which CloudWatch Logs may use for that group only', () => {
+    const stack = newTestStack();
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    const trainingJob = new SustainableTrainingJob(stack, 'Job', { image: IMAGE, jobNamePrefix: 'kms' });
+    const workflow = new TrainingWorkflow(stack, 'Workflow', { trainingJob, logEncryptionKey: key });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] } });
+    const name = stack.resolve((workflow.logGroup.node.defaultChild as logs.CfnLogGroup).logGroupName);
+    expect(name).toMatch(/^\/aws\/vendedlogs\/states\//);
+    t.hasResourceProperties('AWS::KMS::Key', { KeyPolicy: { Statement: Match.arrayWith([logsStatement({ ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': logGroupArn(name) } })]) } });
+  });
+
+  test('TrainingJobGuard: its log group (named by CloudFormation) is encrypted; the key serves the log groups of this account and region', () => {
+    const stack = newTestStack();
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    new TrainingJobGuard(stack, 'Guard', { logEncryptionKey: key });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] } });
+    t.hasResourceProperties('AWS::KMS::Key', { KeyPolicy: { Statement: Match.arrayWith([logsStatement({ ArnLike: { 'kms:EncryptionContext:aws:logs:arn': logGroupArn('*') } })]) } });
+  });
+
+  test('off by default: CloudWatch Logs\' own encryption', () => {
+    const stack = newTestStack();
+    const trainingJob = new SustainableTrainingJob(stack, 'Job', { image: IMAGE, jobNamePrefix: 'kms' });
+    new TrainingWorkflow(stack, 'Workflow', { trainingJob });
+    new TrainingJobGuard(stack, 'Guard');
+    Template.fromStack(stack).allResourcesProperties('AWS::Logs::LogGroup', { KmsKeyId: Match.absent() });
+  });
+
+  test('an imported key is used as it is (its policy is yours)', () => {
+    const stack = newTestStack();
+    const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    new TrainingJobGuard(stack, 'Guard', { logEncryptionKey: key });
+    Template.fromStack(stack).hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: key.keyArn });
+  });
+
+  test.each([
+    ['TrainingWorkflow', (stack: Stack, key: kms.IKey, logGroup: logs.ILogGroup) => new TrainingWorkflow(stack, 'Workflow', {
+      trainingJob: new SustainableTrainingJob(stack, 'Job', { image: IMAGE, jobNamePrefix: 'kms' }), logEncryptionKey: key, logGroup,
+    })],
+    ['TrainingJobGuard', (stack: Stack, key: kms.IKey, logGroup: logs.ILogGroup) => new TrainingJobGuard(stack, 'Guard', { logEncryptionKey: key, logGroup })],
+  ])('fails when logEncryptionKey is given with logGroup (%s)', (_name, build) => {
+    const stack = newTestStack();
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    const logGroup = new logs.LogGroup(stack, 'Mine', { retention: logs.RetentionDays.ONE_WEEK });
+    expect(() => build(stack, key, logGroup)).toThrow(/^SML-LOGS: logEncryptionKey '[^']*Key': encrypts the log group the construct creates, and logGroup is given \(its encryption is yours\)\. Fix: set the key on your log group/);
   });
 });

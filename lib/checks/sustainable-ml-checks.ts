@@ -16,12 +16,11 @@ import { IConstruct } from 'constructs';
 import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
 import { rule } from '../rules';
 import { bucketExpiresScratch } from '../rules/artifacts';
-import { trainingJobFindings, tuningJobFindings } from '../rules/checks';
-import { notebookStopsWhenIdle } from '../rules/idle-notebook';
+import { notebookInstanceFindings, notebookLifecycleFindings, pipelineDefinitionFindings, trainingJobFindings, tuningJobFindings } from '../rules/checks';
 import { domainShutsDownIdleApps, spaceShutsDownIdleApps, userProfileKeepsIdleShutdown } from '../rules/idle-studio';
 import { lambdaLogsAreBounded, logGroupIsBounded } from '../rules/logs';
 import { LOG_RETENTION_PROVIDER_ID } from '../storage/log-defaults';
-import { RuleFinding, unknown } from '../rules/rule';
+import { API_TERMS, RuleFinding, unknown } from '../rules/rule';
 import { resetIndexes, StackIndex, stackIndex } from './private/stack-index';
 import { SageMakerRequests } from './private/template';
 
@@ -40,8 +39,9 @@ const FIXED_BY: { [ruleId: string]: string } = {
   'SML-IDLE-STUDIO': 'StudioIdleShutdown on the domain, its user profiles and spaces',
   'SML-ARTIFACTS': 'MlArtifactsBucket (scratch prefixes expire, models never)',
   'SML-MANAGED': 'TrainingWorkflow or TrainingPipeline (definitions rendered in the template)',
-  'SML-START-SMALL': 'SustainableTrainingJob (one ml.m5.large with a 30 GiB volume by default; multi-instance jobs encrypted)',
-  'SML-SILICON': 'SustainableTrainingJob (current-generation types; Debugger rules checked against the instance)',
+  'SML-START-SMALL': 'SustainableNotebookInstance (ml.t3.medium by default) / TrainingPipeline (an execution may choose only the job\'s type and smaller ones) / SustainableTrainingJob (one ml.m5.large with a 30 GiB volume by default; multi-instance jobs encrypted)',
+  'SML-SILICON': 'SustainableNotebookInstance / TrainingPipeline (previous-generation types warned) / SustainableTrainingJob (Debugger rules and images checked against the instance)',
+  'SML-CACHE': 'TrainingPipeline (step caching on by default)',
   'SML-GUARD': 'TrainingJobGuard, watching every SustainableTrainingJob (tagged by default)',
   'SML-COMPILE': 'SustainableTrainingJob (trainingCompiler only on the families it supports)',
   'SML-REUSE': 'SustainableTrainingJob (inputs and initialModel, each channel named once)',
@@ -58,10 +58,12 @@ export function findingsFor(node: CfnResource, index: StackIndex): RuleFinding[]
     case 'AWS::SageMaker::Pipeline': {
       const p = index.pipeline(node);
       if (p === 'in-s3') return [unknown('SML-MANAGED', 'PipelineDefinition.PipelineDefinitionS3Location', 'the pipeline body lives in S3 and cannot be read at synth: its training and tuning steps are not checked')];
-      return p ? requestFindings(p) : [];
+      return p ? [...requestFindings(p), ...pipelineDefinitionFindings(p.document)] : [];
     }
     case 'AWS::SageMaker::NotebookInstance':
-      return notebookStopsWhenIdle(index.notebookInstance(node));
+      return notebookInstanceFindings(index.properties(node), API_TERMS, { lifecycleScripts: index.notebookLifecycleScripts(node) });
+    case 'AWS::SageMaker::NotebookInstanceLifecycleConfig':
+      return notebookLifecycleFindings(index.decodedLifecycleConfig(node));
     case 'AWS::SageMaker::Domain':
       return domainShutsDownIdleApps(index.properties(node));
     case 'AWS::SageMaker::UserProfile':
@@ -115,23 +117,52 @@ export class SustainableMlChecks extends NagPack {
     this.packName = 'SML';
   }
 
+  /** What each finding said, per rule name and resource path, in the order cdk-nag recorded the violations. */
+  private readonly said = new Map<string, { description: string; severity: string }[]>();
+
   /** Check a construct tree (an app, a stage or one stack). */
   public validateScope(scope: IConstruct): PolicyValidationPluginReport {
     resetIndexes();
-    return super.validateScope(scope);
+    this.said.clear();
+    return this.oneViolationPerFinding(super.validateScope(scope));
   }
 
   protected checkResource(node: CfnResource): void {
     for (const f of findingsFor(node, stackIndex(node))) {
       const suffix = f.ruleId.replace(/^SML-/, '') + (f.level === 'unknown' ? '[deploy-time]' : '');
-      this.applyRule({
-        ruleSuffixOverride: suffix,
-        info: describeFinding(f),
-        explanation: rule(f.ruleId).title,
-        level: f.level === 'error' ? NagMessageLevel.ERROR : f.level === 'warning' ? NagMessageLevel.WARN : NagMessageLevel.INFO,
-        node,
-        rule: () => NagRuleCompliance.NON_COMPLIANT,
-      });
+      const level = f.level === 'error' ? NagMessageLevel.ERROR : f.level === 'warning' ? NagMessageLevel.WARN : NagMessageLevel.INFO;
+      const info = describeFinding(f);
+      const explanation = rule(f.ruleId).title;
+      const key = `${this.packName}-${suffix}|${node.node.path}`;
+      this.said.set(key, [...(this.said.get(key) ?? []), {
+        description: (this as any).verbose ? `${info} ${explanation}` : info,
+        severity: level === NagMessageLevel.ERROR ? 'error' : 'warning',
+      }]);
+      this.applyRule({ ruleSuffixOverride: suffix, info, explanation, level, node, rule: () => NagRuleCompliance.NON_COMPLIANT });
     }
+  }
+
+  /**
+   * cdk-nag groups the violations of a pack by rule name and keeps the description and severity of the first one,
+   * so a second resource's finding (or an error after a warning of the same rule) would read as the first. Regroup
+   * the (unacknowledged) violations by rule name, description and severity, so each finding says what is wrong with
+   * its own resources at its own level.
+   */
+  private oneViolationPerFinding(report: PolicyValidationPluginReport): PolicyValidationPluginReport {
+    const grouped = new Map<string, PolicyValidationPluginReport['violations'][number]>();
+    const next = new Map<string, number>();
+    for (const v of report.violations) {
+      for (const resource of v.violatingResources) {
+        const key = `${v.ruleName}|${resource.constructPath}`;
+        const i = next.get(key) ?? 0;
+        next.set(key, i + 1);
+        const said = this.said.get(key)?.[i] ?? { description: v.description, severity: v.severity ?? 'warning' };
+        const group = `${v.ruleName}|${said.severity}|${said.description}`;
+        const existing = grouped.get(group);
+        if (existing) existing.violatingResources.push(resource);
+        else grouped.set(group, { ...v, description: said.description, severity: said.severity, violatingResources: [resource] });
+      }
+    }
+    return { ...report, violations: [...grouped.values()] };
   }
 }

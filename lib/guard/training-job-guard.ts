@@ -8,6 +8,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -15,6 +16,7 @@ import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
 import { refuse, warn } from '../private/messages';
 import { checkDuration, checkNumber, deferred, durationIn, isKnownNumber, numberForHumans, numberText } from '../private/synth-value';
 import { checkLogRetention, checkOwnLogGroup } from '../storage/log-defaults';
+import { logGroupKey } from '../storage/log-encryption';
 import { AcceleratorKind } from '../training/instance';
 import { GUARD_DEFAULTS, GUARD_ENV, GUARD_METRICS } from './guard-env';
 import { guardNetwork } from './guard-network';
@@ -153,6 +155,14 @@ export interface TrainingJobGuardProps {
    * @default - a new log group with `logRetention` (SML-LOGS)
    */
   readonly logGroup?: logs.ILogGroup;
+  /**
+   * Customer managed KMS key (symmetric) that encrypts the log group the construct creates, for organisations that
+   * require one (AWS Control Tower CT.CLOUDWATCH.PR.3). A key of this app gets the key-policy statement CloudWatch
+   * Logs documents (the `logs.<region>.amazonaws.com` principal, for this log group only); add it yourself to an
+   * imported key. Not with `logGroup` (encrypt your own group yourself).
+   * @default - CloudWatch Logs' own encryption at rest
+   */
+  readonly logEncryptionKey?: kms.IKey;
 
   /**
    * Retention of the log group the guard creates (ignored when `logGroup` is given). `RetentionDays.INFINITE` is
@@ -311,6 +321,7 @@ export class TrainingJobGuard extends Construct {
     validate(this, props, schedule, idleWindow, lookback);
     const logRetention = checkLogRetention(this, 'logRetention', props.logRetention);
     checkOwnLogGroup(this, 'logGroup', props.logGroup);
+    const logEncryptionKey = logGroupKey(this, 'logEncryptionKey', props.logEncryptionKey, 'logGroup', props.logGroup !== undefined);
     warnSecondGuard(this);
 
     const checks = [
@@ -333,6 +344,7 @@ export class TrainingJobGuard extends Construct {
 
     this.logGroup = props.logGroup ?? new logs.LogGroup(this, 'LogGroup', {
       retention: logRetention,
+      encryptionKey: logEncryptionKey,
     });
     this.role = props.role ?? new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),

@@ -4,7 +4,11 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
-import { refuse, warn } from '../private/messages';
+import { refuse } from '../private/messages';
+import { publishFindings } from '../rules/apply';
+import { notebookLifecycleFindings } from '../rules/checks';
+import { IGNORE_CONNECTIONS } from '../rules/idle-notebook';
+import { propTerms } from '../rules/rule';
 import { checkDuration, checkNumber, requireKnown } from '../private/synth-value';
 
 const RULE = 'SML-IDLE-NOTEBOOK';
@@ -183,10 +187,6 @@ export class NotebookIdleShutdown extends Construct {
 
   constructor(scope: Construct, id: string, props: NotebookIdleShutdownProps = {}) {
     super(scope, id);
-    if (props.ignoreConnections === false) {
-      warn(this, 'SML-IDLE-NOTEBOOK', 'ignoreConnections is off: a notebook left open in a browser tab keeps the instance running');
-    }
-
     this.idleThreshold = checkDuration(RULE, 'idleThreshold', props.idleThreshold) ?? Duration.hours(1);
     this.checkInterval = checkDuration(RULE, 'checkInterval', props.checkInterval) ?? Duration.minutes(5);
     const baked = 'the on-start script that carries it is base64-encoded and size-checked at synth';
@@ -226,15 +226,22 @@ export class NotebookIdleShutdown extends Construct {
     }) + renderCommands('onStartCommands', props.onStartCommands);
     const onStart = encode('onStartCommands', this.onStartScript);
     this.onStartContentLength = onStart.length;
-    const onCreate = props.onCreateCommands !== undefined
-      ? encode('onCreateCommands', '#!/bin/bash\n' + renderCommands('onCreateCommands', props.onCreateCommands))
+    const onCreateScript = props.onCreateCommands !== undefined
+      ? '#!/bin/bash\n' + renderCommands('onCreateCommands', props.onCreateCommands)
       : undefined;
+    const onCreate = onCreateScript !== undefined ? encode('onCreateCommands', onCreateScript) : undefined;
 
     const resource = new sagemaker.CfnNotebookInstanceLifecycleConfig(this, 'Resource', {
       notebookInstanceLifecycleConfigName: props.lifecycleConfigName,
       onStart: [{ content: onStart }],
       ...(onCreate !== undefined ? { onCreate: [{ content: onCreate }] } : {}),
     });
+    // Whether the idle check ignores open connections is judged on the script, by the predicate the
+    // SustainableMlChecks pack runs on any lifecycle configuration.
+    publishFindings(this, notebookLifecycleFindings({
+      OnStart: [{ Content: this.onStartScript }],
+      ...(onCreateScript !== undefined ? { OnCreate: [{ Content: onCreateScript }] } : {}),
+    }, propTerms({ [IGNORE_CONNECTIONS]: 'ignoreConnections' })));
     this.lifecycleConfigName = resource.attrNotebookInstanceLifecycleConfigName;
     this.lifecycleConfigArn = resource.attrNotebookInstanceLifecycleConfigArn;
   }

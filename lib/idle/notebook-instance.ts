@@ -4,20 +4,18 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
-import { previousGenerationFamilies } from '../data';
 import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
-import { apiEnum } from '../private/api-values';
 import { limitGrantsToAwsServices } from '../private/kms-grants';
-import { refuse, warn } from '../private/messages';
-import { nearMatches } from '../private/near-matches';
+import { refuse } from '../private/messages';
+import { renderedProperties } from '../private/rendered';
 import { checkSize, deferred, isKnownNumber, sizeInGibibytes } from '../private/synth-value';
+import { publishFindings } from '../rules/apply';
+import { notebookInstanceFindings } from '../rules/checks';
+import { propTerms } from '../rules/rule';
 import { NotebookIdleShutdown } from './notebook-idle-shutdown';
 
 const RULE = 'SML-IDLE-NOTEBOOK';
-const INSTANCE_PATTERN = /^ml\.([a-z0-9-]+)\.([a-z0-9]+)$/;
 const NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
-/** Small sizes: larger ones warn (SML-START-SMALL). */
-const SMALL_SIZES = new Set(['medium', 'large', 'xlarge']);
 /** SageMaker's log group for notebook instances (lifecycle scripts and jupyter.log). */
 const LOG_GROUP = '/aws/sagemaker/NotebookInstances';
 
@@ -155,7 +153,6 @@ export class SustainableNotebookInstance extends Construct implements ec2.IConne
     super(scope, id);
 
     const instanceType = props.instanceType ?? 'ml.t3.medium';
-    this.checkInstanceType(instanceType);
     const volumeGb = volumeSizeGb(this, props.volumeSize);
     if (props.notebookInstanceName !== undefined && !Token.isUnresolved(props.notebookInstanceName)
       && (props.notebookInstanceName.length > 63 || !NAME_PATTERN.test(props.notebookInstanceName))) {
@@ -183,15 +180,6 @@ export class SustainableNotebookInstance extends Construct implements ec2.IConne
         problem: 'contradicts idleShutdown/idleThreshold',
         fix: 'remove stopWhenIdle: false, or remove the idle settings',
       });
-    }
-    if (!stopWhenIdle) {
-      warn(this, RULE, 'stopWhenIdle is false: the notebook instance runs (and draws power) until someone stops it');
-    }
-    if (props.directInternetAccess) {
-      warn(this, RULE, 'directInternetAccess is true: the instance reaches the internet outside the VPC (AwsSolutions-SM3)');
-    }
-    if (props.rootAccess) {
-      warn(this, RULE, 'rootAccess is true: notebook users can remove the idle checker');
     }
 
     const subnets = props.vpc.selectSubnets(props.vpcSubnets);
@@ -244,6 +232,15 @@ export class SustainableNotebookInstance extends Construct implements ec2.IConne
       platformIdentifier: props.platformIdentifier,
       lifecycleConfigName: this.idleShutdown?.lifecycleConfigName,
     });
+    // The instance type, idle shutdown, internet and root access are judged on the rendered properties and the
+    // lifecycle scripts, by the predicates the SustainableMlChecks pack runs on any notebook instance.
+    publishFindings(this, notebookInstanceFindings(renderedProperties(resource), propTerms({
+      InstanceType: 'instanceType',
+      LifecycleConfigName: { prop: 'stopWhenIdle', value: stopWhenIdle },
+      DirectInternetAccess: { prop: 'directInternetAccess', value: props.directInternetAccess ?? false },
+      RootAccess: { prop: 'rootAccess', value: props.rootAccess ?? false },
+    }), { lifecycleScripts: this.idleShutdown ? [this.idleShutdown.onStartScript] : undefined }));
+
     // Ref of AWS::SageMaker::NotebookInstance is its ARN
     this.notebookInstanceArn = resource.ref;
     this.notebookInstanceName = resource.attrNotebookInstanceName;
@@ -293,30 +290,6 @@ export class SustainableNotebookInstance extends Construct implements ec2.IConne
       { finding: new RegExp(`^Resource::${nagArn('logs', 'log-group:/aws/sagemaker/NotebookInstances:\\*')}$`), reason },
       { finding: new RegExp(`^Resource::${nagArn('logs', 'log-group:/aws/sagemaker/NotebookInstances:log-stream:[^*]+/\\*')}$`), reason },
     ]);
-  }
-
-  private checkInstanceType(instanceType: string): void {
-    if (Token.isUnresolved(instanceType)) return;
-    // the API's own list of notebook instance types (shape InstanceType, lib/data/sagemaker-api-shapes.json)
-    const known = apiEnum('InstanceType');
-    const m = INSTANCE_PATTERN.exec(instanceType);
-    if (!m || !known.includes(instanceType)) {
-      const near = nearMatches(instanceType, known);
-      refuse('SML-START-SMALL', {
-        prop: 'instanceType',
-        value: instanceType,
-        problem: `is not a SageMaker notebook instance type (the API's InstanceType enum has ${known.length}, e.g. ml.t3.medium)`,
-        fix: `use one of ${near.join(', ')}, or 'ml.t3.medium' (the default)`,
-      });
-    }
-    const [, family, size] = m;
-    // the library's one table of previous-generation families (lib/data/instance-generations.json)
-    if (previousGenerationFamilies().includes(family)) {
-      warn(this, 'SML-SILICON', `instanceType '${instanceType}' is a previous-generation type; use ml.t3 or ml.m5/ml.m6i/ml.m7i`);
-    }
-    if (/^(p|g|inf|trn)\d/.test(family) || !SMALL_SIZES.has(size)) {
-      warn(this, 'SML-START-SMALL', `instanceType '${instanceType}' is large or accelerated for a notebook; run heavy work as training jobs and keep the notebook on ml.t3.medium`);
-    }
   }
 }
 

@@ -2,6 +2,10 @@ import { Annotations, Duration, IAspect, IResolvable, Token, Validations } from 
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { IConstruct } from 'constructs';
 import { refuse, warn } from '../private/messages';
+import { renderedProperties } from '../private/rendered';
+import { publishFindings } from '../rules/apply';
+import { domainShutsDownIdleApps, STUDIO_IDLE_APPS, userProfileKeepsIdleShutdown } from '../rules/idle-studio';
+import { propTerms, RuleFinding, Terms } from '../rules/rule';
 import { allKnown, checkDuration, deferred, durationIn, isKnownNumber } from '../private/synth-value';
 
 const RULE = 'SML-IDLE-STUDIO';
@@ -137,6 +141,7 @@ export class StudioIdleShutdown implements IAspect {
         ...this.appSettings(domain, 'DefaultSpaceSettings', space, ['jupyterLabAppSettings'], true),
       };
     }
+    publishIdleFindings(domain, domainShutsDownIdleApps(renderedProperties(domain), appTerms(['DefaultUserSettings', 'DefaultSpaceSettings'])));
   }
 
   private applyToUserProfile(profile: sagemaker.CfnUserProfile): void {
@@ -148,6 +153,7 @@ export class StudioIdleShutdown implements IAspect {
       };
       acknowledgeStaleSchema(profile, 'AWS::SageMaker::UserProfile', 'userprofile-applifecyclemanagement');
     }
+    publishIdleFindings(profile, userProfileKeepsIdleShutdown(renderedProperties(profile), appTerms(['UserSettings'])));
   }
 
   private applyToSpace(space: sagemaker.CfnSpace): void {
@@ -201,10 +207,8 @@ export class StudioIdleShutdown implements IAspect {
       maxIdleTimeoutInMinutes: this.maxIdleTimeoutMinutes,
     };
     if (this.overrideExisting) return ours;
-    if (idle.lifecycleManagement === 'DISABLED') {
-      warn(scope, RULE, `${appPath} sets idle shutdown DISABLED: apps run until stopped by hand; left unchanged (overrideExisting: false)`);
-      return undefined;
-    }
+    // left as it is: the SML-IDLE-STUDIO predicate warns about it on the merged settings (`publishIdleFindings`)
+    if (idle.lifecycleManagement === 'DISABLED') return undefined;
     const known = isKnownNumber;
     const timeout = idle.idleTimeoutInMinutes ?? clampKnown(ours.idleTimeoutInMinutes,
       known(idle.minIdleTimeoutInMinutes) ? idle.minIdleTimeoutInMinutes : undefined,
@@ -232,6 +236,24 @@ export class StudioIdleShutdown implements IAspect {
     }
     return true;
   }
+}
+
+/**
+ * Publish what the SML-IDLE-STUDIO predicates (the ones the SustainableMlChecks pack runs on any domain and user
+ * profile) find on the settings as merged: a warning is an app whose idle shutdown stays DISABLED, which the aspect
+ * leaves as it is unless `overrideExisting`. (Spaces take no LifecycleManagement: nothing to judge after the merge.)
+ */
+function publishIdleFindings(resource: IConstruct, findings: RuleFinding[]): void {
+  publishFindings(resource, findings.map((f) => (f.level === 'warning' ? { ...f, message: `${f.message}; left unchanged (overrideExisting: false)` } : f)));
+}
+
+/** The aspect's words for the app blocks of `blocks`: the L1 prop path (`DefaultUserSettings.jupyterLabAppSettings`). */
+function appTerms(blocks: string[]): Terms {
+  const fields: { [field: string]: string } = {};
+  for (const b of blocks) {
+    for (const app of STUDIO_IDLE_APPS) fields[`${b}.${app}`] = `${b}.${app[0].toLowerCase()}${app.slice(1)}`;
+  }
+  return propTerms(fields);
 }
 
 /**

@@ -17,6 +17,7 @@ import { SustainableTuningJob } from '../tuning/tuning-job';
 export class AcceptanceGate {
   /** The gate of an objective with a target. */
   public static forObjective(objective: Objective): AcceptanceGate {
+    // Stays here (not a predicate): the target is a prop of the objective; without it there is no gate to render.
     if (objective.target === undefined) {
       refuse('SML-ACCEPT', {
         prop: 'objective.target',
@@ -110,6 +111,7 @@ export const BEST_OBJECTIVE_PATH = 'BestTrainingJob.FinalHyperParameterTuningJob
  * name unknown at synth time (a token, which escaping would break) and the characters that would break them.
  */
 export function checkMetricNameForPaths(metricName: string): void {
+  // Stays here (not a predicate): a precondition of rendering, checked before the name is written into any path.
   if (Token.isUnresolved(metricName)) {
     refuse('SML-ACCEPT', {
       prop: 'objective.metricName',
@@ -147,6 +149,7 @@ export function resolveGatedJob(
   scope: IConstruct,
   props: GatedJob & { readonly baseline?: SustainableTrainingJob; readonly acceptanceGate?: boolean },
 ): { trainingJob: SustainableTrainingJob; tuningJob?: SustainableTuningJob; gate?: AcceptanceGate; baselineGate?: AcceptanceGate } {
+  // Stays here (not a predicate): which props are given, and whether the objective has a target, are props.
   if (!!props.trainingJob === !!props.tuningJob) {
     refuse('SML-MANAGED', {
       prop: props.trainingJob ? 'trainingJob + tuningJob' : 'trainingJob / tuningJob',
@@ -167,6 +170,7 @@ export function resolveGatedJob(
     });
   }
   const gateOn = hasTarget && props.acceptanceGate !== false;
+  // Stays here (not a predicate): with the gate off, the rendered ASL or pipeline definition carries no target to judge.
   if (hasTarget && props.acceptanceGate === false) {
     warn(scope, 'SML-ACCEPT', `acceptanceGate is off: a run that misses the target (${numberForHumans(objective!.target)}) of '${objective!.metricName}' still succeeds`);
   }
@@ -182,6 +186,8 @@ export function resolveGatedJob(
  */
 function checkBaseline(scope: IConstruct, baseline: SustainableTrainingJob, main: SustainableTrainingJob, tuning?: SustainableTuningJob): AcceptanceGate {
   const target = main.objective?.target;
+  // Stays here (not a predicate): the rendered definitions do not say which job is the baseline of which, nor the
+  // objectives' directions (a CreateTrainingJob request has none), so these checks need the constructs themselves.
   if (baseline === main) {
     refuse('SML-BASELINE', { prop: 'baseline', value: baseline.node.path, problem: 'is the job it is meant to spare', fix: 'define a small, cheap job (e.g. a linear model on one small instance) as the baseline' });
   }

@@ -1,4 +1,5 @@
 import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
@@ -49,6 +50,14 @@ export interface CarbonAwareScheduleProps {
    * @default - a new log group under /aws/vendedlogs/states/ with `logRetention`
    */
   readonly logGroup?: logs.ILogGroup;
+  /**
+   * Customer managed KMS key (symmetric) that encrypts the log group the construct creates, for organisations that
+   * require one (AWS Control Tower CT.CLOUDWATCH.PR.3). A key of this app gets the key-policy statement CloudWatch
+   * Logs documents (the `logs.<region>.amazonaws.com` principal, for this log group only); add it yourself to an
+   * imported key. Not with `logGroup` (encrypt your own group yourself).
+   * @default - CloudWatch Logs' own encryption at rest
+   */
+  readonly logEncryptionKey?: kms.IKey;
 }
 
 /** The most a StartPipelineExecution call is retried (with the same ClientRequestToken, so a run starts once). */

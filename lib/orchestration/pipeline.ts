@@ -7,8 +7,12 @@ import { contextBudget, enforceBudget } from '../carbon/budget';
 import { Footprint } from '../carbon/footprint';
 import { checkRegion } from '../carbon/region-carbon';
 import { acknowledgeWildcards, nagArn } from '../private/acknowledge';
-import { refuse, warn } from '../private/messages';
-import { checkDuration, deferred, durationIn, numberText } from '../private/synth-value';
+import { refuse } from '../private/messages';
+import { checkDuration, durationIn, numberText } from '../private/synth-value';
+import { publishFindings } from '../rules/apply';
+import { pipelineDefinitionFindings } from '../rules/checks';
+import { propTerms } from '../rules/rule';
+import { enumValuesField } from '../rules/start-small';
 import { InitialModel } from '../training/inputs';
 import { TrainingInstance } from '../training/instance';
 import { pipelineNaming } from '../training/private/naming';
@@ -173,12 +177,6 @@ export class TrainingPipeline extends Construct {
     if (givenExpiry && !cache) {
       refuse('SML-CACHE', { prop: 'cacheExpireAfter', value: givenExpiry, problem: 'only applies when cacheSteps is on, and it is off', fix: 'remove cacheExpireAfter or turn cacheSteps on' });
     }
-    if (expireAfter.isUnresolved()) {
-      deferred(this, 'SML-CACHE', 'cacheExpireAfter', 'SageMaker checks the ISO 8601 duration (at least one minute) when the pipeline runs');
-    } else if (expireAfter.toSeconds() < 60) {
-      refuse('SML-CACHE', { prop: 'cacheExpireAfter', value: expireAfter, problem: 'must be at least one minute (ISO 8601 minutes are the finest unit SageMaker accepts)', fix: 'use e.g. Duration.days(30)' });
-    }
-    if (!cache) warn(this, 'SML-CACHE', 'cacheSteps is off: every execution re-runs every step, even when nothing changed');
     const cacheConfig = cache ? { CacheConfig: { Enabled: true, ExpireAfter: isoDuration(expireAfter) } } : {};
 
     // --- name ----------------------------------------------------------------------------------------------------------
@@ -220,6 +218,13 @@ export class TrainingPipeline extends Construct {
       Parameters: [...this.parameters.values()],
       Steps: steps,
     };
+    // The instance-type choices (SML-START-SMALL, SML-SILICON) and step caching (SML-CACHE) are judged on the
+    // rendered definition, by the predicates the SustainableMlChecks pack runs on any pipeline with an inline body.
+    publishFindings(this, pipelineDefinitionFindings(this.definition, propTerms({
+      [enumValuesField(INSTANCE_TYPE_PARAMETER)]: 'allowedInstanceTypes',
+      'CacheConfig': 'cacheSteps',
+      'CacheConfig.ExpireAfter': { prop: 'cacheExpireAfter', value: expireAfter },
+    })));
 
     // --- role and resource --------------------------------------------------------------------------------------------
     this.role = props.role ?? new iam.Role(this, 'Role', {
@@ -364,16 +369,8 @@ export class TrainingPipeline extends Construct {
         fix: `add TrainingInstance.of('${own.name}')`,
       });
     }
-    const unique = names.map((n) => TrainingInstance.of(n));
-    const larger = unique.filter((t) => !t.fitsWithin(own) || t.acceleratorKind !== own.acceleratorKind);
-    if (larger.length > 0) {
-      warn(this, 'SML-START-SMALL', `allowedInstanceTypes lets an execution choose ${larger.map((t) => t.name).join(', ')}, larger than or of another kind than the job's ${own.name}: the job's defaults were checked for ${own.name} only`);
-    }
-    const previous = unique.filter((t) => t.previousGeneration && t.name !== own.name);
-    if (previous.length > 0) {
-      warn(this, 'SML-SILICON', `allowedInstanceTypes lets an execution choose previous-generation ${previous.map((t) => t.name).join(', ')}; current-generation types do more work per watt`);
-    }
-    return unique;
+    // Larger or previous-generation choices are judged on the rendered InstanceType parameter (see the constructor).
+    return names.map((n) => TrainingInstance.of(n));
   }
 
   private grant(tuning: SustainableTuningJob | undefined, baseline: SustainableTrainingJob | undefined): void {

@@ -1,5 +1,6 @@
 import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -60,6 +61,14 @@ export interface TrainingWorkflowProps {
    * @default - a new log group under /aws/vendedlogs/states/ with `logRetention`
    */
   readonly logGroup?: logs.ILogGroup;
+  /**
+   * Customer managed KMS key (symmetric) that encrypts the log group the construct creates, for organisations that
+   * require one (AWS Control Tower CT.CLOUDWATCH.PR.3). A key of this app gets the key-policy statement CloudWatch
+   * Logs documents (the `logs.<region>.amazonaws.com` principal, for this log group only); add it yourself to an
+   * imported key. Not with `logGroup` (encrypt your own group yourself).
+   * @default - CloudWatch Logs' own encryption at rest
+   */
+  readonly logEncryptionKey?: kms.IKey;
   /**
    * Carbon-aware start (SML-TIMESHIFT): before the expensive step (after a baseline that missed its target, before
    * tuning or training), wait until the grid's carbon intensity is at or below a threshold, at most `maxDelay` (one

@@ -4,6 +4,7 @@
  * synthesized resources of any app (with the API's terms). A rule is added to both by adding its predicate here.
  */
 import { trainingJobDefinesMetricsOnce, tuningJobCompletes } from './accept';
+import { pipelineCachesSteps } from './cache';
 import { checkpointsOutliveTheJob, trainingJobCheckpointsWithSpot } from './ckpt';
 import { trainingJobCompilesWhereSupported } from './compile';
 import { trainingJobIsWatched, trainingJobRuleConfigurationsWork } from './guard';
@@ -12,13 +13,14 @@ import { tuningJobRunsOneAtATime } from './hpo-parallel';
 import { tuningJobSearchSpace, tuningJobTrainingJobCount } from './hpo-space';
 import { tuningJobHyperband, tuningJobRandomSeed, tuningJobStrategy } from './hpo-strategy';
 import { tuningJobWarmStart } from './hpo-warmstart';
+import { idleShutdownIgnoresConnections, notebookStaysInItsVpc, notebookStopsWhenIdle, notebookUsersCannotRemoveTheIdleCheck } from './idle-notebook';
 import { trainingJobValuesFitTheApi } from './managed';
 import { trainingJobIsBounded, tuningJobIsBounded } from './maxrun';
 import { trainingJobNamesChannelsOnce } from './reuse';
 import { API_TERMS, ApiShape, CheckContext, DEPLOY_TIME, field, RuleFinding, Terms } from './rule';
-import { trainingJobFitsItsSilicon } from './silicon';
+import { notebookInstanceTypeIsCurrent, pipelineInstanceChoicesAreCurrent, trainingJobFitsItsSilicon } from './silicon';
+import { notebookInstanceTypeIsKnown, notebookInstanceTypeIsSmall, pipelineInstanceChoicesAreSmall, trainingJobStartsSmall } from './start-small';
 import { trainingJobUsesSpot, tuningDefinitions } from './spot';
-import { trainingJobStartsSmall } from './start-small';
 
 /** A predicate over one request shape. */
 export type RequestCheck = (request: ApiShape, t: Terms, context: CheckContext) => RuleFinding[];
@@ -73,4 +75,46 @@ export function tuningJobFindings(request: ApiShape, t: Terms = API_TERMS, defin
     ...(definitions ? tuningDefinitions(request).flatMap((d) => trainingJobFindings(d, API_TERMS, { inheritedTags: field(request, 'Tags').known ? request?.Tags : DEPLOY_TIME })) : []),
     ...TUNING_JOB_CHECKS.flatMap((check) => check(request, t, context)),
   ];
+}
+
+// --- notebooks and pipelines (SustainableNotebookInstance, NotebookIdleShutdown, TrainingPipeline) -------------------
+
+/**
+ * The predicates over a notebook instance's properties (`AWS::SageMaker::NotebookInstance`), with its lifecycle
+ * scripts as context: instance type first (an unknown type is refused), then idle shutdown, network and root access.
+ */
+export const NOTEBOOK_INSTANCE_CHECKS: readonly RequestCheck[] = [
+  notebookInstanceTypeIsKnown,
+  notebookInstanceTypeIsCurrent,
+  notebookInstanceTypeIsSmall,
+  notebookStopsWhenIdle,
+  notebookStaysInItsVpc,
+  notebookUsersCannotRemoveTheIdleCheck,
+];
+
+/** The predicates over a notebook lifecycle configuration's properties (each `Content` decoded to its script). */
+export const NOTEBOOK_LIFECYCLE_CHECKS: readonly RequestCheck[] = [
+  idleShutdownIgnoresConnections,
+];
+
+/** The predicates over a SageMaker pipeline definition (its training and tuning requests aside). */
+export const PIPELINE_DEFINITION_CHECKS: readonly RequestCheck[] = [
+  pipelineInstanceChoicesAreSmall,
+  pipelineInstanceChoicesAreCurrent,
+  pipelineCachesSteps,
+];
+
+/** The findings on a notebook instance's properties. */
+export function notebookInstanceFindings(properties: ApiShape, t: Terms = API_TERMS, context: CheckContext = {}): RuleFinding[] {
+  return NOTEBOOK_INSTANCE_CHECKS.flatMap((check) => check(properties, t, context));
+}
+
+/** The findings on a notebook lifecycle configuration (properties with decoded scripts). */
+export function notebookLifecycleFindings(config: ApiShape, t: Terms = API_TERMS): RuleFinding[] {
+  return NOTEBOOK_LIFECYCLE_CHECKS.flatMap((check) => check(config, t, {}));
+}
+
+/** The findings on a pipeline definition itself (the pack also runs the request checks on its steps' requests). */
+export function pipelineDefinitionFindings(definition: ApiShape, t: Terms = API_TERMS): RuleFinding[] {
+  return PIPELINE_DEFINITION_CHECKS.flatMap((check) => check(definition, t, {}));
 }

@@ -1,4 +1,4 @@
-import { ApiShape, field, RuleFinding, SustainabilityRule, unknown, warning } from './rule';
+import { API_TERMS, ApiShape, field, RuleFinding, SustainabilityRule, Terms, unknown, warning } from './rule';
 
 /** SML-IDLE-STUDIO: Studio apps shut down when idle. */
 export const IDLE_STUDIO: SustainabilityRule = {
@@ -25,20 +25,47 @@ function lifecycleManagement(settings: ApiShape | undefined, app: string): strin
 }
 const UNKNOWN = Symbol('unknown');
 
-/** Compliant when a Studio domain's `DefaultUserSettings` turn idle shutdown on (`LifecycleManagement: ENABLED`) for JupyterLab and Code Editor. */
-export function domainShutsDownIdleApps(domain: ApiShape): RuleFinding[] {
-  const settings = domain?.DefaultUserSettings;
-  const states = STUDIO_IDLE_APPS.map((app) => [app, lifecycleManagement(settings, app)] as const);
-  const unknownApp = states.find(([, s]) => s === UNKNOWN);
-  if (unknownApp) return [unknown(IDLE_STUDIO.id, `DefaultUserSettings.${unknownApp[0]}`, 'whether idle apps shut down is not checked at synth')];
-  const off = states.filter(([, s]) => s !== 'ENABLED').map(([app]) => app.replace('AppSettings', ''));
-  return off.length === 0 ? [] : [warning(IDLE_STUDIO.id, `the Studio domain does not shut down idle ${off.join(' and ')} apps (no IdleSettings with LifecycleManagement ENABLED): they run until stopped by hand`)];
+/** A warning for each app of `settings` (at `where`) whose idle shutdown is `DISABLED`; a note for each deploy-time one. */
+function disabledApps(settings: ApiShape | undefined, where: string, apps: string[], t: Terms): RuleFinding[] {
+  return apps.flatMap((app) => {
+    const state = lifecycleManagement(settings, app);
+    const f = `${where}.${app}`;
+    if (state === UNKNOWN) return [unknown(IDLE_STUDIO.id, t.name(f), 'whether idle apps shut down is not checked at synth')];
+    return state === 'DISABLED' ? [warning(IDLE_STUDIO.id, `${t.name(f)} sets idle shutdown DISABLED: apps run until stopped by hand`)] : [];
+  });
+}
+
+/** Settings block `key` of `shape`: undefined when absent, `UNKNOWN` when a deploy-time value. */
+function block(shape: ApiShape, key: string): ApiShape | undefined | typeof UNKNOWN {
+  const f = field(shape, key);
+  return f.known ? f.value : UNKNOWN;
+}
+
+/**
+ * Compliant when a Studio domain's `DefaultUserSettings` turn idle shutdown on (`LifecycleManagement: ENABLED`) for
+ * JupyterLab and Code Editor, and neither they nor `DefaultSpaceSettings` (JupyterLab) turn it off (`DISABLED`).
+ */
+export function domainShutsDownIdleApps(domain: ApiShape, t: Terms = API_TERMS): RuleFinding[] {
+  const user = block(domain, 'DefaultUserSettings');
+  const space = block(domain, 'DefaultSpaceSettings');
+  if (user === UNKNOWN) return [unknown(IDLE_STUDIO.id, t.name('DefaultUserSettings'), 'whether idle apps shut down is not checked at synth')];
+  const findings = [
+    ...disabledApps(user, 'DefaultUserSettings', STUDIO_IDLE_APPS, t),
+    ...(space === UNKNOWN ? [unknown(IDLE_STUDIO.id, t.name('DefaultSpaceSettings'), 'whether idle apps shut down is not checked at synth')]
+      : disabledApps(space, 'DefaultSpaceSettings', ['JupyterLabAppSettings'], t)),
+  ];
+  const unset = STUDIO_IDLE_APPS.filter((app) => ![UNKNOWN, 'ENABLED', 'DISABLED'].includes(lifecycleManagement(user, app) as any)).map((app) => app.replace('AppSettings', ''));
+  return unset.length === 0 ? findings : [
+    ...findings,
+    warning(IDLE_STUDIO.id, `the Studio domain does not shut down idle ${unset.join(' and ')} apps (no IdleSettings with LifecycleManagement ENABLED): they run until stopped by hand`),
+  ];
 }
 
 /** Compliant unless a Studio user profile's `UserSettings` turn idle shutdown off (`LifecycleManagement: DISABLED`); otherwise the domain's settings apply. */
-export function userProfileKeepsIdleShutdown(profile: ApiShape): RuleFinding[] {
-  const off = STUDIO_IDLE_APPS.filter((app) => lifecycleManagement(profile?.UserSettings, app) === 'DISABLED');
-  return off.length === 0 ? [] : [warning(IDLE_STUDIO.id, `the user profile sets idle shutdown DISABLED for ${off.map((a) => a.replace('AppSettings', '')).join(' and ')}: apps run until stopped by hand`)];
+export function userProfileKeepsIdleShutdown(profile: ApiShape, t: Terms = API_TERMS): RuleFinding[] {
+  const user = block(profile, 'UserSettings');
+  if (user === UNKNOWN) return [unknown(IDLE_STUDIO.id, t.name('UserSettings'), 'whether idle apps shut down is not checked at synth')];
+  return disabledApps(user, 'UserSettings', STUDIO_IDLE_APPS, t);
 }
 
 /**

@@ -187,6 +187,11 @@ export interface CheckContext {
    * so that the finding can say what the search goes on after.
    */
   readonly objectiveTarget?: number;
+  /**
+   * A notebook instance's lifecycle scripts (`OnStart` and `OnCreate`, decoded): undefined when the instance names
+   * a lifecycle configuration whose scripts cannot be read at synth (defined outside the app, or deploy-time).
+   */
+  readonly lifecycleScripts?: readonly string[];
 }
 
 /** An API shape: a request or resource properties as plain JSON, keys as the API spells them. */

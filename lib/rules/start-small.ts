@@ -1,3 +1,5 @@
+import { InstanceTypeRow, sageMakerApiShape, trainingInstanceTypes } from '../data';
+import { nearMatches } from '../private/near-matches';
 import { API_TERMS, ApiShape, field, refusal, RuleFinding, shown, SustainabilityRule, Terms, unknown, warning } from './rule';
 
 /** SML-START-SMALL: Small current-generation CPU instance, one instance, volume sized to need. */
@@ -8,6 +10,104 @@ export const START_SMALL: SustainabilityRule = {
   rationale: 'Most experiments fit on a small instance; scale up only when utilisation shows the need.',
   fix: 'Keep the default instance or choose the smallest type and count the workload needs.',
 };
+
+// --- AWS::SageMaker::NotebookInstance properties ---------------------------------------------------------------------
+
+/** `ml.<family>.<size>`: the form of every SageMaker instance type name. */
+export const INSTANCE_NAME = /^ml\.([a-z0-9-]+)\.([a-z0-9]+)$/;
+/** Notebook sizes that stay small; larger ones warn (SML-START-SMALL). */
+const SMALL_NOTEBOOK_SIZES = new Set(['medium', 'large', 'xlarge']);
+
+/**
+ * Compliant when a notebook instance's `InstanceType` is one the API lists for notebooks (its `InstanceType` enum,
+ * lib/data/sagemaker-api-shapes.json); otherwise an error with the nearest names.
+ */
+export function notebookInstanceTypeIsKnown(nb: ApiShape, t: Terms = API_TERMS): RuleFinding[] {
+  const f = field(nb, 'InstanceType');
+  if (!f.known) return [unknown(START_SMALL.id, t.name('InstanceType'), 'whether the notebook instance type is small and current is not checked at synth')];
+  const known = sageMakerApiShape('InstanceType').enum ?? [];
+  if (typeof f.value === 'string' && INSTANCE_NAME.test(f.value) && known.includes(f.value)) return [];
+  return [refusal(START_SMALL.id, t, 'InstanceType', f.value,
+    `is not a SageMaker notebook instance type (the API's InstanceType enum has ${known.length}, e.g. ml.t3.medium)`,
+    `use one of ${nearMatches(String(f.value), known).join(', ')}, or 'ml.t3.medium' (the default)`)];
+}
+
+/** Compliant when a notebook instance's `InstanceType` is small and not accelerated (heavy work belongs in training jobs). */
+export function notebookInstanceTypeIsSmall(nb: ApiShape, t: Terms = API_TERMS): RuleFinding[] {
+  const f = field(nb, 'InstanceType');
+  const m = f.known && typeof f.value === 'string' ? INSTANCE_NAME.exec(f.value) : null;
+  // an unknown type is notebookInstanceTypeIsKnown's refusal, not a large one
+  if (!m || !(sageMakerApiShape('InstanceType').enum ?? []).includes(f.value)) return [];
+  const [, family, size] = m;
+  return /^(p|g|inf|trn)\d/.test(family) || !SMALL_NOTEBOOK_SIZES.has(size)
+    ? [warning(START_SMALL.id, `${t.name('InstanceType')} ${shown(t, 'InstanceType', f.value)} is large or accelerated for a notebook; run heavy work as training jobs and keep the notebook on ml.t3.medium`)]
+    : [];
+}
+
+// --- SageMaker pipeline definition -----------------------------------------------------------------------------------
+
+/** An instance-type parameter of a pipeline: the types an execution may choose for a step's `ResourceConfig.InstanceType`. */
+export interface InstanceTypeChoice {
+  /** The parameter's `Name`. */
+  readonly parameter: string;
+  /** Its `DefaultValue` (the type the definition was written for). */
+  readonly defaultValue: unknown;
+  /** Its `EnumValues`; undefined when the parameter takes any value. */
+  readonly enumValues?: unknown[];
+}
+
+/**
+ * The pipeline parameters that choose a Training or Tuning step's `ResourceConfig.InstanceType` (`{"Get":
+ * "Parameters.<name>"}`), condition branches and a tuning job's `TrainingJobDefinition(s)` included.
+ */
+export function instanceTypeChoices(definition: ApiShape): InstanceTypeChoice[] {
+  const names = new Set<string>();
+  const fromConfig = (job: any) => {
+    const get = job?.ResourceConfig?.InstanceType?.Get;
+    const m = typeof get === 'string' ? /^Parameters\.(.+)$/.exec(get) : null;
+    if (m) names.add(m[1]);
+  };
+  const visit = (steps: any) => {
+    for (const step of Array.isArray(steps) ? steps : []) {
+      if (step?.Type === 'Training') fromConfig(step.Arguments);
+      if (step?.Type === 'Tuning') [step.Arguments?.TrainingJobDefinition, ...(step.Arguments?.TrainingJobDefinitions ?? [])].forEach(fromConfig);
+      if (step?.Type === 'Condition') { visit(step.Arguments?.IfSteps); visit(step.Arguments?.ElseSteps); }
+    }
+  };
+  visit(definition?.Steps);
+  const parameters: any[] = Array.isArray(definition?.Parameters) ? definition.Parameters : [];
+  return [...names].map((n) => parameters.find((p) => p?.Name === n)).filter((p) => p !== undefined)
+    .map((p) => ({ parameter: p.Name, defaultValue: p.DefaultValue, enumValues: Array.isArray(p.EnumValues) ? p.EnumValues : undefined }));
+}
+
+/** The field path of a parameter's `EnumValues`. */
+export function enumValuesField(parameter: string): string {
+  return `Parameters[${parameter}].EnumValues`;
+}
+
+/**
+ * Compliant when no execution of a pipeline can choose a larger instance type than the definition was written for:
+ * each instance-type parameter lists its `EnumValues`, none of them larger (vCPUs, memory, accelerators) than its
+ * `DefaultValue` or of another accelerator kind. Types the training-instance table does not know are not judged.
+ */
+export function pipelineInstanceChoicesAreSmall(definition: ApiShape, t: Terms = API_TERMS): RuleFinding[] {
+  return instanceTypeChoices(definition).flatMap((c) => {
+    const f = enumValuesField(c.parameter);
+    if (c.enumValues === undefined) {
+      return [warning(START_SMALL.id, `${t.name(f)} is not set: an execution may choose any instance type for ${c.parameter}, however large`)];
+    }
+    const own = typeof c.defaultValue === 'string' ? trainingInstanceTypes()[c.defaultValue] : undefined;
+    if (!own) return [];
+    const kind = (row: InstanceTypeRow) => row.accelerator?.kind ?? 'none';
+    const larger = c.enumValues.filter((n): n is string => typeof n === 'string' && trainingInstanceTypes()[n] !== undefined).filter((n) => {
+      const row = trainingInstanceTypes()[n];
+      const fits = row.vcpu <= own.vcpu && row.memoryGiB <= own.memoryGiB && (row.accelerator?.count ?? 0) <= (own.accelerator?.count ?? 0);
+      return !fits || kind(row) !== kind(own);
+    });
+    return larger.length === 0 ? [] : [warning(START_SMALL.id,
+      `${t.name(f)} lets an execution choose ${larger.join(', ')}, larger than or of another kind than the job's ${c.defaultValue}: the job's defaults were checked for ${c.defaultValue} only`)];
+  });
+}
 
 // --- CreateTrainingJob request --------------------------------------------------------------------------------------
 

@@ -3,15 +3,25 @@
  * SML-HPO-PARALLEL and SML-HPO-EARLYSTOP are exactly what the predicates say about the request the construct renders,
  * which is what SustainableMlChecks reports on any app. Likewise for the rules that moved out of SustainableTrainingJob's
  * constructor (SML-START-SMALL, SML-SILICON, SML-ACCEPT, SML-GUARD, SML-COMPILE, SML-MANAGED, SML-REUSE): its
- * warnings, info notes and refusal, errors included.
+ * warnings, info notes and refusal, errors included; and the notebook, lifecycle, Studio and pipeline-definition
+ * predicates (SML-IDLE-NOTEBOOK, SML-IDLE-STUDIO, SML-START-SMALL, SML-SILICON, SML-CACHE): warnings and refusals.
  */
 import { CfnParameter, Duration, Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import {
-  DebuggerRule, HyperparameterRange, InputChannel, Objective, ScalingType, SustainableTrainingJob, SustainableTrainingJobProps, SustainableTuningJob,
-  SustainableTuningJobProps, TrainingImage, TrainingInstance, TuningStrategy, WarmStart, WarmStartType,
+  DebuggerRule, HyperparameterRange, InputChannel, NotebookIdleShutdown, Objective, ScalingType, StudioIdleShutdown, SustainableNotebookInstance,
+  SustainableNotebookInstanceProps, SustainableTrainingJob, SustainableTrainingJobProps, SustainableTuningJob, SustainableTuningJobProps, TrainingImage,
+  TrainingInstance, TrainingPipeline, TrainingPipelineProps, TuningStrategy, WarmStart, WarmStartType,
 } from '../../lib';
+import { stackIndex } from '../../lib/checks/private/stack-index';
+import { findingsFor } from '../../lib/checks/sustainable-ml-checks';
+import { renderedProperties } from '../../lib/private/rendered';
 import { rule } from '../../lib/rules';
+import { notebookInstanceFindings, notebookLifecycleFindings, pipelineDefinitionFindings } from '../../lib/rules/checks';
+import { IGNORE_CONNECTIONS } from '../../lib/rules/idle-notebook';
+import { domainShutsDownIdleApps, userProfileKeepsIdleShutdown } from '../../lib/rules/idle-studio';
 import { trainingJobCheckpointsWithSpot } from '../../lib/rules/ckpt';
 import { tuningJobStopsEarly } from '../../lib/rules/hpo-earlystop';
 import { tuningJobRunsOneAtATime } from '../../lib/rules/hpo-parallel';
@@ -26,7 +36,7 @@ import { tuningJobWarmStart } from '../../lib/rules/hpo-warmstart';
 import { trainingJobValuesFitTheApi } from '../../lib/rules/managed';
 import { tuningJobIsBounded } from '../../lib/rules/maxrun';
 import { trainingJobNamesChannelsOnce } from '../../lib/rules/reuse';
-import { CheckContext, RuleFinding, Terms } from '../../lib/rules/rule';
+import { CheckContext, propTerms, RuleFinding, Terms } from '../../lib/rules/rule';
 import { trainingJobFitsItsSilicon } from '../../lib/rules/silicon';
 import { trainingJobUsesSpot } from '../../lib/rules/spot';
 import { trainingJobStartsSmall } from '../../lib/rules/start-small';
@@ -213,7 +223,7 @@ interface Published {
   readonly error?: string;
 }
 
-function publishedBy(stack: Stack, error: string | undefined): Published {
+function movedRulesPublished(stack: Stack, error: string | undefined): Published {
   const entries = stack.node.findAll().flatMap((c) => c.node.metadata)
     .filter((m) => MOVED_RULES.some((id) => String(m.data).startsWith(`${id}:`)));
   const of = (type: string) => entries.filter((m) => m.type === type).map((m) => String(m.data).replace(/ \[ack: [^\]]*\]$/, '')).sort();
@@ -283,8 +293,156 @@ describe('SustainableTrainingJob publishes exactly what the moved predicates fin
     const [request, terms, context] = recorder.mock.calls[0] as [Record<string, unknown>, Terms, CheckContext];
     if (job) expect(request).toEqual(job.renderRequest());
     const fromPredicates = publishedFrom(MOVED.flatMap((p) => p(request, terms, context)));
-    expect(publishedBy(stack, error)).toEqual(fromPredicates);
+    expect(movedRulesPublished(stack, error)).toEqual(fromPredicates);
     // not vacuous: every case but the defaults publishes something for a moved rule
     if (name !== 'defaults') expect([...fromPredicates.warnings, ...fromPredicates.infos, ...(fromPredicates.error ? [fromPredicates.error] : [])]).not.toHaveLength(0);
+  });
+});
+
+// --- notebooks, Studio and pipelines: what the construct publishes is what the predicates find on what it renders ---
+
+/** Every warning (its text without the acknowledgement suffix) and the refusal thrown by `build`, if any. */
+function publishedBy(stack: Stack, build: () => void): { warnings: string[]; error?: string } {
+  let error: string | undefined;
+  try {
+    build();
+  } catch (e) {
+    error = (e as Error).message;
+  }
+  const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('^SML-'))
+    .map((w) => String(w.entry.data).replace(/ \[ack: [^\]]*\]$/, '')).sort();
+  return { warnings, error };
+}
+
+/** What `publishFindings` makes of the findings: the warnings' texts, and the first error as the refusal it throws. */
+function asPublished(findings: RuleFinding[]): { warnings: string[]; error?: string } {
+  const first = findings.findIndex((f) => f.level === 'error');
+  const shown = first < 0 ? findings : findings.slice(0, first); // nothing after the refusal is published
+  const wa = (id: string) => rule(id).wellArchitected.join(', ');
+  const e = first < 0 ? undefined : findings[first];
+  return {
+    warnings: asWarnings(shown),
+    error: e && `${e.ruleId}: ${e.message}${e.fix !== undefined ? `. Fix: ${e.fix} (${wa(e.ruleId)})` : ''}`,
+  };
+}
+
+/** The rule ids and levels of findings (which reader's words aside). */
+function idsAndLevels(findings: RuleFinding[]): string[] {
+  return findings.map((f) => `${f.ruleId} ${f.level}`).sort();
+}
+
+function isolatedVpc(stack: Stack): ec2.IVpc {
+  return new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'p', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+}
+
+const NOTEBOOK_CASES: [string, Partial<SustainableNotebookInstanceProps>][] = [
+  ['defaults', {}],
+  ['idle shutdown off', { stopWhenIdle: false }],
+  ['direct internet access', { directInternetAccess: true }],
+  ['root access', { rootAccess: true }],
+  ['previous-generation type', { instanceType: 'ml.m4.xlarge' }],
+  ['accelerated type', { instanceType: 'ml.g5.xlarge' }],
+  ['large previous-generation GPU type, idle shutdown off, root access', { instanceType: 'ml.p3.8xlarge', stopWhenIdle: false, rootAccess: true }],
+  ['a type the API does not list for notebooks (refused)', { instanceType: 'ml.t3.meduim' }],
+];
+
+describe('SustainableNotebookInstance publishes what the notebook predicates find on its CfnNotebookInstance', () => {
+  test.each(NOTEBOOK_CASES)('%s', (name, props) => {
+    const stack = newTestStack();
+    const vpc = isolatedVpc(stack);
+    const published = publishedBy(stack, () => new SustainableNotebookInstance(stack, 'Nb', { vpc, ...props }));
+    // the rendered resource is in the tree even when the construct refused it
+    const cfn = stack.node.findChild('Nb').node.findChild('Resource') as sagemaker.CfnNotebookInstance;
+    const idle = stack.node.findChild('Nb').node.tryFindChild('IdleShutdown') as NotebookIdleShutdown | undefined;
+    const context = { lifecycleScripts: idle ? [idle.onStartScript] : undefined };
+    const terms = propTerms({
+      InstanceType: 'instanceType',
+      LifecycleConfigName: { prop: 'stopWhenIdle', value: props.stopWhenIdle ?? true },
+      DirectInternetAccess: { prop: 'directInternetAccess', value: props.directInternetAccess ?? false },
+      RootAccess: { prop: 'rootAccess', value: props.rootAccess ?? false },
+    });
+    const found = notebookInstanceFindings(renderedProperties(cfn), terms, context);
+    expect(published).toEqual(asPublished(found));
+    // the pack, in the API's words, finds the same rules at the same levels on the same resource
+    expect(idsAndLevels(findingsFor(cfn, stackIndex(cfn)))).toEqual(idsAndLevels(found));
+    if (name !== 'defaults') expect(found.length).toBeGreaterThan(0);
+  });
+});
+
+describe('NotebookIdleShutdown publishes what the lifecycle predicate finds on its on-start script', () => {
+  test.each([['defaults', {}], ['connections keep the instance up', { ignoreConnections: false }]] as const)('%s', (name, props) => {
+    const stack = newTestStack();
+    const published = publishedBy(stack, () => new NotebookIdleShutdown(stack, 'Idle', props));
+    const idle = stack.node.findChild('Idle') as NotebookIdleShutdown;
+    const found = notebookLifecycleFindings({ OnStart: [{ Content: idle.onStartScript }] }, propTerms({ [IGNORE_CONNECTIONS]: 'ignoreConnections' }));
+    expect(published).toEqual(asPublished(found));
+    const cfn = idle.node.defaultChild as sagemaker.CfnNotebookInstanceLifecycleConfig;
+    expect(idsAndLevels(findingsFor(cfn, stackIndex(cfn)))).toEqual(idsAndLevels(found));
+    if (name !== 'defaults') expect(found.length).toBeGreaterThan(0);
+  });
+});
+
+describe('StudioIdleShutdown publishes what the Studio predicates find on the settings it merged', () => {
+  const OFF = { appLifecycleManagement: { idleSettings: { lifecycleManagement: 'DISABLED' } } };
+  const ROLE = 'arn:aws:iam::123456789012:role/sm';
+  const appTerms = (block: string) => propTerms({
+    [`${block}.JupyterLabAppSettings`]: `${block}.jupyterLabAppSettings`,
+    [`${block}.CodeEditorAppSettings`]: `${block}.codeEditorAppSettings`,
+  });
+  const leftUnchanged = (w: string) => w.replace(/ \(MLSUS03-BP01, SUS02-BP05\)$/, '; left unchanged (overrideExisting: false) (MLSUS03-BP01, SUS02-BP05)');
+
+  test.each([
+    ['no idle settings', {}],
+    ['JupyterLab DISABLED', { jupyterLabAppSettings: OFF }],
+    ['JupyterLab and Code Editor DISABLED', { jupyterLabAppSettings: OFF, codeEditorAppSettings: OFF }],
+  ])('domain: %s', (name, settings) => {
+    const stack = newTestStack();
+    const domain = new sagemaker.CfnDomain(stack, 'D', {
+      authMode: 'IAM', domainName: 'd', vpcId: 'vpc-1', subnetIds: ['subnet-1'], defaultUserSettings: { executionRole: ROLE, ...settings } as any,
+    });
+    const published = publishedBy(stack, () => new StudioIdleShutdown().applyTo(domain));
+    const found = domainShutsDownIdleApps(renderedProperties(domain), appTerms('DefaultUserSettings'));
+    expect(published.warnings).toEqual(asPublished(found).warnings.map(leftUnchanged));
+    expect(idsAndLevels(findingsFor(domain, stackIndex(domain)))).toEqual(idsAndLevels(found));
+    if (name !== 'no idle settings') expect(found.length).toBeGreaterThan(0);
+  });
+
+  test('user profile: JupyterLab DISABLED', () => {
+    const stack = newTestStack();
+    const profile = new sagemaker.CfnUserProfile(stack, 'U', { domainId: 'd-1', userProfileName: 'u', userSettings: { jupyterLabAppSettings: OFF } as any });
+    const published = publishedBy(stack, () => new StudioIdleShutdown().applyTo(profile));
+    const found = userProfileKeepsIdleShutdown(renderedProperties(profile), appTerms('UserSettings'));
+    expect(found).toHaveLength(1);
+    expect(published.warnings).toEqual(asPublished(found).warnings.map(leftUnchanged));
+    expect(idsAndLevels(findingsFor(profile, stackIndex(profile)))).toEqual(idsAndLevels(found));
+  });
+});
+
+describe('TrainingPipeline publishes what the pipeline-definition predicates find on its definition', () => {
+  const CASES: [string, Partial<TrainingPipelineProps>][] = [
+    ['defaults', {}],
+    ['caching off', { cacheSteps: false }],
+    ['larger and previous-generation choices', { allowedInstanceTypes: [TrainingInstance.of('ml.m5.large'), TrainingInstance.of('ml.g5.xlarge'), TrainingInstance.of('ml.p3.2xlarge')] }],
+    ['a cache shorter than a minute (refused)', { cacheExpireAfter: Duration.seconds(30) }],
+  ];
+  test.each(CASES)('%s', (name, props) => {
+    const stack = newTestStack();
+    const trainingJob = new SustainableTrainingJob(stack, 'Job', { image: IMAGE, jobNamePrefix: 'churn', objective: OBJECTIVE });
+    const before = publishedBy(stack, () => undefined).warnings;
+    const published = publishedBy(stack, () => new TrainingPipeline(stack, 'Pipe', { trainingJob, ...props }));
+    const pipeline = stack.node.findChild('Pipe') as TrainingPipeline;
+    const found = pipelineDefinitionFindings(pipeline.definition, propTerms({
+      'Parameters[InstanceType].EnumValues': 'allowedInstanceTypes',
+      'CacheConfig': 'cacheSteps',
+      'CacheConfig.ExpireAfter': { prop: 'cacheExpireAfter', value: props.cacheExpireAfter ?? Duration.days(30) },
+    }));
+    expect({ ...published, warnings: published.warnings.filter((w) => !before.includes(w)) }).toEqual(asPublished(found));
+    if (name !== 'defaults') expect(found.length).toBeGreaterThan(0);
+    if (!published.error) {
+      // the pack reads the synthesized body and finds the same rules at the same levels
+      const cfn = pipeline.pipeline;
+      const pack = findingsFor(cfn, stackIndex(cfn)).filter((f) => ['SML-START-SMALL', 'SML-SILICON', 'SML-CACHE'].includes(f.ruleId));
+      expect(idsAndLevels(pack)).toEqual(idsAndLevels(found));
+    }
   });
 });

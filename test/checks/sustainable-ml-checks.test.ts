@@ -2,7 +2,7 @@
  * SustainableMlChecks over apps this library did not build: for every rule the pack checks, a compliant and a
  * non-compliant app, from raw L1s and from aws-cdk-lib's own constructs; the example app; a deliberately wasteful app.
  */
-import { App, CfnResource, Duration, Fn, Size, Stack, Validations } from 'aws-cdk-lib';
+import { App, CfnParameter, CfnResource, Duration, Fn, Size, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -104,18 +104,33 @@ function rawStateMachine(stack: Stack, id: string, resource: string, request: Re
   });
 }
 
-/** A raw SageMaker pipeline with one training step (or tuning step, with `type` 'Tuning'). */
-function rawPipeline(stack: Stack, id: string, request: Record<string, unknown>, type: 'Training' | 'Tuning' = 'Training'): void {
+/** Step caching as SageMaker Pipelines takes it: on, for 30 days. */
+const CACHED = { CacheConfig: { Enabled: true, ExpireAfter: 'P30D' } };
+
+/**
+ * A raw SageMaker pipeline with one training step (or tuning step, with `extra.type` 'Tuning'), cached unless
+ * `extra.step` says otherwise (it replaces the step's other fields), with `extra.parameters` and `extra.steps`
+ * before that step.
+ */
+function rawPipeline(
+  stack: Stack, id: string, request: Record<string, unknown>,
+  extra: { type?: 'Training' | 'Tuning'; step?: Record<string, unknown>; parameters?: unknown[]; steps?: unknown[] } = {},
+): void {
   const { TrainingJobName: _n, HyperParameterTuningJobName: _t, ...args } = request;
+  const type = extra.type ?? 'Training';
+  const step = { Name: type === 'Tuning' ? 'Tune' : 'Train', Type: type, Arguments: args, ...(extra.step ?? CACHED) };
   new sagemaker.CfnPipeline(stack, id, {
     pipelineName: id,
     roleArn: 'arn:aws:iam::123456789012:role/sm',
-    pipelineDefinition: { PipelineDefinitionBody: JSON.stringify({ Version: '2020-12-01', Steps: [{ Name: 'Step', Type: type, Arguments: args }] }) },
+    pipelineDefinition: { PipelineDefinitionBody: JSON.stringify({ Version: '2020-12-01', Parameters: extra.parameters, Steps: [...(extra.steps ?? []), step] }) },
   });
 }
 
-/** A notebook instance, with a lifecycle configuration running `script` when given. */
-function notebook(stack: Stack, id: string, script?: string): void {
+/**
+ * A notebook instance (ml.t3.medium, no direct internet access, no root access unless `props` say otherwise), with
+ * a lifecycle configuration running `script` when given.
+ */
+function notebook(stack: Stack, id: string, script?: string, props: Partial<sagemaker.CfnNotebookInstanceProps> = {}): void {
   const config = script === undefined ? undefined : new sagemaker.CfnNotebookInstanceLifecycleConfig(stack, `${id}Config`, {
     onStart: [{ content: Fn.base64(script) }],
   });
@@ -123,7 +138,19 @@ function notebook(stack: Stack, id: string, script?: string): void {
     instanceType: 'ml.t3.medium',
     roleArn: 'arn:aws:iam::123456789012:role/sm',
     lifecycleConfigName: config?.attrNotebookInstanceLifecycleConfigName,
+    directInternetAccess: 'Disabled',
+    rootAccess: 'Disabled',
+    subnetId: 'subnet-1',
+    securityGroupIds: ['sg-1'],
+    ...props,
   });
+}
+
+/** The AWS sample's on-start script (auto-stop-idle/on-start.sh), with or without `--ignore-connections`. */
+function autostopScript(ignoreConnections = true): string {
+  return '#!/bin/bash\nIDLE_TIME=3600\n'
+    + 'wget https://raw.githubusercontent.com/aws-samples/amazon-sagemaker-notebook-instance-lifecycle-config-samples/master/scripts/auto-stop-idle/autostop.py\n'
+    + `(crontab -l 2>/dev/null; echo "*/5 * * * * /usr/bin/python3 $PWD/autostop.py --time $IDLE_TIME${ignoreConnections ? ' --ignore-connections' : ''} >> /var/log/jupyter.log") | crontab -\n`;
 }
 
 const IDLE = { appLifecycleManagement: { idleSettings: { lifecycleManagement: 'ENABLED', idleTimeoutInMinutes: 60 } } };
@@ -396,7 +423,7 @@ const CASES: Case[] = [
   },
   // SML-IDLE-NOTEBOOK
   { name: 'notebook without a lifecycle configuration', build: (s) => notebook(s, 'Nb'), expected: ['SML-IDLE-NOTEBOOK warning Nb'] },
-  { name: "notebook with the AWS sample's autostop.py", build: (s) => notebook(s, 'Nb', '#!/bin/bash\nwget https://raw.githubusercontent.com/aws-samples/amazon-sagemaker-notebook-instance-lifecycle-config-samples/master/scripts/auto-stop-idle/autostop.py\n'), expected: [] },
+  { name: "notebook with the AWS sample's autostop.py", build: (s) => notebook(s, 'Nb', autostopScript()), expected: [] },
   { name: 'notebook whose lifecycle configuration installs no idle shutdown', build: (s) => notebook(s, 'Nb', '#!/bin/bash\npip install pandas\n'), expected: ['SML-IDLE-NOTEBOOK warning Nb'] },
   // SML-IDLE-STUDIO
   { name: 'Studio domain with idle shutdown', build: (s) => { domain(s, 'D', true); }, expected: [] },
@@ -471,7 +498,7 @@ const TUNING_CASES: Case[] = [
   { name: 'compliant tuning job (raw CfnStateMachine ASL)', build: raw({}), expected: [] },
   { name: 'compliant tuning job (aws-cdk-lib CustomState)', build: (s) => cdkTuningState(s, 'Sm', tuningRequest()), expected: [] },
   { name: 'compliant tuning job (aws-cdk-lib CallAwsService)', build: (s) => cdkCallAwsService(s, 'Sm', tuningRequest()), expected: [] },
-  { name: 'compliant tuning job (inline pipeline Tuning step)', build: (s) => rawPipeline(s, 'P', tuningRequest(), 'Tuning'), expected: [] },
+  { name: 'compliant tuning job (inline pipeline Tuning step)', build: (s) => rawPipeline(s, 'P', tuningRequest(), { type: 'Tuning' }), expected: [] },
   // SML-HPO-SPACE
   { name: 'no range to search', build: raw({ ParameterRanges: {} }), expected: ['SML-HPO-SPACE error Sm'] },
   { name: 'more ranges than the API takes (31)', build: raw({ ParameterRanges: continuous(...Array.from({ length: 31 }, (_, i) => `h${i}`)) }), expected: ['SML-HPO-SPACE error Sm'] },
@@ -508,7 +535,7 @@ const TUNING_CASES: Case[] = [
   { name: 'a tuning run shorter than one training job (CallAwsService)', build: (s) => cdkCallAwsService(s, 'Sm', tuningRequest({ ResourceLimits: { ...LIMITS, MaxRuntimeInSeconds: 1800 } })), expected: ['SML-MAXRUN error Sm/Resource'] },
   // SML-ACCEPT
   { name: 'no completion criteria at all', build: raw({ TuningJobCompletionCriteria: undefined }), expected: ['SML-ACCEPT warning Sm', 'SML-ACCEPT warning Sm'] },
-  { name: 'convergence detection disabled (pipeline)', build: (s) => rawPipeline(s, 'P', tuningRequest({ TuningJobCompletionCriteria: { TargetObjectiveMetricValue: 0.85, BestObjectiveNotImproving: { MaxNumberOfTrainingJobsNotImproving: 3 }, ConvergenceDetected: { CompleteOnConvergence: 'Disabled' } } }), 'Tuning'), expected: ['SML-ACCEPT warning P'] },
+  { name: 'convergence detection disabled (pipeline)', build: (s) => rawPipeline(s, 'P', tuningRequest({ TuningJobCompletionCriteria: { TargetObjectiveMetricValue: 0.85, BestObjectiveNotImproving: { MaxNumberOfTrainingJobsNotImproving: 3 }, ConvergenceDetected: { CompleteOnConvergence: 'Disabled' } } }), { type: 'Tuning' }), expected: ['SML-ACCEPT warning P'] },
   { name: 'completing after fewer than 3 jobs without improvement', build: raw({ TuningJobCompletionCriteria: { TargetObjectiveMetricValue: 0.85, BestObjectiveNotImproving: { MaxNumberOfTrainingJobsNotImproving: 2 } } }), expected: ['SML-ACCEPT error Sm'] },
   // SML-HPO-WARMSTART
   { name: 'a warm start from two finished searches', build: raw({}, { WarmStartConfig: { ParentHyperParameterTuningJobs: [{ HyperParameterTuningJobName: 'churn-1' }, { HyperParameterTuningJobName: 'churn-2' }], WarmStartType: 'TransferLearning' } }), expected: [] },
@@ -545,6 +572,139 @@ describe('SustainableMlChecks, SustainableTuningJob\'s rules', () => {
   });
 });
 
+/** An InstanceType pipeline parameter and a training request that takes it. */
+function instanceTypeParameter(defaultValue: string, enumValues?: string[]) {
+  return {
+    request: trainingRequest({ ResourceConfig: { InstanceType: { Get: 'Parameters.InstanceType' }, InstanceCount: 1, VolumeSizeInGB: 10 } }),
+    parameters: [{ Name: 'InstanceType', Type: 'String', DefaultValue: defaultValue, ...(enumValues ? { EnumValues: enumValues } : {}) }],
+  };
+}
+
+/** Notebooks, lifecycle configurations, Studio and pipeline definitions (SML-IDLE-*, SML-START-SMALL, SML-SILICON, SML-CACHE). */
+const NOTEBOOK_STUDIO_PIPELINE_CASES: Case[] = [
+  // SML-IDLE-NOTEBOOK: internet and root access, ignore-connections, a configuration outside the app
+  {
+    name: "raw notebook with SageMaker's defaults: direct internet access and root access",
+    build: (s) => notebook(s, 'Nb', autostopScript(), { directInternetAccess: undefined, rootAccess: undefined }),
+    expected: ['SML-IDLE-NOTEBOOK warning Nb', 'SML-IDLE-NOTEBOOK warning Nb'],
+  },
+  { name: 'raw notebook with root access enabled', build: (s) => notebook(s, 'Nb', autostopScript(), { rootAccess: 'Enabled' }), expected: ['SML-IDLE-NOTEBOOK warning Nb'] },
+  { name: 'autostop.py without --ignore-connections (an open browser tab keeps the instance up)', build: (s) => notebook(s, 'Nb', autostopScript(false)), expected: ['SML-IDLE-NOTEBOOK warning NbConfig'] },
+  {
+    name: 'notebook naming a lifecycle configuration outside the app',
+    build: (s) => notebook(s, 'Nb', undefined, { lifecycleConfigName: 'shared-autostop' }),
+    expected: ['SML-IDLE-NOTEBOOK[deploy-time] warning Nb'],
+  },
+  // SML-START-SMALL, SML-SILICON on notebook instances
+  { name: 'notebook on a previous-generation accelerated type', build: (s) => notebook(s, 'Nb', autostopScript(), { instanceType: 'ml.p3.2xlarge' }), expected: ['SML-SILICON warning Nb', 'SML-START-SMALL warning Nb'] },
+  { name: 'notebook on a large type', build: (s) => notebook(s, 'Nb', autostopScript(), { instanceType: 'ml.m5.4xlarge' }), expected: ['SML-START-SMALL warning Nb'] },
+  { name: 'notebook on a type the API does not list for notebooks', build: (s) => notebook(s, 'Nb', autostopScript(), { instanceType: 't3.medium' }), expected: ['SML-START-SMALL error Nb'] },
+  {
+    name: 'notebook whose type is a deploy-time value',
+    build: (s) => notebook(s, 'Nb', autostopScript(), { instanceType: new CfnParameter(s, 'Type').valueAsString }),
+    expected: ['SML-START-SMALL[deploy-time] warning Nb'],
+  },
+  // SML-IDLE-STUDIO: DISABLED settings
+  {
+    name: 'Studio domain whose default space settings disable idle shutdown',
+    build: (s) => {
+      const d = domain(s, 'D', true);
+      d.defaultSpaceSettings = { executionRole: 'arn:aws:iam::123456789012:role/sm', jupyterLabAppSettings: { appLifecycleManagement: { idleSettings: { lifecycleManagement: 'DISABLED' } } } } as any;
+    },
+    expected: ['SML-IDLE-STUDIO warning D'],
+  },
+  {
+    name: 'user profile that disables idle shutdown for JupyterLab and Code Editor',
+    build: (s) => {
+      const d = domain(s, 'D', true);
+      const off = { appLifecycleManagement: { idleSettings: { lifecycleManagement: 'DISABLED' } } };
+      new sagemaker.CfnUserProfile(s, 'U', { domainId: d.attrDomainId, userProfileName: 'u', userSettings: { jupyterLabAppSettings: off, codeEditorAppSettings: off } as any });
+    },
+    expected: ['SML-IDLE-STUDIO warning U', 'SML-IDLE-STUDIO warning U'],
+  },
+  // SML-CACHE
+  { name: 'pipeline without step caching', build: (s) => rawPipeline(s, 'P', trainingRequest(), { step: {} }), expected: ['SML-CACHE warning P'] },
+  { name: 'pipeline caching its step for 30 seconds', build: (s) => rawPipeline(s, 'P', trainingRequest(), { step: { CacheConfig: { Enabled: true, ExpireAfter: 'PT30S' } } }), expected: ['SML-CACHE error P'] },
+  {
+    name: 'pipeline caching its processing step but not its training step',
+    build: (s) => rawPipeline(s, 'P', trainingRequest(), { step: { CacheConfig: { Enabled: false } }, steps: [{ Name: 'Prepare', Type: 'Processing', Arguments: {}, ...CACHED }] }),
+    expected: ['SML-CACHE warning P'],
+  },
+  {
+    name: 'pipeline whose caching is a pipeline parameter (known at run time)',
+    build: (s) => rawPipeline(s, 'P', trainingRequest(), { step: { CacheConfig: { Enabled: { Get: 'Parameters.Cache' }, ExpireAfter: 'P1D' } } }),
+    expected: ['SML-CACHE[deploy-time] warning P'],
+  },
+  // SML-START-SMALL, SML-SILICON on a pipeline's instance-type parameter
+  {
+    name: 'pipeline whose executions may choose only the default type and smaller ones',
+    build: (s) => { const p = instanceTypeParameter('ml.m5.xlarge', ['ml.m5.xlarge', 'ml.m5.large']); rawPipeline(s, 'P', p.request, { parameters: p.parameters }); },
+    expected: [],
+  },
+  {
+    name: 'pipeline whose executions may choose a larger type',
+    build: (s) => { const p = instanceTypeParameter('ml.m5.large', ['ml.m5.large', 'ml.m5.4xlarge']); rawPipeline(s, 'P', p.request, { parameters: p.parameters }); },
+    expected: ['SML-START-SMALL warning P'],
+  },
+  {
+    name: 'pipeline whose executions may choose a previous-generation GPU type',
+    build: (s) => { const p = instanceTypeParameter('ml.m5.large', ['ml.m5.large', 'ml.p3.2xlarge']); rawPipeline(s, 'P', p.request, { parameters: p.parameters }); },
+    expected: ['SML-SILICON warning P', 'SML-START-SMALL warning P'],
+  },
+  {
+    name: 'pipeline whose executions may choose any type (no EnumValues)',
+    build: (s) => { const p = instanceTypeParameter('ml.m5.large'); rawPipeline(s, 'P', p.request, { parameters: p.parameters }); },
+    expected: ['SML-START-SMALL warning P'],
+  },
+];
+
+describe('SustainableMlChecks on notebooks, Studio and pipeline definitions', () => {
+  test.each(NOTEBOOK_STUDIO_PIPELINE_CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const stack = new Stack(new App(), 'S');
+    c.build(stack);
+    expect(findings(stack)).toEqual(c.expected.map((e) => e.replace(/ (\S+)$/, ' S/$1')).sort());
+  });
+
+  test('findings name the API fields: the instance type, the parameter, the cache setting', () => {
+    const described = (build: (s: Stack) => void) => {
+      const stack = new Stack(new App(), 'S');
+      build(stack);
+      return new SustainableMlChecks().validateScope(stack).violations.map((v) => v.description);
+    };
+    expect(described((s) => notebook(s, 'Nb', autostopScript(), { instanceType: 'ml.m4.xlarge' }))).toEqual([
+      expect.stringMatching(/^SML-SILICON: InstanceType 'ml\.m4\.xlarge' is a previous-generation type; use ml\.t3 or ml\.m5\/ml\.m6i\/ml\.m7i\. Why: .* Use SustainableNotebookInstance/),
+    ]);
+    expect(described((s) => notebook(s, 'Nb', autostopScript(), { instanceType: 'ml.t3.meduim' }))).toEqual([
+      expect.stringMatching(/^SML-START-SMALL: InstanceType 'ml\.t3\.meduim': is not a SageMaker notebook instance type .*Fix: use one of ml\.t3\.medium, /),
+    ]);
+    expect(described((s) => notebook(s, 'Nb'))).toEqual([
+      expect.stringMatching(/^SML-IDLE-NOTEBOOK: LifecycleConfigName is not set \(no lifecycle configuration\): the notebook instance runs \(and draws power\) until someone stops it\./),
+    ]);
+    expect(described((s) => rawPipeline(s, 'P', trainingRequest(), { step: {} }))).toEqual([
+      expect.stringMatching(/^SML-CACHE: CacheConfig is off: every execution re-runs every step, even when nothing changed\. .*Use TrainingPipeline/),
+    ]);
+    const p = instanceTypeParameter('ml.m5.large', ['ml.m5.large', 'ml.g5.xlarge']);
+    expect(described((s) => rawPipeline(s, 'P', p.request, { parameters: p.parameters }))).toEqual([
+      expect.stringMatching(/^SML-START-SMALL: Parameters\[InstanceType\]\.EnumValues lets an execution choose ml\.g5\.xlarge, larger than or of another kind than the job's ml\.m5\.large/),
+    ]);
+  });
+});
+
+describe('SustainableMlChecks reports each finding with its own words and level', () => {
+  test('two resources with different findings of one rule, one refused and one warned, are two violations', () => {
+    const stack = new Stack(new App(), 'S');
+    notebook(stack, 'Typo', autostopScript(), { instanceType: 'ml.t3.meduim' });
+    notebook(stack, 'Big', autostopScript(), { instanceType: 'ml.g5.4xlarge' });
+    notebook(stack, 'Big2', autostopScript(), { instanceType: 'ml.g5.4xlarge' });
+    const violations = new SustainableMlChecks().validateScope(stack).violations
+      .map((v) => ({ rule: v.ruleName, severity: v.severity, said: v.description.slice(0, 60), where: v.violatingResources.map((r) => r.constructPath) }));
+    expect(violations).toEqual([
+      { rule: 'SML-START-SMALL', severity: 'error', said: "SML-START-SMALL: InstanceType 'ml.t3.meduim': is not a SageM", where: ['S/Typo'] },
+      { rule: 'SML-START-SMALL', severity: 'warning', said: "SML-START-SMALL: InstanceType 'ml.g5.4xlarge' is large or ac", where: ['S/Big', 'S/Big2'] },
+    ]);
+  });
+});
+
 describe('SustainableMlChecks on whole apps', () => {
   test('every finding says what is wrong, why (the Well-Architected ref) and the fix, naming the construct', () => {
     const stack = new Stack(new App(), 'S');
@@ -563,7 +723,8 @@ describe('SustainableMlChecks on whole apps', () => {
     expect(described['SML-START-SMALL']).toBe('SML-START-SMALL: ResourceConfig.InstanceCount 0: must be a whole number of at least 1. '
       + 'Why: Most experiments fit on a small instance; scale up only when utilisation shows the need. (SUS05-BP01). '
       + 'Fix: start with 1 instance and scale out only when utilisation shows the need. Keep the default instance or choose the smallest type and count the workload needs. '
-      + 'Use SustainableTrainingJob (one ml.m5.large with a 30 GiB volume by default; multi-instance jobs encrypted).');
+      + 'Use SustainableNotebookInstance (ml.t3.medium by default) / TrainingPipeline (an execution may choose only the job\'s type and smaller ones) '
+      + '/ SustainableTrainingJob (one ml.m5.large with a 30 GiB volume by default; multi-instance jobs encrypted).');
     expect(described['SML-SILICON']).toMatch(/^SML-SILICON: ResourceConfig.InstanceType 'ml.p3.2xlarge' is a previous-generation type \(p3\); current-generation types do more work per watt\. Why: /);
     expect(described['SML-GUARD']).toMatch(/^SML-GUARD: Tags\[sustainable-ml:guard\] is off: TrainingJobGuard will not stop this job when its accelerators idle, its objective stalls or it overfits\. Why: .* Use TrainingJobGuard, watching every SustainableTrainingJob \(tagged by default\)\.$/);
   });
@@ -622,20 +783,34 @@ describe('SustainableMlChecks on whole apps', () => {
     }));
     // logs kept forever
     new logs.LogGroup(stack, 'Logs', { retention: logs.RetentionDays.INFINITE });
-    // a notebook without a lifecycle configuration, a Studio domain without idle settings
-    notebook(stack, 'Notebook');
+    // a previous-generation GPU notebook without a lifecycle configuration, with SageMaker's defaults for direct
+    // internet and root access; a Studio domain without idle settings
+    notebook(stack, 'Notebook', undefined, { instanceType: 'ml.p3.2xlarge', directInternetAccess: undefined, rootAccess: undefined });
     domain(stack, 'Studio', false);
+    // a pipeline without step caching whose executions may choose any instance type
+    rawPipeline(stack, 'Pipeline', trainingRequest({ ResourceConfig: { InstanceType: { Get: 'Parameters.InstanceType' }, InstanceCount: 1, VolumeSizeInGB: 10 } }), {
+      step: {},
+      parameters: [{ Name: 'InstanceType', Type: 'String', DefaultValue: 'ml.m5.large' }],
+    });
     expect(findings(stack)).toEqual([
+      'SML-CACHE warning Wasteful/Pipeline',
       'SML-GUARD warning Wasteful/OnDemand/Resource', // not watched by TrainingJobGuard (no guard tag)
       'SML-HPO-EARLYSTOP warning Wasteful/Grid',
       'SML-HPO-PARALLEL warning Wasteful/Grid',
       'SML-HPO-STRATEGY error Wasteful/Grid',
+      // no lifecycle configuration; direct internet access and root access (SageMaker's defaults)
+      'SML-IDLE-NOTEBOOK warning Wasteful/Notebook',
+      'SML-IDLE-NOTEBOOK warning Wasteful/Notebook',
       'SML-IDLE-NOTEBOOK warning Wasteful/Notebook',
       'SML-IDLE-STUDIO warning Wasteful/Studio',
       'SML-LOGS warning Wasteful/Logs/Resource',
+      'SML-SILICON warning Wasteful/Notebook',
       // aws-cdk-lib's task as it renders by default: on ml.m4.xlarge (previous generation), on-demand, unwatched
       'SML-SILICON warning Wasteful/OnDemand/Resource',
       'SML-SPOT warning Wasteful/OnDemand/Resource',
-    ]);
+      // the notebook's accelerated type; the pipeline's InstanceType parameter without EnumValues
+      'SML-START-SMALL warning Wasteful/Notebook',
+      'SML-START-SMALL warning Wasteful/Pipeline',
+    ].sort());
   });
 });

@@ -5,8 +5,8 @@
  */
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { lifecycleScriptsOf } from '../../rules/idle-notebook';
 import { domainShutsDownIdleApps } from '../../rules/idle-studio';
-import { NotebookInstanceShape } from '../../rules/idle-notebook';
 import { tuningDefinitions } from '../../rules/spot';
 import { ApiShape, DEPLOY_TIME } from '../../rules/rule';
 import {
@@ -24,6 +24,8 @@ const SCRATCH_FIELDS: [string, string][] = [
 
 interface Definition extends SageMakerRequests {
   readonly intrinsics: any[];
+  /** The parsed definition document (a pipeline's, for the predicates over the definition itself). */
+  readonly document?: any;
 }
 
 /** The index of one stack. */
@@ -81,7 +83,7 @@ export class StackIndex {
       const d = this.properties(node).PipelineDefinition ?? {};
       if (d.PipelineDefinitionS3Location !== undefined) return 'in-s3';
       const parsed: ParsedDefinition | undefined = parseDefinition(d.PipelineDefinitionBody);
-      return parsed && { ...requestsInPipeline(parsed.document), intrinsics: parsed.intrinsics };
+      return parsed && { ...requestsInPipeline(parsed.document), intrinsics: parsed.intrinsics, document: parsed.document };
     });
   }
 
@@ -90,21 +92,29 @@ export class StackIndex {
     return this.definitions.get(node);
   }
 
-  /** A notebook instance with the scripts of its lifecycle configuration, when that configuration is in the stack. */
-  public notebookInstance(node: CfnResource): NotebookInstanceShape {
+  /**
+   * The scripts of the lifecycle configuration a notebook instance names, when that configuration is in the stack;
+   * undefined when it names none or one outside the stack.
+   */
+  public notebookLifecycleScripts(node: CfnResource): string[] | undefined {
     const name = this.properties(node).LifecycleConfigName;
-    if (name === undefined) return {};
+    if (name === undefined) return undefined;
     const config = this.target(name) ?? this.ofType('AWS::SageMaker::NotebookInstanceLifecycleConfig')
       .find((c) => typeof name === 'string' && this.properties(c).NotebookInstanceLifecycleConfigName === name);
-    if (!config) return { lifecycleConfigName: name };
+    if (!config) return undefined;
+    return lifecycleScriptsOf(this.decodedLifecycleConfig(config));
+  }
+
+  /** A lifecycle configuration's properties with each `OnStart`/`OnCreate` `Content` decoded to its script's text. */
+  public decodedLifecycleConfig(config: CfnResource): ApiShape {
     const p = this.properties(config);
-    const scripts = [...(p.OnStart ?? []), ...(p.OnCreate ?? [])].map((hook: any) => {
+    const decode = (hooks: any) => (Array.isArray(hooks) ? hooks.map((hook: any) => {
       const content = hook?.Content;
-      if (typeof content === 'string') return Buffer.from(content, 'base64').toString('utf8');
-      if (content && typeof content === 'object' && 'Fn::Base64' in content) return flattenText(content['Fn::Base64'], []);
-      return '';
-    });
-    return { lifecycleConfigName: name, lifecycleScripts: scripts };
+      if (typeof content === 'string') return { ...hook, Content: Buffer.from(content, 'base64').toString('utf8') };
+      if (content && typeof content === 'object' && 'Fn::Base64' in content) return { ...hook, Content: flattenText(content['Fn::Base64'], []) };
+      return { ...hook, Content: '' };
+    }) : hooks);
+    return { ...p, OnStart: decode(p.OnStart), OnCreate: decode(p.OnCreate) };
   }
 
   /** Whether the domain a space or profile names (by `Fn::GetAtt`/`Ref`) shuts down idle apps; undefined when not in the stack. */
