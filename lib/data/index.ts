@@ -23,11 +23,22 @@ export interface InstanceTypeRow {
   readonly memoryGiB: number;
   readonly accelerator: { readonly kind: string; readonly name: string; readonly count: number } | null;
   readonly inBotocoreGitHead: boolean;
+  /** Local NVMe instance storage in GB: 0 none (EBS), null unknown. */
+  readonly localNvmeGB: number | null;
 }
 
 /** Every SageMaker training instance type, keyed by API name (`ml.m5.large`). */
 export function trainingInstanceTypes(): { readonly [name: string]: InstanceTypeRow } {
   return table('training-instance-types.json').instanceTypes;
+}
+
+/**
+ * The local NVMe instance storage of a training instance type in GB (SageMaker mounts it instead of an EBS volume,
+ * refuses a VolumeKmsKeyId for it and a VolumeSizeInGB above it): 0 for none, undefined when unknown.
+ */
+export function localInstanceStorageGB(instanceType: unknown): number | undefined {
+  const row = typeof instanceType === 'string' ? trainingInstanceTypes()[instanceType] : undefined;
+  return typeof row?.localNvmeGB === 'number' ? row.localNvmeGB : undefined;
 }
 
 /** Source line of the training-instance table. */

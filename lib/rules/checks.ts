@@ -14,12 +14,12 @@ import { tuningJobSearchSpace, tuningJobTrainingJobCount } from './hpo-space';
 import { tuningJobHyperband, tuningJobRandomSeed, tuningJobStrategy } from './hpo-strategy';
 import { tuningJobWarmStart } from './hpo-warmstart';
 import { idleShutdownIgnoresConnections, notebookStaysInItsVpc, notebookStopsWhenIdle, notebookUsersCannotRemoveTheIdleCheck } from './idle-notebook';
-import { trainingJobValuesFitTheApi } from './managed';
+import { pipelineInstanceChoicesTakeTheVolumeKey, trainingJobValuesFitTheApi, trainingJobVolumeKeyFitsTheInstance } from './managed';
 import { trainingJobIsBounded, tuningJobIsBounded } from './maxrun';
 import { trainingJobNamesChannelsOnce } from './reuse';
 import { API_TERMS, ApiShape, CheckContext, DEPLOY_TIME, field, RuleFinding, Terms } from './rule';
 import { notebookInstanceTypeIsCurrent, pipelineInstanceChoicesAreCurrent, trainingJobFitsItsSilicon } from './silicon';
-import { notebookInstanceTypeIsKnown, notebookInstanceTypeIsSmall, pipelineInstanceChoicesAreSmall, trainingJobStartsSmall } from './start-small';
+import { notebookInstanceTypeIsKnown, notebookInstanceTypeIsSmall, pipelineInstanceChoicesAreSmall, pipelineInstanceChoicesFitTheVolume, trainingJobStartsSmall, trainingJobVolumeFitsLocalStorage } from './start-small';
 import { trainingJobUsesSpot, tuningDefinitions } from './spot';
 
 /** A predicate over one request shape. */
@@ -33,6 +33,8 @@ export const TRAINING_JOB_CHECKS: readonly RequestCheck[] = [
   checkpointsOutliveTheJob,
   // SustainableTrainingJob's checks of its rendered request, in its constructor's old order
   trainingJobStartsSmall,
+  trainingJobVolumeFitsLocalStorage,
+  trainingJobVolumeKeyFitsTheInstance,
   trainingJobDefinesMetricsOnce,
   trainingJobRuleConfigurationsWork,
   trainingJobFitsItsSilicon,
@@ -100,6 +102,8 @@ export const NOTEBOOK_LIFECYCLE_CHECKS: readonly RequestCheck[] = [
 /** The predicates over a SageMaker pipeline definition (its training and tuning requests aside). */
 export const PIPELINE_DEFINITION_CHECKS: readonly RequestCheck[] = [
   pipelineInstanceChoicesAreSmall,
+  pipelineInstanceChoicesFitTheVolume,
+  pipelineInstanceChoicesTakeTheVolumeKey,
   pipelineInstanceChoicesAreCurrent,
   pipelineCachesSteps,
 ];

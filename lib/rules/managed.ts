@@ -1,5 +1,7 @@
+import { localInstanceStorageGB } from '../data';
 import { ApiMapShapes, apiStringMapProblems } from '../private/api-shapes';
-import { API_TERMS, ApiShape, field, RuleFinding, show, SustainabilityRule, Terms } from './rule';
+import { parameterizedTrainingJobs } from './start-small';
+import { API_TERMS, ApiShape, field, refusal, RuleFinding, show, SustainabilityRule, Terms } from './rule';
 
 /** SML-MANAGED: Training runs on managed, serverless orchestration; nothing stays up between runs. */
 export const MANAGED: SustainabilityRule = {
@@ -45,4 +47,28 @@ export function trainingJobValuesFitTheApi(request: ApiShape, t: Terms = API_TER
       return { ruleId: MANAGED.id, level: 'error', message: `${item} ${show(p.value)}: ${p.problem}`, field: item, fix };
     });
   });
+}
+
+/**
+ * Compliant when `ResourceConfig.VolumeKmsKeyId` is not set on an instance type with local NVMe instance storage:
+ * "Local storage volumes are encrypted using a hardware module on the instance. You can't request a VolumeKmsKeyId
+ * when using an instance type with local storage" (CreateTrainingJob API reference, ResourceConfig.VolumeKmsKeyId),
+ * so the job would be refused when it starts.
+ */
+export function trainingJobVolumeKeyFitsTheInstance(request: ApiShape, t: Terms = API_TERMS): RuleFinding[] {
+  return volumeKeyFitsTheInstance(request, t, field(request?.ResourceConfig, 'InstanceType').value);
+}
+
+/** `trainingJobVolumeKeyFitsTheInstance` for an instance type other than the request's (one of a pipeline parameter's allowed types). */
+export function volumeKeyFitsTheInstance(request: ApiShape, t: Terms, type: unknown): RuleFinding[] {
+  const key = request?.ResourceConfig?.VolumeKmsKeyId;
+  if (key === undefined || !localInstanceStorageGB(type)) return [];
+  return [refusal(MANAGED.id, t, 'ResourceConfig.VolumeKmsKeyId', key,
+    `is refused by SageMaker on ${type}, whose local NVMe instance storage is encrypted by a hardware module on the instance`,
+    'leave the volume key out for this type (SustainableTrainingJob does), or choose a type without local storage')];
+}
+
+/** `trainingJobVolumeKeyFitsTheInstance` for every type an execution of a pipeline may choose. */
+export function pipelineInstanceChoicesTakeTheVolumeKey(definition: ApiShape, t: Terms = API_TERMS): RuleFinding[] {
+  return parameterizedTrainingJobs(definition).flatMap(({ job, types }) => types.flatMap((type) => volumeKeyFitsTheInstance(job, t, type)));
 }

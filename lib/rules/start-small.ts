@@ -1,4 +1,4 @@
-import { InstanceTypeRow, sageMakerApiShape, trainingInstanceTypes } from '../data';
+import { InstanceTypeRow, localInstanceStorageGB, sageMakerApiShape, trainingInstanceTypes } from '../data';
 import { nearMatches } from '../private/near-matches';
 import { API_TERMS, ApiShape, field, refusal, RuleFinding, shown, SustainabilityRule, Terms, unknown, warning } from './rule';
 
@@ -81,6 +81,38 @@ export function instanceTypeChoices(definition: ApiShape): InstanceTypeChoice[] 
 }
 
 /** The field path of a parameter's `EnumValues`. */
+/**
+ * Each training job of a pipeline definition (a Training step's arguments, a Tuning step's training definitions,
+ * Condition branches included) whose `ResourceConfig.InstanceType` is a parameter, with the types an execution may
+ * choose: the parameter's `EnumValues`, else its `DefaultValue`.
+ */
+export function parameterizedTrainingJobs(definition: ApiShape): { readonly job: ApiShape; readonly types: string[] }[] {
+  const parameters: any[] = Array.isArray(definition?.Parameters) ? definition.Parameters : [];
+  const out: { job: ApiShape; types: string[] }[] = [];
+  const fromJob = (job: any) => {
+    const get = job?.ResourceConfig?.InstanceType?.Get;
+    const m = typeof get === 'string' ? /^Parameters\.(.+)$/.exec(get) : null;
+    const p = m ? parameters.find((x) => x?.Name === m[1]) : undefined;
+    if (!p) return;
+    const types = (Array.isArray(p.EnumValues) ? p.EnumValues : [p.DefaultValue]).filter((v: unknown): v is string => typeof v === 'string');
+    out.push({ job, types });
+  };
+  const visit = (steps: any) => {
+    for (const step of Array.isArray(steps) ? steps : []) {
+      if (step?.Type === 'Training') fromJob(step.Arguments);
+      if (step?.Type === 'Tuning') [step.Arguments?.TrainingJobDefinition, ...(step.Arguments?.TrainingJobDefinitions ?? [])].forEach(fromJob);
+      if (step?.Type === 'Condition') { visit(step.Arguments?.IfSteps); visit(step.Arguments?.ElseSteps); }
+    }
+  };
+  visit(definition?.Steps);
+  return out;
+}
+
+/** `trainingJobVolumeFitsLocalStorage` for every type an execution of a pipeline may choose. */
+export function pipelineInstanceChoicesFitTheVolume(definition: ApiShape, t: Terms = API_TERMS): RuleFinding[] {
+  return parameterizedTrainingJobs(definition).flatMap(({ job, types }) => types.flatMap((type) => volumeFitsLocalStorage(job, t, type)));
+}
+
 export function enumValuesField(parameter: string): string {
   return `Parameters[${parameter}].EnumValues`;
 }
@@ -144,6 +176,25 @@ function volumeSize(resources: ApiShape | undefined, t: Terms): RuleFinding[] {
   if (gb === undefined || (typeof gb === 'number' && Number.isInteger(gb) && gb >= 1 && gb <= 16384)) return [];
   return [refusal(START_SMALL.id, t, VOLUME, gb, `${gb} GiB is outside 1–16384 whole GiB`,
     'size the volume to what the job writes locally; FastFile input needs no room for the dataset')];
+}
+
+/**
+ * Compliant when `ResourceConfig.VolumeSizeInGB` fits the instance's local NVMe storage, on types that have it:
+ * SageMaker mounts that storage instead of an EBS volume and refuses a larger VolumeSizeInGB (CreateTrainingJob API
+ * reference, ResourceConfig.VolumeSizeInGB).
+ */
+export function trainingJobVolumeFitsLocalStorage(request: ApiShape, t: Terms = API_TERMS): RuleFinding[] {
+  return volumeFitsLocalStorage(request, t, field(request?.ResourceConfig, 'InstanceType').value);
+}
+
+/** `trainingJobVolumeFitsLocalStorage` for an instance type other than the request's (one of a pipeline parameter's allowed types). */
+export function volumeFitsLocalStorage(request: ApiShape, t: Terms, type: unknown): RuleFinding[] {
+  const local = localInstanceStorageGB(type);
+  const volume = field(request?.ResourceConfig, 'VolumeSizeInGB');
+  if (!local || !volume.known || typeof volume.value !== 'number' || volume.value <= local) return [];
+  return [refusal(START_SMALL.id, t, VOLUME, volume.value,
+    `is more than the ${local} GB of local NVMe instance storage of ${type}, which SageMaker mounts instead of an EBS volume; the API refuses a larger VolumeSizeInGB`,
+    `ask for at most ${local} GiB, or choose a type with more local storage`)];
 }
 
 /** A multi-instance job (or one whose count is a deploy-time value) with inter-container traffic encryption off. */

@@ -2,7 +2,8 @@ import { publishFindings } from '../rules/apply';
 import { trainingJobFindings } from '../rules/checks';
 import { TRAINING_COMPILER_ENABLED } from '../rules/compile';
 import { propTerms } from '../rules/rule';
-import { ArnFormat, Duration, Names, Size, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Names, Size, Stack, Token } from 'aws-cdk-lib';
+import { localInstanceStorageGB } from '../data';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -433,6 +434,12 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
     }
     for (const [Key, Value] of Object.entries(stringMap('SML-MANAGED', 'tags', props.tags) ?? {})) tags.push({ Key, Value });
 
+    // Types with local NVMe storage: SageMaker mounts it instead of an EBS volume, encrypts it with a hardware module
+    // and refuses a VolumeKmsKeyId (CreateTrainingJob API reference, ResourceConfig.VolumeKmsKeyId).
+    const localStorage = localInstanceStorageGB(this.instanceType.name);
+    if (localStorage && props.encryptionKey) {
+      Annotations.of(this).addInfo(`encryptionKey: ${this.instanceType.name} has ${localStorage} GB of local NVMe instance storage, which SageMaker encrypts with a hardware module on the instance and for which the API takes no VolumeKmsKeyId; the key encrypts the model output`);
+    }
     const debugUri = `s3://${this.outputBucket.bucketName}/${ArtifactPrefix.DEBUG}`;
     this.spec = {
       jobNamePrefix: this.jobNamePrefix,
@@ -445,7 +452,7 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
       instanceType: this.instanceType.name,
       instanceCount: this.instanceCount,
       volumeSizeGb: volumeGb,
-      volumeKmsKeyId: props.encryptionKey?.keyArn,
+      volumeKmsKeyId: localStorage ? undefined : props.encryptionKey?.keyArn,
       maxRuntimeSeconds: maxRuntimeS,
       spot: this.spot,
       maxWaitSeconds: maxWaitS,
