@@ -3,6 +3,7 @@ import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
+import { localInstanceStorageGB } from '../data';
 import { contextBudget, enforceBudget } from '../carbon/budget';
 import { Footprint } from '../carbon/footprint';
 import { checkRegion } from '../carbon/region-carbon';
@@ -76,8 +77,11 @@ export interface TrainingPipelineProps {
    * must include the training job's own type (the parameter's default); types larger than it, or of a previous
    * generation, warn. Plain-JavaScript callers may give API names as strings. The baseline's
    * `BaselineInstanceType` parameter always allows the baseline's type and the smaller ones.
+   * Types with local NVMe instance storage take no volume key and no volume larger than that storage: a type that
+   * cannot take the job's volume is refused (SML-MANAGED, SML-START-SMALL).
    * @default - the job's type and the smaller current-generation types of the same accelerator kind
-   * (`TrainingInstance.smallerTypes()`)
+   * (`TrainingInstance.smallerTypes()`) and the same storage kind (local NVMe storage with room for the volume, or
+   * none)
    */
   readonly allowedInstanceTypes?: TrainingInstance[];
   /**
@@ -303,7 +307,8 @@ export class TrainingPipeline extends Construct {
 
   private parameterize(req: { [key: string]: any }, job: SustainableTrainingJob, namePrefix: string): { [key: string]: any } {
     const out = { ...req };
-    const allowed = job === this.trainingJob ? this.allowedInstanceTypes : [job.instanceType, ...job.instanceType.smallerTypes()];
+    const allowed = job === this.trainingJob ? this.allowedInstanceTypes
+      : [job.instanceType, ...job.instanceType.smallerTypes().filter((t) => takesTheSameVolume(t, job.instanceType, job._spec.volumeSizeGb))];
     out.ResourceConfig = {
       ...req.ResourceConfig,
       InstanceType: this.parameter(`${namePrefix}${INSTANCE_TYPE_PARAMETER}`, job.instanceType.name, '', allowed.map((t) => t.name)),
@@ -350,7 +355,7 @@ export class TrainingPipeline extends Construct {
    */
   private allowedTypes(given: unknown): TrainingInstance[] {
     const own = this.trainingJob.instanceType;
-    if (given === undefined) return [own, ...own.smallerTypes()];
+    if (given === undefined) return [own, ...own.smallerTypes().filter((t) => takesTheSameVolume(t, own, this.trainingJob._spec.volumeSizeGb))];
     if (!Array.isArray(given) || given.length === 0) {
       refuse('SML-START-SMALL', {
         prop: 'allowedInstanceTypes',
@@ -436,4 +441,17 @@ function finalMetric(step: string, metricName: string): string {
 function defaultPipelineName(scope: Construct): string {
   const raw = Names.uniqueResourceName(scope, { maxLength: 256, separator: '-' });
   return raw.replace(/[^a-zA-Z0-9-]/g, '').replace(/^-+|-+$/g, '').replace(/-{2,}/g, '-') || 'training-pipeline';
+}
+
+/**
+ * Whether `type` takes the ML storage volume the job renders for `own`: on types with local NVMe instance storage
+ * SageMaker refuses a VolumeKmsKeyId and a VolumeSizeInGB above the local size (CreateTrainingJob API reference,
+ * ResourceConfig), so a default choice keeps the storage kind of the job's own type (and, on local storage, room for
+ * the volume). A deploy-time volume size is judged by kind only.
+ */
+function takesTheSameVolume(type: TrainingInstance, own: TrainingInstance, volumeGb: number): boolean {
+  const ownLocal = localInstanceStorageGB(own.name) ?? 0;
+  const local = localInstanceStorageGB(type.name) ?? 0;
+  if (ownLocal === 0) return local === 0;
+  return local > 0 && (Token.isUnresolved(volumeGb) || local >= volumeGb);
 }

@@ -139,3 +139,22 @@ describe('SustainableMlChecks', () => {
     expect(violations).toEqual([['error', ['S/OnG5']]]);
   });
 });
+
+describe('TrainingPipeline defaults', () => {
+  test('an execution may choose only the smaller types that take the job\'s volume (no local-storage type for a keyed EBS volume)', () => {
+    const stack = newTestStack();
+    const trainingJob = new SustainableTrainingJob(stack, 'Job', {
+      image: IMAGE,
+      jobNamePrefix: 'churn',
+      instanceType: TrainingInstance.of('ml.r5.xlarge'),
+      encryptionKey: kms.Key.fromKeyArn(stack, 'Key', KEY_ARN),
+      objective: Objective.maximize('validation:auc', 'auc=([0-9.]+)', { target: 0.85 }),
+    });
+    const pipe = new TrainingPipeline(stack, 'Pipe', { trainingJob });
+    const names = pipe.allowedInstanceTypes.map((t) => t.name);
+    expect(names).toContain('ml.m5.large');
+    expect(names.filter((n) => (localInstanceStorageGB(n) ?? 0) > 0)).toEqual([]);
+    // without the filter, smaller types with local storage would be offered
+    expect(TrainingInstance.of('ml.r5.xlarge').smallerTypes().some((t) => (localInstanceStorageGB(t.name) ?? 0) > 0)).toBe(true);
+  });
+});
