@@ -34,7 +34,7 @@ import { tuningJobSearchSpace, tuningJobTrainingJobCount } from '../../lib/rules
 import { tuningJobHyperband, tuningJobRandomSeed } from '../../lib/rules/hpo-strategy';
 import { tuningJobWarmStart } from '../../lib/rules/hpo-warmstart';
 import { trainingJobValuesFitTheApi } from '../../lib/rules/managed';
-import { tuningJobIsBounded } from '../../lib/rules/maxrun';
+import { trainingJobIsBounded, tuningJobIsBounded } from '../../lib/rules/maxrun';
 import { trainingJobNamesChannelsOnce } from '../../lib/rules/reuse';
 import { CheckContext, propTerms, RuleFinding, Terms } from '../../lib/rules/rule';
 import { trainingJobFitsItsSilicon } from '../../lib/rules/silicon';
@@ -445,4 +445,13 @@ describe('TrainingPipeline publishes what the pipeline-definition predicates fin
       expect(idsAndLevels(pack)).toEqual(idsAndLevels(found));
     }
   });
+});
+
+test('one finding, two readers: the construct names the props, the pack the API fields (the README example)', () => {
+  const stack = newTestStack();
+  expect(() => new SustainableTrainingJob(stack, 'Job', { image: IMAGE, jobNamePrefix: 'churn', maxRuntime: Duration.hours(2), maxWait: Duration.hours(1) }))
+    .toThrow('SML-MAXRUN: maxWait 1 hour: is shorter than maxRuntime (2 hours); the API requires MaxWaitTimeInSeconds ≥ MaxRuntimeInSeconds. '
+      + 'Fix: set maxWait to at least 2 hours (the default is 2 × maxRuntime) (SUS02-BP03)');
+  const [f] = trainingJobIsBounded({ EnableManagedSpotTraining: true, StoppingCondition: { MaxRuntimeInSeconds: 7200, MaxWaitTimeInSeconds: 3600 } });
+  expect(f.message).toBe('StoppingCondition.MaxWaitTimeInSeconds 1 hour: is shorter than StoppingCondition.MaxRuntimeInSeconds (2 hours); the API requires MaxWaitTimeInSeconds ≥ MaxRuntimeInSeconds');
 });
