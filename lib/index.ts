@@ -15,7 +15,7 @@ export { HyperparameterRange, RangeKind, ScalingType } from './tuning/ranges';
 export type { NumericRangeOptions } from './tuning/ranges';
 export { WarmStart, WarmStartParent, WarmStartType } from './tuning/warm-start';
 export { SustainableTuningJob, TuningStrategy } from './tuning/tuning-job';
-export type { HyperbandOptions, RenderTuningRequestOptions, SustainableTuningJobProps } from './tuning/tuning-job';
+export type { HyperbandOptions, RenderTuningRequestOptions, SustainableTuningJobOptions, SustainableTuningJobProps } from './tuning/tuning-job';
 export { AcceptanceGate } from './orchestration/acceptance';
 export { TrainingPipeline } from './orchestration/pipeline';
 export type { TrainingPipelineProps } from './orchestration/pipeline';
@@ -43,3 +43,4 @@ export type { CarbonAwareStartOptions } from './orchestration/carbon-aware-start
 export { CarbonAwareSchedule } from './orchestration/carbon-aware-schedule';
 export type { CarbonAwareScheduleProps } from './orchestration/carbon-aware-schedule';
 export * from './monitoring/dashboard';
+export * from './platform/sustainable-ml-platform';

@@ -76,11 +76,11 @@ const ROWS: Row[] = [
   { iface: 'SustainableTrainingJobProps', file: T, prop: 'maxWait', build: (s, t) => job(s, { maxWait: Duration.seconds(t) }), info: /^SML-MAXRUN: maxWait is a token.*MaxWaitTimeInSeconds ≥ MaxRuntimeInSeconds/ },
   { iface: 'SustainableTrainingJobProps', file: T, prop: 'retryAttempts', build: (s, t) => job(s, { retryAttempts: t }), info: /^SML-MAXRUN: retryAttempts is a token/ },
   // SustainableTuningJob and its strategy options
-  { iface: 'SustainableTuningJobProps', file: U, prop: 'maxTrainingJobs', build: (s, t) => tuning(s, { maxTrainingJobs: t, maxRuntime: Duration.days(2) }), info: /^SML-HPO-SPACE: maxTrainingJobs is a token/ },
-  { iface: 'SustainableTuningJobProps', file: U, prop: 'maxParallelTrainingJobs', build: (s, t) => tuning(s, { maxParallelTrainingJobs: t, maxRuntime: Duration.days(2) }), info: /^SML-HPO-PARALLEL: maxParallelTrainingJobs is a token/ },
-  { iface: 'SustainableTuningJobProps', file: U, prop: 'maxRuntime', build: (s, t) => tuning(s, { maxRuntime: Duration.seconds(t) }), info: /^SML-MAXRUN: maxRuntime is a token/ },
-  { iface: 'SustainableTuningJobProps', file: U, prop: 'maxJobsNotImproving', build: (s, t) => tuning(s, { maxJobsNotImproving: t }), info: /^SML-ACCEPT: maxJobsNotImproving is a token/ },
-  { iface: 'SustainableTuningJobProps', file: U, prop: 'randomSeed', build: (s, t) => tuning(s, { randomSeed: t }), info: /^SML-HPO-STRATEGY: randomSeed is a token/ },
+  { iface: 'SustainableTuningJobOptions', file: U, prop: 'maxTrainingJobs', build: (s, t) => tuning(s, { maxTrainingJobs: t, maxRuntime: Duration.days(2) }), info: /^SML-HPO-SPACE: maxTrainingJobs is a token/ },
+  { iface: 'SustainableTuningJobOptions', file: U, prop: 'maxParallelTrainingJobs', build: (s, t) => tuning(s, { maxParallelTrainingJobs: t, maxRuntime: Duration.days(2) }), info: /^SML-HPO-PARALLEL: maxParallelTrainingJobs is a token/ },
+  { iface: 'SustainableTuningJobOptions', file: U, prop: 'maxRuntime', build: (s, t) => tuning(s, { maxRuntime: Duration.seconds(t) }), info: /^SML-MAXRUN: maxRuntime is a token/ },
+  { iface: 'SustainableTuningJobOptions', file: U, prop: 'maxJobsNotImproving', build: (s, t) => tuning(s, { maxJobsNotImproving: t }), info: /^SML-ACCEPT: maxJobsNotImproving is a token/ },
+  { iface: 'SustainableTuningJobOptions', file: U, prop: 'randomSeed', build: (s, t) => tuning(s, { randomSeed: t }), info: /^SML-HPO-STRATEGY: randomSeed is a token/ },
   { iface: 'HyperbandOptions', file: U, prop: 'minResource', build: (s, t) => tuning(s, { strategy: TuningStrategy.hyperband({ minResource: t, maxResource: 50 }) }), info: /^SML-HPO-STRATEGY: strategy.minResource is a token/ },
   { iface: 'HyperbandOptions', file: U, prop: 'maxResource', build: (s, t) => tuning(s, { strategy: TuningStrategy.hyperband({ maxResource: t }) }), info: /^SML-HPO-STRATEGY: strategy.maxResource is a token/ },
   // range bounds are method arguments, not props: listed here so that they are covered too
@@ -88,8 +88,8 @@ const ROWS: Row[] = [
   { iface: '(HyperparameterRange.integer)', file: '', prop: 'max', build: (s, t) => tuning(s, { ranges: [HyperparameterRange.integer('depth', 3, t)] }), info: /^SML-HPO-SPACE: ranges\[depth\]\.min\/max is a token/ },
   { iface: 'ObjectiveOptions', file: 'lib/training/objective.ts', prop: 'target', build: (s, t) => new TrainingWorkflow(s, 'Flow', { tuningJob: tuning(s, {}, job(s, { objective: objective(t) })) }) },
   // orchestration
-  { iface: 'TrainingWorkflowProps', file: 'lib/orchestration/workflow.ts', prop: 'timeout', build: (s, t) => new TrainingWorkflow(s, 'Flow', { trainingJob: job(s), timeout: Duration.seconds(t) }), info: /^SML-MAXRUN: timeout is a token/ },
-  { iface: 'TrainingWorkflowProps', file: 'lib/orchestration/workflow.ts', prop: 'logRetention', build: (s, t) => new TrainingWorkflow(s, 'Flow', { trainingJob: job(s), logRetention: t }), info: /^SML-LOGS: logRetention is a token/ },
+  { iface: 'TrainingWorkflowOptions', file: 'lib/orchestration/workflow.ts', prop: 'timeout', build: (s, t) => new TrainingWorkflow(s, 'Flow', { trainingJob: job(s), timeout: Duration.seconds(t) }), info: /^SML-MAXRUN: timeout is a token/ },
+  { iface: 'TrainingWorkflowOptions', file: 'lib/orchestration/workflow.ts', prop: 'logRetention', build: (s, t) => new TrainingWorkflow(s, 'Flow', { trainingJob: job(s), logRetention: t }), info: /^SML-LOGS: logRetention is a token/ },
   { iface: 'CarbonAwareStartOptions', file: C, prop: 'threshold', build: (s, t) => carbonAware(s, { threshold: t }), info: /^SML-TIMESHIFT: carbonAwareStart.threshold is a token/ },
   { iface: 'CarbonAwareStartOptions', file: C, prop: 'maxDelay', synthOnly: true, build: (s, t) => carbonAware(s, { maxDelay: Duration.seconds(t) }) },
   { iface: 'CarbonAwareStartOptions', file: C, prop: 'checkEvery', synthOnly: true, build: (s, t) => carbonAware(s, { checkEvery: Duration.seconds(t) }) },
@@ -133,7 +133,7 @@ const ROWS: Row[] = [
   { iface: 'SustainableNotebookInstanceProps', file: 'lib/idle/notebook-instance.ts', prop: 'volumeSize', build: (s, t) => new SustainableNotebookInstance(s, 'Nb', { vpc: vpc(s), volumeSize: Size.gibibytes(t) }), info: /^SML-START-SMALL: volumeSize is a token/ },
   { iface: 'SustainableNotebookInstanceProps', file: 'lib/idle/notebook-instance.ts', prop: 'idleThreshold', synthOnly: true, build: (s, t) => new SustainableNotebookInstance(s, 'Nb', { vpc: vpc(s), idleThreshold: Duration.seconds(t) }) },
   // Carbon budgets and footprint estimates are computed at synth (SML-BUDGET, SML-MEASURE)
-  { iface: 'TrainingWorkflowProps', file: 'lib/orchestration/workflow.ts', prop: 'carbonBudget', synthOnly: true, build: (s, t) => new TrainingWorkflow(s, 'Flow', { trainingJob: job(s), carbonBudget: t }) },
+  { iface: 'TrainingWorkflowOptions', file: 'lib/orchestration/workflow.ts', prop: 'carbonBudget', synthOnly: true, build: (s, t) => new TrainingWorkflow(s, 'Flow', { trainingJob: job(s), carbonBudget: t }) },
   { iface: 'TrainingPipelineProps', file: 'lib/orchestration/pipeline.ts', prop: 'carbonBudget', synthOnly: true, build: (s, t) => new TrainingPipeline(s, 'Pipe', { trainingJob: job(s), carbonBudget: t }) },
   ...(['carbonBudget', 'expectedUtilization', 'expectedTuningSavings'] as const).map((prop): Row => ({
     iface: 'FootprintReportProps', file: 'lib/carbon/report.ts', prop, synthOnly: true, build: (s, t) => new FootprintReport(s, 'Report', { [prop]: t }),

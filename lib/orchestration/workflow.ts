@@ -24,27 +24,11 @@ import { CARBON_AWARE_START_PATH, CarbonAwareStartLoop, CarbonAwareStartOptions,
  */
 const WARM_START_CANDIDATES = 100;
 
-/** Properties of a `TrainingWorkflow`. */
-export interface TrainingWorkflowProps {
-  /**
-   * The training job each execution runs. Give this or `tuningJob`.
-   * @default - none: `tuningJob` is required then
-   */
-  readonly trainingJob?: SustainableTrainingJob;
-  /**
-   * The tuning job each execution runs (`createHyperParameterTuningJob.sync`). Give this or `trainingJob`.
-   * @default - none: `trainingJob` is required then
-   */
-  readonly tuningJob?: SustainableTuningJob;
-  /**
-   * A cheap job that runs first (SML-BASELINE): when it meets the objective's target, the expensive training or
-   * tuning job does not run. It must report the same objective metric. The execution output records both jobs'
-   * objectives and resources: a training job's billable and training seconds; for a tuning job, the wall-clock
-   * runtime of the whole search, its training jobs by status, and the best training job's billable and training
-   * seconds.
-   * @default - no baseline
-   */
-  readonly baseline?: SustainableTrainingJob;
+/**
+ * The options of a `TrainingWorkflow` other than the jobs it runs (SustainableMlPlatform.addTrainingWorkflow takes
+ * them for the workflow it builds).
+ */
+export interface TrainingWorkflowOptions {
   /**
    * Fail the execution when the final objective misses its target (SML-ACCEPT). Turning it off warns.
    * @default true when the objective has a target
@@ -102,6 +86,29 @@ export interface TrainingWorkflowProps {
    * @default - the context value `cdk-sustainable-ml:carbonBudget`, else FootprintReport's `carbonBudget`, else none
    */
   readonly carbonBudget?: number;
+}
+
+/** Properties of a `TrainingWorkflow`. */
+export interface TrainingWorkflowProps extends TrainingWorkflowOptions {
+  /**
+   * The training job each execution runs. Give this or `tuningJob`.
+   * @default - none: `tuningJob` is required then
+   */
+  readonly trainingJob?: SustainableTrainingJob;
+  /**
+   * The tuning job each execution runs (`createHyperParameterTuningJob.sync`). Give this or `trainingJob`.
+   * @default - none: `trainingJob` is required then
+   */
+  readonly tuningJob?: SustainableTuningJob;
+  /**
+   * A cheap job that runs first (SML-BASELINE): when it meets the objective's target, the expensive training or
+   * tuning job does not run. It must report the same objective metric. The execution output records both jobs'
+   * objectives and resources: a training job's billable and training seconds; for a tuning job, the wall-clock
+   * runtime of the whole search, its training jobs by status, and the best training job's billable and training
+   * seconds.
+   * @default - no baseline
+   */
+  readonly baseline?: SustainableTrainingJob;
 }
 
 /**

@@ -67,13 +67,11 @@ export class TuningStrategy {
   ) {}
 }
 
-/** Properties of a `SustainableTuningJob`. */
-export interface SustainableTuningJobProps {
-  /**
-   * The training job to tune. Its objective is the tuning objective; its spot, checkpoint, time limits, inputs,
-   * output, network and static hyperparameters carry into the tuning job's training job definition.
-   */
-  readonly trainingJob: SustainableTrainingJob;
+/**
+ * The options of a `SustainableTuningJob` other than the training job it tunes (SustainableMlPlatform.addTrainingWorkflow
+ * takes them for the tuning job it builds).
+ */
+export interface SustainableTuningJobOptions {
   /**
    * The hyperparameters to search (SML-HPO-SPACE): at most 30; more than 5 warns.
    */
@@ -151,6 +149,15 @@ export interface SustainableTuningJobProps {
    * @default - the training job's prefix, cut to 15 characters
    */
   readonly jobNamePrefix?: string;
+}
+
+/** Properties of a `SustainableTuningJob`. */
+export interface SustainableTuningJobProps extends SustainableTuningJobOptions {
+  /**
+   * The training job to tune. Its objective is the tuning objective; its spot, checkpoint, time limits, inputs,
+   * output, network and static hyperparameters carry into the tuning job's training job definition.
+   */
+  readonly trainingJob: SustainableTrainingJob;
 }
 
 /** Options of `SustainableTuningJob.renderRequest`. */
