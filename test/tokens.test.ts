@@ -19,7 +19,7 @@ import {
   Objective, SageMakerLogRetention, StudioIdleShutdown, Footprint, FootprintReport, SustainableNotebookInstance,
   SustainableTrainingJob, SustainableTuningJob, TrainingImage,
   TrainingInstance, TrainingJobGuard, TrainingPipeline, TrainingWorkflow, TuningStrategy,
-  TrainingEfficiencyDashboard,
+  TrainingEfficiencyDashboard, SustainableMlPlatform,
 } from '../lib';
 import type { CarbonAwareStartOptions } from '../lib';
 import { newTestStack } from './support/app';
@@ -112,6 +112,8 @@ const ROWS: Row[] = [
     build: (s, t) => { new logs.CfnLogGroup(s, 'Raw'); Aspects.of(s).add(new BoundedLogRetention({ retention: t })); },
   },
   { iface: 'SageMakerLogRetentionProps', file: 'lib/storage/log-retention.ts', prop: 'retention', build: (s, t) => new SageMakerLogRetention(s, 'Logs', { retention: t }), info: /^SML-LOGS: retention is a token/ },
+  // platform
+  { iface: 'SustainableMlPlatformProps', file: 'lib/platform/sustainable-ml-platform.ts', prop: 'logRetention', build: (s, t) => new SustainableMlPlatform(s, 'Platform', { logRetention: t, checks: false }), info: /^SML-LOGS: logRetention is a token/ },
   // monitoring
   { iface: 'TrainingEfficiencyDashboardProps', file: 'lib/monitoring/dashboard.ts', prop: 'period', build: (s, t) => new TrainingEfficiencyDashboard(s, 'Dash', { period: Duration.seconds(t) }), info: /^SML-MEASURE: period is a token/ },
   { iface: 'TrainingEfficiencyDashboardProps', file: 'lib/monitoring/dashboard.ts', prop: 'defaultInterval', synthOnly: true, build: (s, t) => new TrainingEfficiencyDashboard(s, 'Dash', { defaultInterval: Duration.days(t) }) },
