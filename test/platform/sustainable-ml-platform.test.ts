@@ -4,6 +4,8 @@
  * brought or turned off (with a warning where a sustainable default is lost), contradictions are refused, and the
  * workflows it adds render valid requests and ASL and pass cdk-nag AwsSolutions and SustainableMlChecks.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Aspects, CfnParameter, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -22,6 +24,10 @@ import { expectValidAsl, stateMachineDefinitions } from '../support/asl';
 import { dashboardBody, dashboardExpressions } from '../support/dashboard';
 import { expectValidCreateTrainingJob } from '../support/requests';
 import { expectValidTuningRequest } from '../support/tuning';
+import { PlatformExampleStack } from '../support/platform-app';
+
+const README = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+const EXAMPLE = fs.readFileSync(path.join(__dirname, '..', 'support', 'platform-app.ts'), 'utf8');
 
 const IMAGE = TrainingImage.fromUri('123456789012.dkr.ecr.us-west-2.amazonaws.com/train:1');
 const objective = Objective.maximize('validation:auc', 'validation-auc=([0-9\\.]+)', { target: 0.85 });
@@ -336,5 +342,27 @@ describe('refusals', () => {
     expect(flow).toBeInstanceOf(TrainingWorkflow);
     expect(flow.trainingJob).not.toBe(other);
     expect(flow.trainingJob.node.id).toBe('FlowJob');
+  });
+});
+
+describe('the README example', () => {
+  test('the README shows exactly this example', () => {
+    const body = EXAMPLE.split('// README:begin platform\n')[1].split('    // README:end platform')[0];
+    expect(README).toContain(body.split('\n').map((l) => l.replace(/^ {4}/, '')).join('\n').trim());
+  });
+
+  test.each([
+    ['environment-agnostic', undefined],
+    ['concrete environment', { account: '111111111111', region: 'eu-west-1' }],
+  ])('%s: synthesizes with its pack and built-in validation on; AwsSolutions finds nothing unacknowledged', (_n, env) => {
+    const app = newTestApp({ validate: true });
+    const stack = new PlatformExampleStack(app, 'Team', { env });
+    expect(() => app.synth()).not.toThrow();
+    const nag = new AwsSolutionsChecks().validateScope(stack);
+    expect(nag.violations.map((v: any) => `${v.ruleName} ${v.violatingResources.map((r: any) => r.constructPath).join(', ')}`)).toEqual([]);
+    for (const flow of stack.platform.workflows) {
+      expectValidCreateTrainingJob(flow.trainingJob, flow.trainingJob.renderRequest());
+      if (flow.tuningJob) expectValidTuningRequest(flow.tuningJob, flow.tuningJob.renderRequest());
+    }
   });
 });
