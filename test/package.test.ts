@@ -66,7 +66,7 @@ describe('jsii', () => {
     expect(exported.filter((name) => !types.includes(name))).toEqual([]);
     for (const name of ['SustainableTrainingJob', 'SustainableTuningJob', 'TrainingWorkflow', 'TrainingPipeline', 'TrainingInstance',
       'TrainingImage', 'MlArtifactsBucket', 'SageMakerLogRetention', 'NotebookIdleShutdown', 'SustainableNotebookInstance',
-      'StudioIdleShutdown', 'TrainingJobGuard', 'SustainabilityRules']) {
+      'StudioIdleShutdown', 'TrainingJobGuard', 'SustainabilityRules', 'SustainableMlPlatform']) {
       expect(types).toContain(name);
     }
   });
@@ -208,7 +208,7 @@ describe('npm pack', () => {
     // the pinned essentials, by name
     expect(expected).toEqual(expect.arrayContaining([
       'dist/index.js', 'dist/index.d.ts', 'dist/data/training-instance-types.json', 'dist/idle/assets/idle_check.py',
-      'dist/idle/assets/on-start.sh',
+      'dist/idle/assets/on-start.sh', 'dist/platform/sustainable-ml-platform.js', 'dist/platform/sustainable-ml-platform.d.ts',
     ]));
   });
 

@@ -115,7 +115,8 @@ export interface PlatformTrainingWorkflowOptions {
    */
   readonly baseline?: SustainableTrainingJobProps;
   /**
-   * Tune `trainingJob` instead of running it once (`SustainableTuningJob`: Bayesian, one job at a time, early stopping; SML-HPO-STRATEGY, SML-HPO-PARALLEL, SML-HPO-EARLYSTOP).
+   * Tune `trainingJob` instead of running it once (`SustainableTuningJob`: Bayesian, one job at a time, early
+   * stopping; SML-HPO-STRATEGY, SML-HPO-PARALLEL, SML-HPO-EARLYSTOP).
    * @default - no tuning: the workflow runs the training job
    */
   readonly tuning?: SustainableTuningJobOptions;
