@@ -33,7 +33,6 @@ function manyWorkflows(app: App, n: number): void {
       image: TrainingImage.fromUri('123456789012.dkr.ecr.us-west-2.amazonaws.com/train:1'),
       artifactsBucket: artifacts,
       jobNamePrefix: `job-${i}`,
-      guard: false,
     });
     new TrainingWorkflow(stack!, `Workflow${i}`, { trainingJob: job });
   }

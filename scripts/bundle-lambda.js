@@ -12,6 +12,27 @@ const esbuild = require('esbuild');
 const ROOT = path.join(__dirname, '..');
 const HANDLERS = ['training-job-guard'];
 
+/**
+ * The handlers read only a few fields of the training-instance table (family, vCPUs, memory, accelerator kind and
+ * count; lambda/training-job-guard/instances.ts): bundle those, not its sources, notes and other columns. The
+ * repo's lib/data/training-instance-types.json stays the one copy of the data and says where it comes from.
+ */
+const instanceTableFields = {
+  name: 'instance-table-fields',
+  setup(build) {
+    build.onLoad({ filter: /lib[\\/]data[\\/]training-instance-types\.json$/ }, (args) => {
+      const table = JSON.parse(fs.readFileSync(args.path, 'utf8'));
+      const instanceTypes = Object.fromEntries(Object.entries(table.instanceTypes).map(([name, r]) => [name, {
+        family: r.family,
+        vcpu: r.vcpu,
+        memoryGiB: r.memoryGiB,
+        accelerator: r.accelerator ? { kind: r.accelerator.kind, count: r.accelerator.count } : null,
+      }]));
+      return { contents: JSON.stringify({ instanceTypes }), loader: 'json' };
+    });
+  },
+};
+
 async function bundle(name) {
   const outfile = path.join(ROOT, 'assets', name, 'index.js');
   fs.rmSync(path.dirname(outfile), { recursive: true, force: true });
@@ -26,6 +47,7 @@ async function bundle(name) {
     external: ['@aws-sdk/*'],
     legalComments: 'none',
     metafile: true,
+    plugins: [instanceTableFields],
     logLevel: 'warning',
   });
   const bytes = fs.statSync(outfile).size;

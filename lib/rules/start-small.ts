@@ -61,51 +61,48 @@ export interface InstanceTypeChoice {
  * "Parameters.<name>"}`), condition branches and a tuning job's `TrainingJobDefinition(s)` included.
  */
 export function instanceTypeChoices(definition: ApiShape): InstanceTypeChoice[] {
-  const names = new Set<string>();
-  const fromConfig = (job: any) => {
-    const get = job?.ResourceConfig?.InstanceType?.Get;
-    const m = typeof get === 'string' ? /^Parameters\.(.+)$/.exec(get) : null;
-    if (m) names.add(m[1]);
-  };
-  const visit = (steps: any) => {
-    for (const step of Array.isArray(steps) ? steps : []) {
-      if (step?.Type === 'Training') fromConfig(step.Arguments);
-      if (step?.Type === 'Tuning') [step.Arguments?.TrainingJobDefinition, ...(step.Arguments?.TrainingJobDefinitions ?? [])].forEach(fromConfig);
-      if (step?.Type === 'Condition') { visit(step.Arguments?.IfSteps); visit(step.Arguments?.ElseSteps); }
-    }
-  };
-  visit(definition?.Steps);
   const parameters: any[] = Array.isArray(definition?.Parameters) ? definition.Parameters : [];
+  const names = new Set(pipelineTrainingJobs(definition).map(instanceTypeParameter).filter((n): n is string => n !== undefined));
   return [...names].map((n) => parameters.find((p) => p?.Name === n)).filter((p) => p !== undefined)
     .map((p) => ({ parameter: p.Name, defaultValue: p.DefaultValue, enumValues: Array.isArray(p.EnumValues) ? p.EnumValues : undefined }));
 }
 
-/** The field path of a parameter's `EnumValues`. */
 /**
- * Each training job of a pipeline definition (a Training step's arguments, a Tuning step's training definitions,
- * Condition branches included) whose `ResourceConfig.InstanceType` is a parameter, with the types an execution may
- * choose: the parameter's `EnumValues`, else its `DefaultValue`.
+ * The training jobs of a pipeline definition: each Training step's arguments and each Tuning step's training
+ * definitions, Condition branches included.
  */
-export function parameterizedTrainingJobs(definition: ApiShape): { readonly job: ApiShape; readonly types: string[] }[] {
-  const parameters: any[] = Array.isArray(definition?.Parameters) ? definition.Parameters : [];
-  const out: { job: ApiShape; types: string[] }[] = [];
-  const fromJob = (job: any) => {
-    const get = job?.ResourceConfig?.InstanceType?.Get;
-    const m = typeof get === 'string' ? /^Parameters\.(.+)$/.exec(get) : null;
-    const p = m ? parameters.find((x) => x?.Name === m[1]) : undefined;
-    if (!p) return;
-    const types = (Array.isArray(p.EnumValues) ? p.EnumValues : [p.DefaultValue]).filter((v: unknown): v is string => typeof v === 'string');
-    out.push({ job, types });
-  };
+export function pipelineTrainingJobs(definition: ApiShape): ApiShape[] {
+  const jobs: ApiShape[] = [];
   const visit = (steps: any) => {
     for (const step of Array.isArray(steps) ? steps : []) {
-      if (step?.Type === 'Training') fromJob(step.Arguments);
-      if (step?.Type === 'Tuning') [step.Arguments?.TrainingJobDefinition, ...(step.Arguments?.TrainingJobDefinitions ?? [])].forEach(fromJob);
+      if (step?.Type === 'Training') jobs.push(step.Arguments);
+      if (step?.Type === 'Tuning') jobs.push(...[step.Arguments?.TrainingJobDefinition, ...(step.Arguments?.TrainingJobDefinitions ?? [])].filter((d) => d));
       if (step?.Type === 'Condition') { visit(step.Arguments?.IfSteps); visit(step.Arguments?.ElseSteps); }
     }
   };
   visit(definition?.Steps);
-  return out;
+  return jobs;
+}
+
+/** The name of the pipeline parameter a training job takes its instance type from (`{ Get: 'Parameters.<name>' }`). */
+function instanceTypeParameter(job: ApiShape | undefined): string | undefined {
+  const get = job?.ResourceConfig?.InstanceType?.Get;
+  return typeof get === 'string' ? /^Parameters\.(.+)$/.exec(get)?.[1] : undefined;
+}
+
+/**
+ * Each training job of a pipeline definition whose `ResourceConfig.InstanceType` is a parameter, with the types an
+ * execution may choose: the parameter's `EnumValues`, else its `DefaultValue`.
+ */
+export function parameterizedTrainingJobs(definition: ApiShape): { readonly job: ApiShape; readonly types: string[] }[] {
+  const parameters: any[] = Array.isArray(definition?.Parameters) ? definition.Parameters : [];
+  return pipelineTrainingJobs(definition).flatMap((job) => {
+    const name = instanceTypeParameter(job);
+    const p = name !== undefined ? parameters.find((x) => x?.Name === name) : undefined;
+    if (!p) return [];
+    const types = (Array.isArray(p.EnumValues) ? p.EnumValues : [p.DefaultValue]).filter((v: unknown): v is string => typeof v === 'string');
+    return [{ job, types }];
+  });
 }
 
 /** `trainingJobVolumeFitsLocalStorage` for every type an execution of a pipeline may choose. */
@@ -113,6 +110,7 @@ export function pipelineInstanceChoicesFitTheVolume(definition: ApiShape, t: Ter
   return parameterizedTrainingJobs(definition).flatMap(({ job, types }) => types.flatMap((type) => volumeFitsLocalStorage(job, t, type)));
 }
 
+/** The field path of a parameter's `EnumValues`. */
 export function enumValuesField(parameter: string): string {
   return `Parameters[${parameter}].EnumValues`;
 }

@@ -1,4 +1,4 @@
-import { CfnResource, IAspect, Stack } from 'aws-cdk-lib';
+import { Annotations, CfnResource, CustomResourceProviderBase, IAspect, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
@@ -61,6 +61,12 @@ export class BoundedLogRetention implements IAspect {
       logGroupName: `/aws/lambda/${functionName(node)}`,
       retention,
     });
+    if (owner instanceof CustomResourceProviderBase) {
+      // aws-cdk-lib's own provider functions (e.g. the VPC's default-security-group restriction) take no log group:
+      // nothing for the user to choose, so a note rather than a warning.
+      Annotations.of(node).addInfo(`SML-LOGS: aws-cdk-lib's provider function '${node.node.path}' had no log group of this app: BoundedLogRetention added one with ${numberForHumans(retention, ' days')} (the provider takes no log group to choose)`);
+      return;
+    }
     warn(node, 'SML-LOGS', `Lambda function '${(owner instanceof lambda.Function ? owner : node).node.path}' had no log group of this app (Lambda would create /aws/lambda/<name> with no expiry): BoundedLogRetention added one with ${numberForHumans(retention, ' days')}; give the function \`logGroup\` to choose`);
   }
 }

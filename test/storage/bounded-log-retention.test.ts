@@ -1,5 +1,6 @@
 import { Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { BoundedLogRetention, SageMakerLogRetention, SustainableTrainingJob, TrainingImage, TrainingJobGuard, TrainingWorkflow } from '../../lib';
@@ -66,6 +67,18 @@ describe('BoundedLogRetention (SML-LOGS)', () => {
   test('the warnings carry the stable id cdk-sustainable-ml:SML-LOGS, one per unbounded group, and nothing else', () => {
     expect(paths.sort()).toEqual(['/S/FnBare/Resource', '/S/L2Forever/Resource', '/S/RawFn', '/S/RawForever']);
     for (const w of warnings) expect(w.entry.data).toMatch(/\[ack: cdk-sustainable-ml:SML-LOGS\]$/);
+  });
+
+  test('aws-cdk-lib\'s own provider functions (no log group to choose) are bounded with a note, not a warning', () => {
+    const app = newTestApp();
+    const stack = new Stack(app, 'P');
+    new ec2.Vpc(stack, 'Vpc', { restrictDefaultSecurityGroup: true, natGateways: 0, subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    Aspects.of(app).add(new BoundedLogRetention());
+    const tp = Template.fromStack(stack);
+    const handler = Object.keys(tp.findResources('AWS::Lambda::Function')).find((k) => k.startsWith('CustomVpcRestrictDefaultSG'))!;
+    expect(retentionOf(tp, { 'Fn::Join': ['', ['/aws/lambda/', { Ref: handler }]] })).toBe(30);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('SML-LOGS'))).toEqual([]);
+    expect(Annotations.fromStack(stack).findInfo('*', Match.stringLikeRegexp('^SML-LOGS: aws-cdk-lib\'s provider function .*VpcRestrictDefaultSG'))).toHaveLength(1);
   });
 
   test('bounded groups and functions with a group of their own are untouched', () => {

@@ -89,16 +89,21 @@ describe('the predicates, in the API\'s words', () => {
   });
 });
 
+/** A job with a volume key and an objective (a pipeline needs one). */
+function keyedJobWithObjective(stack: Stack, instanceType: string): SustainableTrainingJob {
+  return new SustainableTrainingJob(stack, 'Job', {
+    image: IMAGE,
+    jobNamePrefix: 'churn',
+    instanceType: TrainingInstance.of(instanceType),
+    encryptionKey: kms.Key.fromKeyArn(stack, 'Key', KEY_ARN),
+    objective: Objective.maximize('validation:auc', 'auc=([0-9.]+)', { target: 0.85 }),
+  });
+}
+
 describe('TrainingPipeline', () => {
   test('fails when an allowed type has local storage and the job encrypts its volume with a key (SML-MANAGED)', () => {
     const stack = newTestStack();
-    const trainingJob = new SustainableTrainingJob(stack, 'Job', {
-      image: IMAGE,
-      jobNamePrefix: 'churn',
-      instanceType: TrainingInstance.of('ml.m5.xlarge'),
-      encryptionKey: kms.Key.fromKeyArn(stack, 'Key', KEY_ARN),
-      objective: Objective.maximize('validation:auc', 'auc=([0-9.]+)', { target: 0.85 }),
-    });
+    const trainingJob = keyedJobWithObjective(stack, 'ml.m5.xlarge');
     expect(() => new TrainingPipeline(stack, 'Pipe', { trainingJob, allowedInstanceTypes: [TrainingInstance.of('ml.m5.xlarge'), TrainingInstance.of('ml.r5d.xlarge')] }))
       .toThrow(/^SML-MANAGED: ResourceConfig\.VolumeKmsKeyId .*: is refused by SageMaker on ml\.r5d\.xlarge/);
   });
@@ -143,13 +148,7 @@ describe('SustainableMlChecks', () => {
 describe('TrainingPipeline defaults', () => {
   test('an execution may choose only the smaller types that take the job\'s volume (no local-storage type for a keyed EBS volume)', () => {
     const stack = newTestStack();
-    const trainingJob = new SustainableTrainingJob(stack, 'Job', {
-      image: IMAGE,
-      jobNamePrefix: 'churn',
-      instanceType: TrainingInstance.of('ml.r5.xlarge'),
-      encryptionKey: kms.Key.fromKeyArn(stack, 'Key', KEY_ARN),
-      objective: Objective.maximize('validation:auc', 'auc=([0-9.]+)', { target: 0.85 }),
-    });
+    const trainingJob = keyedJobWithObjective(stack, 'ml.r5.xlarge');
     const pipe = new TrainingPipeline(stack, 'Pipe', { trainingJob });
     const names = pipe.allowedInstanceTypes.map((t) => t.name);
     expect(names).toContain('ml.m5.large');
