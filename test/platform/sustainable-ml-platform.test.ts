@@ -51,6 +51,10 @@ function platformStack(app: App = newTestApp(), id = 'Platform', props: Construc
   return { app, stack, platform, churn, fraud };
 }
 
+/** The unacknowledged findings of a pack on a stack: rule, resources and description. */
+const openFindings = (stack: Stack, pack: AwsSolutionsChecks | SustainableMlChecks): string[] => pack.validateScope(stack).violations
+  .map((v: any) => `${v.ruleName} ${v.violatingResources.map((r: any) => r.constructPath).join(', ')}: ${v.description}`);
+
 const warnings = (stack: Stack, rule: string) => Annotations.fromStack(stack)
   .findWarning('*', Match.stringLikeRegexp(`^${rule}: `)).map((w) => String(w.entry.data));
 
@@ -129,10 +133,8 @@ describe('SustainableMlPlatform defaults', () => {
   });
 
   test('cdk-nag AwsSolutions and SustainableMlChecks find nothing unacknowledged', () => {
-    const nag = new AwsSolutionsChecks().validateScope(stack);
-    expect(nag.violations.map((v: any) => `${v.ruleName} ${v.violatingResources.map((r: any) => r.constructPath).join(', ')}`)).toEqual([]);
-    const sml = new SustainableMlChecks().validateScope(stack);
-    expect(sml.violations.map((v: any) => `${v.ruleName} ${v.description}`)).toEqual([]);
+    expect(openFindings(stack, new AwsSolutionsChecks())).toEqual([]);
+    expect(openFindings(stack, new SustainableMlChecks())).toEqual([]);
   });
 
   test('no warning: nothing is turned off', () => {
@@ -248,10 +250,8 @@ describe('bring your own', () => {
   });
 
   test('cdk-nag AwsSolutions and SustainableMlChecks find nothing unacknowledged', () => {
-    const nag = new AwsSolutionsChecks().validateScope(stack);
-    expect(nag.violations.map((v: any) => `${v.ruleName} ${v.violatingResources.map((r: any) => r.constructPath).join(', ')}`)).toEqual([]);
-    const sml = new SustainableMlChecks().validateScope(stack);
-    expect(sml.violations.map((v: any) => `${v.ruleName} ${v.description}`)).toEqual([]);
+    expect(openFindings(stack, new AwsSolutionsChecks())).toEqual([]);
+    expect(openFindings(stack, new SustainableMlChecks())).toEqual([]);
   });
 
   test('the requests are valid against the official SageMaker model', () => {
@@ -358,8 +358,7 @@ describe('the README example', () => {
     const app = newTestApp({ validate: true });
     const stack = new PlatformExampleStack(app, 'Team', { env });
     expect(() => app.synth()).not.toThrow();
-    const nag = new AwsSolutionsChecks().validateScope(stack);
-    expect(nag.violations.map((v: any) => `${v.ruleName} ${v.violatingResources.map((r: any) => r.constructPath).join(', ')}`)).toEqual([]);
+    expect(openFindings(stack, new AwsSolutionsChecks())).toEqual([]);
     for (const flow of stack.platform.workflows) {
       expectValidCreateTrainingJob(flow.trainingJob, flow.trainingJob.renderRequest());
       if (flow.tuningJob) expectValidTuningRequest(flow.tuningJob, flow.tuningJob.renderRequest());
