@@ -1,4 +1,4 @@
-import { Stage, Validations } from 'aws-cdk-lib';
+import { Aspects, Stage, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -14,6 +14,7 @@ import { TrainingWorkflow, TrainingWorkflowOptions } from '../orchestration/work
 import { refuse, warn } from '../private/messages';
 import { MlArtifactsBucket } from '../storage/artifacts-bucket';
 import { SageMakerLogRetention } from '../storage/log-retention';
+import { BoundedLogRetention } from '../storage/bounded-log-retention';
 import { SustainableTrainingJob, SustainableTrainingJobProps } from '../training/training-job';
 import { SustainableTuningJob, SustainableTuningJobOptions } from '../tuning/tuning-job';
 
@@ -70,6 +71,14 @@ export interface SustainableMlPlatformProps {
    * @default - TrainingJobGuard's defaults, with the platform's `logRetention`
    */
   readonly guardOptions?: TrainingJobGuardProps;
+  /**
+   * Bound every log group of the enclosing app or stage that keeps its logs forever, Lambda functions' groups
+   * included (the `BoundedLogRetention` Aspect with the platform's `logRetention`, once per stage; SML-LOGS). With
+   * `checks` on, a group left unbounded (e.g. that of aws-cdk-lib's VPC default-security-group provider) would
+   * otherwise fail synth. Turning it off warns.
+   * @default true
+   */
+  readonly boundLogGroups?: boolean;
   /**
    * Add `SustainableMlChecks` (the cdk-nag pack of this library's rules) to the enclosing app or stage, once:
    * nothing is added when the stage already has the pack. The pack checks every stack of that stage, and any
@@ -199,6 +208,11 @@ export class SustainableMlPlatform extends Construct {
       warn(this, 'SML-MEASURE', 'dashboard is false: the utilisation of training jobs, the guard\'s stops and the bucket\'s size are on no dashboard of this platform');
     }
 
+    if (props.boundLogGroups ?? true) {
+      boundLogGroupsOnce(this, props.logRetention);
+    } else {
+      warn(this, 'SML-LOGS', 'boundLogGroups is false: log groups of this app that no construct bounds (Lambda functions\' /aws/lambda/<name> groups among them) keep their logs forever');
+    }
     if (props.checks ?? true) this.checks = addChecksOnce(this);
   }
 
@@ -285,3 +299,13 @@ function addChecksOnce(scope: IConstruct): SustainableMlChecks | undefined {
 }
 
 const STAGES_WITH_CHECKS = new WeakSet<Stage>();
+
+/** Apply `BoundedLogRetention` to the stage of `scope` (or the scope's root), once per stage. */
+function boundLogGroupsOnce(scope: IConstruct, retention: logs.RetentionDays | undefined): void {
+  const target: IConstruct = Stage.of(scope) ?? scope.node.root;
+  if (BOUNDED.has(target)) return;
+  BOUNDED.add(target);
+  Aspects.of(target).add(new BoundedLogRetention({ retention }));
+}
+
+const BOUNDED = new WeakSet<IConstruct>();

@@ -172,9 +172,21 @@ describe('the rule pack, once per app', () => {
   });
 
   test('the pack it adds runs at synth: a log group without retention elsewhere in the stack fails synth with SML-LOGS', () => {
-    const { app, stack } = platformStack();
+    const { app, stack } = platformStack(newTestApp(), 'Platform', { boundLogGroups: false });
     new logs.CfnLogGroup(stack, 'Forever');
     expect(() => app.synth()).toThrow(/SML-LOGS/);
+  });
+
+  test('SML-LOGS: it bounds the app\'s other log groups (BoundedLogRetention, once), so a VPC\'s provider function passes the pack', () => {
+    const app = newTestApp();
+    const { stack } = platformStack(app);
+    const other = new Stack(app, 'Network');
+    new ec2.Vpc(other, 'Vpc', { restrictDefaultSecurityGroup: true, natGateways: 0, subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    new logs.CfnLogGroup(stack, 'Forever');
+    new SustainableMlPlatform(new Stack(app, 'Second'), 'Ml', { sageMakerLogRetention: false, guard: false, dashboard: false });
+    expect(() => app.synth()).not.toThrow();
+    expect(Template.fromStack(stack).findResources('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 30 } })).toHaveProperty(['Forever']);
+    expect(Aspects.of(app).all.filter((a) => a instanceof BoundedLogRetention)).toHaveLength(1);
   });
 });
 
@@ -279,6 +291,12 @@ describe('turning parts off', () => {
     expect(platform.sageMakerLogRetention).toBeUndefined();
     Template.fromStack(stack).resourceCountIs('Custom::LogRetention', 0);
     expect(warnings(stack, 'SML-LOGS')).toEqual([expect.stringMatching(/^SML-LOGS: sageMakerLogRetention is false/)]);
+  });
+
+  test('SML-LOGS: boundLogGroups false adds no BoundedLogRetention and warns', () => {
+    const { app, stack } = platformStack(newTestApp(), 'Platform', { boundLogGroups: false });
+    expect(Aspects.of(app).all.filter((a) => a instanceof BoundedLogRetention)).toHaveLength(0);
+    expect(warnings(stack, 'SML-LOGS')).toEqual([expect.stringMatching(/^SML-LOGS: boundLogGroups is false/)]);
   });
 
   test('SML-MEASURE: dashboard false creates no dashboard and warns', () => {
