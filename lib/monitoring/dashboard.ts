@@ -124,6 +124,9 @@ export class TrainingEfficiencyDashboard extends Construct {
   private readonly period: Duration;
   private readonly periodSeconds: number;
   private readonly prefixes: readonly string[];
+  /** Objectives by metric name, and each one's graph (rebuilt when an objective joins it), in order of addition. */
+  private readonly objectiveGroups = new Map<string, ObjectiveGroup>();
+  private readonly objectiveWidgets = new Map<string, cloudwatch.GraphWidget>();
 
   constructor(scope: Construct, id: string, props: TrainingEfficiencyDashboardProps = {}) {
     super(scope, id);
@@ -167,17 +170,51 @@ export class TrainingEfficiencyDashboard extends Construct {
     }));
     this.dashboard.addWidgets(...INSTANCE_METRICS.map((m) => this.utilisationWidget(m)));
 
-    const objectives = [
-      ...(props.trainingJobs ?? []).map((j) => j.objective),
-      ...(props.tuningJobs ?? []).map((t) => t.trainingJob.objective),
-      ...(props.objectives ?? []),
-    ].filter((o): o is Objective => o !== undefined);
-    const objectiveWidgets = objectiveGroups(objectives).map((g) => this.objectiveWidget(g));
-    if (objectiveWidgets.length) this.dashboard.addWidgets(...objectiveWidgets);
+    // The objective graphs' row keeps its place between utilisation and guard, and is laid out when the body is
+    // rendered: jobs and objectives added after construction are charted there too.
+    this.dashboard.addWidgets(new LateRow(() => [...this.objectiveWidgets.values()]));
+    for (const job of props.trainingJobs ?? []) this.addTrainingJob(job);
+    for (const job of props.tuningJobs ?? []) this.addTuningJob(job);
+    for (const objective of props.objectives ?? []) this.addObjective(objective);
 
     this.dashboard.addWidgets(...guardWidgets(props.guard));
     if (props.bucket) this.dashboard.addWidgets(...bucketWidgets(props.bucket));
     this.dashboard.addWidgets(logWidget(props.logGroups ?? SageMakerLogGroup.defaults()));
+  }
+
+  /**
+   * Chart the objective (and training metric) of a training job, with its target (SML-ACCEPT), like the
+   * `trainingJobs` prop. A job without an objective adds nothing.
+   */
+  public addTrainingJob(job: SustainableTrainingJob): void {
+    if (job.objective !== undefined) this.addObjective(job.objective);
+  }
+
+  /** Chart the objective of a tuning job (the objective of its training job), like the `tuningJobs` prop. */
+  public addTuningJob(job: SustainableTuningJob): void {
+    this.addTrainingJob(job.trainingJob);
+  }
+
+  /**
+   * Chart an objective, like the `objectives` prop: objectives that share a metric name share one graph, with every
+   * target and training metric among them.
+   */
+  public addObjective(objective: Objective): void {
+    const g = this.objectiveGroups.get(objective.metricName)
+      ?? { metricName: objective.metricName, direction: objective.direction, targets: [], trainingMetrics: [] };
+    // A deploy-time target (a token) is annotated too: the dashboard body resolves it at deploy time.
+    const target = objective.target;
+    const train = objective.trainingMetric?.name;
+    const updated: ObjectiveGroup = {
+      ...g,
+      targets: target !== undefined && !g.targets.includes(target) ? [...g.targets, target] : g.targets,
+      trainingMetrics: train !== undefined && train !== objective.metricName && !g.trainingMetrics.includes(train)
+        ? [...g.trainingMetrics, train] : g.trainingMetrics,
+    };
+    // Built now, so a metric name CloudWatch search cannot hold is refused here rather than at synth.
+    const widget = this.objectiveWidget(updated);
+    this.objectiveGroups.set(objective.metricName, updated);
+    this.objectiveWidgets.set(objective.metricName, widget);
   }
 
   /** One SEARCH per job-name prefix (or one for every job) on a training-job metric with dimension `dimension`. */
@@ -228,24 +265,37 @@ export class TrainingEfficiencyDashboard extends Construct {
 interface ObjectiveGroup {
   readonly metricName: string;
   readonly direction: ObjectiveDirection;
-  readonly targets: number[];
-  readonly trainingMetrics: string[];
+  readonly targets: readonly number[];
+  readonly trainingMetrics: readonly string[];
 }
 
-function objectiveGroups(objectives: readonly Objective[]): ObjectiveGroup[] {
-  const groups = new Map<string, ObjectiveGroup>();
-  for (const o of objectives) {
-    let g = groups.get(o.metricName);
-    if (!g) {
-      g = { metricName: o.metricName, direction: o.direction, targets: [], trainingMetrics: [] };
-      groups.set(o.metricName, g);
-    }
-    // A deploy-time target (a token) is annotated too: the dashboard body resolves it at deploy time.
-    if (o.target !== undefined && !g.targets.includes(o.target)) g.targets.push(o.target);
-    const train = o.trainingMetric?.name;
-    if (train !== undefined && train !== o.metricName && !g.trainingMetrics.includes(train)) g.trainingMetrics.push(train);
+/**
+ * A dashboard row whose widgets are read when the body is rendered, laid out as `Dashboard.addWidgets` lays out a
+ * row (`Row`). Empty, it takes no space and renders nothing.
+ */
+class LateRow implements cloudwatch.IWidget {
+  // Not named `widgets`: Dashboard.addWidgets would take it for a container's array of widgets.
+  constructor(private readonly produce: () => cloudwatch.IWidget[]) {}
+
+  public get width(): number {
+    return this.row().width;
   }
-  return [...groups.values()];
+
+  public get height(): number {
+    return this.row().height;
+  }
+
+  public position(x: number, y: number): void {
+    this.row().position(x, y);
+  }
+
+  public toJson(): any[] {
+    return this.row().toJson();
+  }
+
+  private row(): cloudwatch.Row {
+    return new cloudwatch.Row(...this.produce());
+  }
 }
 
 /**

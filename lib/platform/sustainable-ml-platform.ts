@@ -87,8 +87,8 @@ export interface SustainableMlPlatformProps {
    */
   readonly checks?: boolean;
   /**
-   * A `TrainingEfficiencyDashboard` of training-job utilisation, the guard's stops and the bucket's size
-   * (SML-MEASURE). Turning it off warns.
+   * A `TrainingEfficiencyDashboard` of training-job utilisation, the objectives of the workflows added with
+   * `addTrainingWorkflow`, the guard's stops and the bucket's size (SML-MEASURE). Turning it off warns.
    * @default true
    */
   readonly dashboard?: boolean;
@@ -224,8 +224,8 @@ export class SustainableMlPlatform extends Construct {
   /**
    * Add a training workflow: a `SustainableTrainingJob` (`<id>Job`) on the platform's bucket, key and VPC, an
    * optional baseline (`<id>Baseline`) and tuning job (`<id>Tuning`), and the `TrainingWorkflow` (`<id>`) that runs
-   * them, with the platform's log retention. The dashboard charts every training job's utilisation; its objective
-   * graphs are fixed when it is created, so the jobs added here are not charted there by objective.
+   * them, with the platform's log retention. The dashboard charts the objective of the job (or of the tuning job)
+   * and of the baseline, with their targets, next to every training job's utilisation.
    */
   public addTrainingWorkflow(id: string, options: PlatformTrainingWorkflowOptions): TrainingWorkflow {
     if (typeof options !== 'object' || options === null || typeof options.trainingJob !== 'object' || options.trainingJob === null) {
@@ -245,6 +245,9 @@ export class SustainableMlPlatform extends Construct {
       ...(tuningJob ? { tuningJob } : { trainingJob }),
       ...(baseline ? { baseline } : {}),
     });
+    if (tuningJob) this.dashboard?.addTuningJob(tuningJob);
+    else this.dashboard?.addTrainingJob(trainingJob);
+    if (baseline) this.dashboard?.addTrainingJob(baseline);
     this.addedWorkflows.push(workflow);
     return workflow;
   }

@@ -1,5 +1,6 @@
 import { Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { TextWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { METRICS as HANDLER_METRICS } from '../../lambda/training-job-guard/log';
@@ -194,6 +195,114 @@ describe('with the example\'s jobs, a guard and the artifacts bucket', () => {
   test('the stack with the dashboard passes cdk-nag AwsSolutions with nothing new to acknowledge', () => {
     const report = new AwsSolutionsChecks().validateScope(stack);
     expect(report.violations.map((v: any) => `${v.ruleName} ${v.violatingResources.map((r: any) => r.constructPath).join(', ')}`)).toEqual([]);
+  });
+});
+
+describe('jobs and objectives added after construction', () => {
+  const image = TrainingImage.fromUri('123456789012.dkr.ecr.us-west-2.amazonaws.com/churn:1');
+  const auc = (target?: number) => Objective.maximize('validation:auc', 'auc=([0-9.]+)', {
+    ...(target !== undefined ? { target } : {}), trainingMetric: { name: 'train:auc', regex: 'train-auc=([0-9.]+)' },
+  });
+  /** A stack with a training job (validation:auc, target 0.85), its tuning job and an objective on validation:loss. */
+  function jobs() {
+    const stack = newTestStack();
+    const artifacts = new MlArtifactsBucket(stack, 'Artifacts');
+    const job = new SustainableTrainingJob(stack, 'Job', { image, artifactsBucket: artifacts, jobNamePrefix: 'churn-xgb', objective: auc(0.85) });
+    const tuning = new SustainableTuningJob(stack, 'Tuning', {
+      trainingJob: job, jobNamePrefix: 'churn-hpo', ranges: [HyperparameterRange.continuous('eta', 0.01, 0.3)],
+    });
+    const loss = Objective.minimize('validation:loss', 'loss=([0-9.]+)', { target: 0.2 });
+    return { stack, job, tuning, loss };
+  }
+  const objectiveGraphs = (widgets: Widget[]) => widgets.filter((w) => /^Objective/.test(w.properties.title ?? ''));
+  /** Each widget's place and title: the layout of the body. */
+  const layout = (widgets: Widget[]) => widgets.map((w) => [(w as any).x, (w as any).y, w.width, w.height, w.properties.title ?? w.type]);
+  const AUC_SEARCH = `SEARCH('{/aws/sagemaker/TrainingJobs,TrainingJobName} MetricName="validation:auc"', 'Average', 300)`;
+
+  test('addTrainingJob charts the job\'s objective, its training metric and its target, between utilisation and the guard', () => {
+    const { stack, job } = jobs();
+    const dashboard = new TrainingEfficiencyDashboard(stack, 'Efficiency');
+    dashboard.addTrainingJob(job);
+    const widgets = body(stack).widgets;
+    const graph = titled(widgets, 'Objective validation:auc (higher is better)');
+    expect(expressions(graph)).toEqual([AUC_SEARCH, `SEARCH('{/aws/sagemaker/TrainingJobs,TrainingJobName} MetricName="train:auc"', 'Average', 300)`]);
+    expect(graph.properties.annotations.horizontal).toEqual([{ value: 0.85, label: 'target (SML-ACCEPT)', color: '#2ca02c', yAxis: 'left' }]);
+    // Its own row right under the utilisation graphs (y 3 to 15), the guard's row under it.
+    expect((graph as any).y).toBe(15);
+    expect((titled(widgets, 'Training jobs stopped by the guard, by reason (SML-GUARD)') as any).y).toBe(21);
+  });
+
+  test('addTuningJob and addObjective chart the tuning job\'s objective and a further objective', () => {
+    const { stack, tuning, loss } = jobs();
+    const dashboard = new TrainingEfficiencyDashboard(stack, 'Efficiency');
+    dashboard.addTuningJob(tuning);
+    dashboard.addObjective(loss);
+    const graphs = objectiveGraphs(body(stack).widgets);
+    expect(graphs.map((w) => w.properties.title)).toEqual(['Objective validation:auc (higher is better)', 'Objective validation:loss (lower is better)']);
+    expect(graphs.map((w) => w.properties.annotations.horizontal.map((a: any) => a.value))).toEqual([[0.85], [0.2]]);
+  });
+
+  test('the same objective metric added twice is one graph, with every target once and the training metric once', () => {
+    const { stack, job, tuning } = jobs();
+    const dashboard = new TrainingEfficiencyDashboard(stack, 'Efficiency', { trainingJobs: [job] });
+    dashboard.addTrainingJob(job);
+    dashboard.addTuningJob(tuning); // the same training job's objective
+    dashboard.addObjective(auc(0.9));
+    dashboard.addObjective(auc());
+    const graphs = objectiveGraphs(body(stack).widgets);
+    expect(graphs).toHaveLength(1);
+    expect(expressions(graphs[0])).toEqual([AUC_SEARCH, `SEARCH('{/aws/sagemaker/TrainingJobs,TrainingJobName} MetricName="train:auc"', 'Average', 300)`]);
+    expect(graphs[0].properties.annotations.horizontal.map((a: any) => a.value)).toEqual([0.85, 0.9]);
+  });
+
+  test('a dashboard built with props has the body of one whose jobs are added after construction, in the layout of one row per addWidgets', () => {
+    const a = jobs();
+    const fromProps = body(new TrainingEfficiencyDashboard(a.stack, 'Efficiency', {
+      trainingJobs: [a.job], tuningJobs: [a.tuning], objectives: [a.loss, Objective.maximize('acc', 'acc=([0-9.]+)')],
+    }).dashboard.stack);
+    const b = jobs();
+    const later = new TrainingEfficiencyDashboard(b.stack, 'Efficiency');
+    later.addTrainingJob(b.job);
+    later.addTuningJob(b.tuning);
+    later.addObjective(b.loss);
+    later.addObjective(Objective.maximize('acc', 'acc=([0-9.]+)'));
+    expect(body(b.stack)).toEqual(fromProps);
+    // The layout main renders (three objective graphs wrap onto a second line of their row); without objectives the
+    // guard's row follows the utilisation graphs directly.
+    expect(layout(fromProps.widgets).slice(6, 11)).toEqual([
+      [0, 15, 12, 6, 'Objective validation:auc (higher is better)'],
+      [12, 15, 12, 6, 'Objective validation:loss (lower is better)'],
+      [0, 21, 12, 6, 'Objective acc (higher is better)'],
+      [0, 27, 12, 6, 'Training jobs stopped by the guard, by reason (SML-GUARD)'],
+      [12, 27, 12, 6, 'Hours saved by the guard\'s stops (upper bound: hours left until MaxRuntime)'],
+    ]);
+    expect(layout(build().widgets).slice(5, 7)).toEqual([
+      [12, 9, 12, 6, 'GPU memory utilisation per host'],
+      [0, 15, 12, 6, 'Training jobs stopped by the guard, by reason (SML-GUARD)'],
+    ]);
+  });
+
+  test('widgets the user adds to the dashboard stay after the objective graphs added later', () => {
+    const { stack, job } = jobs();
+    const dashboard = new TrainingEfficiencyDashboard(stack, 'Efficiency');
+    dashboard.dashboard.addWidgets(new TextWidget({ markdown: 'mine', width: 24, height: 2 }));
+    dashboard.addTrainingJob(job);
+    const widgets = body(stack).widgets;
+    expect(widgets[widgets.length - 1].properties.markdown).toBe('mine');
+    expect(widgets.findIndex((w) => w.properties.title === 'Objective validation:auc (higher is better)')).toBe(6);
+  });
+
+  test('a training job without an objective adds no graph', () => {
+    const { stack } = jobs();
+    const bare = new SustainableTrainingJob(stack, 'Bare', { image, artifactsBucket: new MlArtifactsBucket(stack, 'Other') });
+    const dashboard = new TrainingEfficiencyDashboard(stack, 'Efficiency');
+    dashboard.addTrainingJob(bare);
+    expect(objectiveGraphs(body(stack).widgets)).toEqual([]);
+  });
+
+  test('fails when an objective added later has a metric name a search query cannot hold, at the call', () => {
+    const dashboard = new TrainingEfficiencyDashboard(newTestStack(), 'Efficiency');
+    expect(() => dashboard.addObjective(Objective.minimize("it's loss", 'loss=([0-9.]+)'))).toThrow(/^SML-MEASURE: objective\.metricName 'it's loss': holds a single quote/);
   });
 });
 

@@ -99,6 +99,13 @@ describe('SustainableMlPlatform defaults', () => {
     expect(expressions).toContain(`BucketName="<Ref ${stack.getLogicalId(platform.bucket.node.defaultChild as any)}>"`);
   });
 
+  test('SML-MEASURE: the dashboard charts the objective of the workflows added after it, once for the three jobs that share it', () => {
+    const objectives = dashboardBody(stack).widgets.filter((w) => /^Objective/.test(w.properties.title ?? ''));
+    expect(objectives.map((w) => w.properties.title)).toEqual(['Objective validation:auc (higher is better)']);
+    expect(dashboardExpressions(objectives)).toEqual([`SEARCH('{/aws/sagemaker/TrainingJobs,TrainingJobName} MetricName="validation:auc"', 'Average', 300)`]);
+    expect(objectives[0].properties.annotations.horizontal.map((a: any) => [a.value, a.label])).toEqual([[0.85, 'target (SML-ACCEPT)']]);
+  });
+
   test('the rule pack is added to the app', () => {
     expect(packs(app)).toEqual([platform.checks]);
   });
@@ -140,6 +147,27 @@ describe('SustainableMlPlatform defaults', () => {
   test('no warning: nothing is turned off', () => {
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('^SML-')).map((w) => String(w.entry.data))).toEqual([]);
   });
+});
+
+test('SML-MEASURE: each workflow\'s objective is charted with its target: the job\'s, the baseline\'s and the tuning job\'s', () => {
+  const stack = new Stack(newTestApp(), 'Objectives');
+  const platform = new SustainableMlPlatform(stack, 'Ml');
+  platform.addTrainingWorkflow('Churn', {
+    trainingJob: { image: IMAGE, objective },
+    baseline: { image: IMAGE, objective: Objective.maximize('validation:auc', 'validation-auc=([0-9\\.]+)', { target: 0.7 }) },
+  });
+  platform.addTrainingWorkflow('Fraud', {
+    trainingJob: { image: IMAGE, objective: Objective.minimize('validation:logloss', 'logloss=([0-9\\.]+)', { target: 0.3 }) },
+    tuning: { ranges: [HyperparameterRange.continuous('eta', 0.01, 0.3)] },
+  });
+  platform.addTrainingWorkflow('Plain', { trainingJob: { image: IMAGE } }); // no objective: no graph
+  const objectives = dashboardBody(stack).widgets.filter((w) => /^Objective/.test(w.properties.title ?? ''));
+  expect(objectives.map((w) => [w.properties.title, w.properties.annotations.horizontal.map((a: any) => a.value)])).toEqual([
+    ['Objective validation:auc (higher is better)', [0.85, 0.7]],
+    ['Objective validation:logloss (lower is better)', [0.3]],
+  ]);
+  expect(dashboardExpressions(objectives)).toEqual(['validation:auc', 'validation:logloss']
+    .map((m) => `SEARCH('{/aws/sagemaker/TrainingJobs,TrainingJobName} MetricName="${m}"', 'Average', 300)`));
 });
 
 test('synthesizes with built-in CloudFormation validation and its own rule pack on', () => {
