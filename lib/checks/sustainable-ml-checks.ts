@@ -39,7 +39,7 @@ const FIXED_BY: { [ruleId: string]: string } = {
   'SML-IDLE-STUDIO': 'StudioIdleShutdown on the domain, its user profiles and spaces',
   'SML-ARTIFACTS': 'MlArtifactsBucket (scratch prefixes expire, models never)',
   'SML-LOGS': 'BoundedLogRetention (an Aspect that bounds every log group of the app) and SageMakerLogRetention (the groups SageMaker creates)',
-  'SML-MANAGED': 'TrainingWorkflow or TrainingPipeline (definitions rendered in the template)',
+  'SML-MANAGED': 'SustainableTrainingJob (values checked against the SageMaker API before deploy), run by TrainingWorkflow or TrainingPipeline (definitions rendered in the template)',
   'SML-START-SMALL': 'SustainableNotebookInstance (ml.t3.medium by default) / TrainingPipeline (an execution may choose only the job\'s type and smaller ones) / SustainableTrainingJob (one ml.m5.large with a 30 GiB volume by default; multi-instance jobs encrypted)',
   'SML-SILICON': 'SustainableNotebookInstance / TrainingPipeline (previous-generation types warned) / SustainableTrainingJob (Debugger rules and images checked against the instance)',
   'SML-CACHE': 'TrainingPipeline (step caching on by default)',

@@ -25,6 +25,32 @@ export function trainingJobDefinesMetricsOnce(request: ApiShape, t: Terms = API_
   return dup === undefined ? [] : [refusal(ACCEPT.id, t, METRICS, dup, 'is defined twice (once may be the objective)', 'define each metric once')];
 }
 
+/**
+ * The number of capture groups of a regular expression, or -1 when it is not a valid JavaScript regular expression
+ * (SageMaker records the first group of each match; a metric regex without one records nothing).
+ */
+export function captureGroups(regex: string): number {
+  try {
+    return new RegExp(`${regex}|`).exec('')!.length - 1;
+  } catch {
+    return -1;
+  }
+}
+
+/**
+ * Compliant when every metric of `AlgorithmSpecification.MetricDefinitions` has a valid `Regex` with a capture group
+ * around the value: without one SageMaker records nothing, so neither tuning, the acceptance gate nor the guard can
+ * judge the job by it. A deploy-time regex is not judged.
+ */
+export function trainingJobMetricsCaptureAValue(request: ApiShape, t: Terms = API_TERMS): RuleFinding[] {
+  const metrics = field(request?.AlgorithmSpecification, 'MetricDefinitions');
+  if (!metrics.known || !Array.isArray(metrics.value)) return [];
+  return metrics.value.filter((m: ApiShape) => typeof m?.Regex === 'string' && isKnown(m.Regex) && captureGroups(m.Regex) < 1).slice(0, 1)
+    .map((m: ApiShape) => refusal(ACCEPT.id, t, `${METRICS}[${m.Name}].Regex`, m.Regex,
+      'must be a valid regular expression with a capture group around the value, or SageMaker records nothing',
+      "write e.g. 'val_loss=([0-9\\.]+)'"));
+}
+
 // --- CreateHyperParameterTuningJob ---------------------------------------------------------------------------------
 
 /** SustainableTuningJob's default number of jobs without improvement after which the search completes (the API minimum). */

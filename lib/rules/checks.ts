@@ -3,7 +3,7 @@
  * the request they render (with their `Terms`, so findings name props) and by the `SustainableMlChecks` pack on the
  * synthesized resources of any app (with the API's terms). A rule is added to both by adding its predicate here.
  */
-import { trainingJobDefinesMetricsOnce, tuningJobCompletes } from './accept';
+import { trainingJobDefinesMetricsOnce, trainingJobMetricsCaptureAValue, tuningJobCompletes } from './accept';
 import { pipelineCachesSteps } from './cache';
 import { checkpointsOutliveTheJob, trainingJobCheckpointsWithSpot } from './ckpt';
 import { trainingJobCompilesWhereSupported } from './compile';
@@ -36,6 +36,7 @@ export const TRAINING_JOB_CHECKS: readonly RequestCheck[] = [
   trainingJobVolumeFitsLocalStorage,
   trainingJobVolumeKeyFitsTheInstance,
   trainingJobDefinesMetricsOnce,
+  trainingJobMetricsCaptureAValue,
   trainingJobRuleConfigurationsWork,
   trainingJobFitsItsSilicon,
   trainingJobIsWatched,

@@ -1,5 +1,6 @@
 import { refuse } from '../private/messages';
 import { checkNumber } from '../private/synth-value';
+import { captureGroups } from '../rules/accept';
 
 /** Whether a smaller or a larger objective value is better. */
 export enum ObjectiveDirection {
@@ -89,13 +90,7 @@ function checkMetric(prop: string, m: MetricDefinition): void {
   if (!/^.+$/.test(m.name) || m.name.length > 255) {
     refuse('SML-ACCEPT', { prop: `${prop}.name`, value: m.name, problem: 'must be 1 to 255 characters', fix: 'name the metric, e.g. validation:loss' });
   }
-  let groups = -1;
-  try {
-    groups = new RegExp(`${m.regex}|`).exec('')!.length - 1;
-  } catch {
-    groups = -1;
-  }
-  if (groups < 1) {
+  if (captureGroups(m.regex) < 1) {
     refuse('SML-ACCEPT', {
       prop: `${prop}.regex`,
       value: m.regex,

@@ -484,6 +484,7 @@ export class SustainableTrainingJob extends Construct implements ITrainingJobOut
       'ResourceConfig.VolumeSizeInGB': { prop: 'volumeSize', value: volume.toString() },
       'EnableInterContainerTrafficEncryption': 'interContainerEncryption',
       'AlgorithmSpecification.MetricDefinitions': 'metricDefinitions',
+      ...Object.fromEntries((props.metricDefinitions ?? []).map((m) => [`AlgorithmSpecification.MetricDefinitions[${m.name}].Regex`, `metricDefinitions[${m.name}].regex`])),
       'DebugRuleConfigurations': 'debuggerRules',
       'ProfilerRuleConfigurations': 'debuggerRules',
       ...Object.fromEntries(this.debuggerRules.filter((r) => r.stopsTraining).map((r) => [

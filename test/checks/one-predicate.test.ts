@@ -26,7 +26,7 @@ import { trainingJobCheckpointsWithSpot } from '../../lib/rules/ckpt';
 import { tuningJobStopsEarly } from '../../lib/rules/hpo-earlystop';
 import { tuningJobRunsOneAtATime } from '../../lib/rules/hpo-parallel';
 import { tuningJobStrategy } from '../../lib/rules/hpo-strategy';
-import { trainingJobDefinesMetricsOnce, tuningJobCompletes } from '../../lib/rules/accept';
+import { trainingJobDefinesMetricsOnce, trainingJobMetricsCaptureAValue, tuningJobCompletes } from '../../lib/rules/accept';
 import * as checks from '../../lib/rules/checks';
 import { trainingJobCompilesWhereSupported } from '../../lib/rules/compile';
 import { trainingJobIsWatched, trainingJobRuleConfigurationsWork } from '../../lib/rules/guard';
@@ -210,7 +210,7 @@ describe('SustainableTuningJob publishes exactly what its predicates find on its
 
 /** The moved predicates, in the list's order, and the rule ids they speak for. */
 const MOVED = [
-  trainingJobStartsSmall, trainingJobDefinesMetricsOnce, trainingJobRuleConfigurationsWork, trainingJobFitsItsSilicon,
+  trainingJobStartsSmall, trainingJobDefinesMetricsOnce, trainingJobMetricsCaptureAValue, trainingJobRuleConfigurationsWork, trainingJobFitsItsSilicon,
   trainingJobIsWatched, trainingJobCompilesWhereSupported, trainingJobValuesFitTheApi, trainingJobNamesChannelsOnce,
 ];
 const MOVED_RULES = ['SML-START-SMALL', 'SML-ACCEPT', 'SML-GUARD', 'SML-SILICON', 'SML-COMPILE', 'SML-MANAGED', 'SML-REUSE'];
@@ -269,6 +269,7 @@ const JOB_CASES: [string, (stack: Stack) => Partial<SustainableTrainingJobProps>
   ['Training Compiler on ml.m5', () => ({ trainingCompiler: true })],
   ['Training Compiler on Trainium', () => ({ image: NEURON_IMAGE, instanceType: TrainingInstance.TRN1_2XLARGE, trainingCompiler: true })],
   ['a metric defined twice', () => ({ metricDefinitions: [{ name: 'validation:auc', regex: 'auc=(.*)' }] })],
+  ['a metric without a capture group', () => ({ metricDefinitions: [{ name: 'train:loss', regex: 'loss=[0-9.]+' }] })],
   ['a channel name used twice', () => ({ inputs: [InputChannel.fromS3Uri('train', 's3://b/x/'), InputChannel.fromS3Uri('train', 's3://b/y/')] })],
   ['a hyperparameter value over 2,500 characters', () => ({ hyperparameters: { config: 'x'.repeat(2501) } })],
   ['101 hyperparameters', () => ({ hyperparameters: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`h${i}`, '1'])) })],

@@ -385,6 +385,16 @@ const CASES: Case[] = [
     build: (s) => rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ AlgorithmSpecification: { TrainingImage: 'xgb:1', TrainingInputMode: 'File', MetricDefinitions: [{ Name: 'auc', Regex: 'auc=(.*)' }, { Name: 'auc', Regex: 'AUC: (.*)' }] } })),
     expected: ['SML-ACCEPT error Sm'],
   },
+  {
+    name: 'raw ASL with a metric regex without a capture group (SageMaker would record nothing)',
+    build: (s) => rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ AlgorithmSpecification: { TrainingImage: 'xgb:1', TrainingInputMode: 'File', MetricDefinitions: [{ Name: 'auc', Regex: 'auc=[0-9.]+' }] } })),
+    expected: ['SML-ACCEPT error Sm'],
+  },
+  {
+    name: 'raw ASL whose metric regexes capture the value',
+    build: (s) => rawStateMachine(s, 'Sm', 'createTrainingJob', trainingRequest({ AlgorithmSpecification: { TrainingImage: 'xgb:1', TrainingInputMode: 'File', MetricDefinitions: [{ Name: 'auc', Regex: 'auc=([0-9.]+)' }] } })),
+    expected: [],
+  },
   // SML-REUSE
   {
     name: 'aws-cdk-lib task with two channels of one name',

@@ -408,6 +408,7 @@ describe('SustainableTrainingJob refusals', () => {
     ['the objective regex has no capture group', () => Objective.maximize('acc', 'accuracy=[0-9.]+'), /^SML-ACCEPT: objective.regex 'accuracy=\[0-9.\]\+': must be a valid regular expression with a capture group/],
     ['the objective target is not a number', () => Objective.maximize('acc', 'acc=([0-9.]+)', { target: NaN }), /^SML-ACCEPT: objective.target NaN: is not a finite number/],
     ['a metric is defined twice', () => make({ objective: Objective.maximize('acc', 'acc=([0-9.]+)'), metricDefinitions: [{ name: 'acc', regex: 'a=(.*)' }] }), /^SML-ACCEPT: metricDefinitions 'acc': is defined twice/],
+    ['a metricDefinitions regex has no capture group', () => make({ metricDefinitions: [{ name: 'train:loss', regex: 'loss=[0-9.]+' }] }), /^SML-ACCEPT: metricDefinitions\[train:loss\]\.regex 'loss=\[0-9\.\]\+': must be a valid regular expression with a capture group/],
     ['the job-name prefix is too long for a unique run suffix', () => make({ jobNamePrefix: 'a-very-long-job-name-prefix-x' }), /^SML-MANAGED: jobNamePrefix 'a-very-long-job-name-prefix-x': must be 1–26 letters/],
     ['the job-name prefix has an underscore', () => make({ jobNamePrefix: 'my_job' }), /^SML-MANAGED: jobNamePrefix 'my_job'/],
     ['the job-name prefix is a token', () => make({ jobNamePrefix: Lazy.string({ produce: () => 'late' }) }), /^SML-MANAGED: jobNamePrefix .*must be known at synth time/],
