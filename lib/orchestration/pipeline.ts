@@ -3,7 +3,6 @@ import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
-import { localInstanceStorageGB } from '../data';
 import { contextBudget, enforceBudget } from '../carbon/budget';
 import { Footprint } from '../carbon/footprint';
 import { checkRegion } from '../carbon/region-carbon';
@@ -12,8 +11,9 @@ import { refuse } from '../private/messages';
 import { checkDuration, durationIn, numberText } from '../private/synth-value';
 import { publishFindings } from '../rules/apply';
 import { pipelineDefinitionFindings } from '../rules/checks';
-import { propTerms } from '../rules/rule';
-import { enumValuesField } from '../rules/start-small';
+import { volumeKeyFitsTheInstance } from '../rules/managed';
+import { API_TERMS, propTerms } from '../rules/rule';
+import { enumValuesField, volumeFitsLocalStorage } from '../rules/start-small';
 import { InitialModel } from '../training/inputs';
 import { TrainingInstance } from '../training/instance';
 import { pipelineNaming } from '../training/private/naming';
@@ -80,8 +80,8 @@ export interface TrainingPipelineProps {
    * Types with local NVMe instance storage take no volume key and no volume larger than that storage: a type that
    * cannot take the job's volume is refused (SML-MANAGED, SML-START-SMALL).
    * @default - the job's type and the smaller current-generation types of the same accelerator kind
-   * (`TrainingInstance.smallerTypes()`) and the same storage kind (local NVMe storage with room for the volume, or
-   * none)
+   * (`TrainingInstance.smallerTypes()`) that take the job's volume (on local NVMe storage: no volume key, and room
+   * for the volume)
    */
   readonly allowedInstanceTypes?: TrainingInstance[];
   /**
@@ -308,7 +308,7 @@ export class TrainingPipeline extends Construct {
   private parameterize(req: { [key: string]: any }, job: SustainableTrainingJob, namePrefix: string): { [key: string]: any } {
     const out = { ...req };
     const allowed = job === this.trainingJob ? this.allowedInstanceTypes
-      : [job.instanceType, ...job.instanceType.smallerTypes().filter((t) => takesTheSameVolume(t, job.instanceType, job._spec.volumeSizeGb))];
+      : [job.instanceType, ...job.instanceType.smallerTypes().filter(takesTheVolumeOf(job))];
     out.ResourceConfig = {
       ...req.ResourceConfig,
       InstanceType: this.parameter(`${namePrefix}${INSTANCE_TYPE_PARAMETER}`, job.instanceType.name, '', allowed.map((t) => t.name)),
@@ -355,7 +355,7 @@ export class TrainingPipeline extends Construct {
    */
   private allowedTypes(given: unknown): TrainingInstance[] {
     const own = this.trainingJob.instanceType;
-    if (given === undefined) return [own, ...own.smallerTypes().filter((t) => takesTheSameVolume(t, own, this.trainingJob._spec.volumeSizeGb))];
+    if (given === undefined) return [own, ...own.smallerTypes().filter(takesTheVolumeOf(this.trainingJob))];
     if (!Array.isArray(given) || given.length === 0) {
       refuse('SML-START-SMALL', {
         prop: 'allowedInstanceTypes',
@@ -444,14 +444,11 @@ function defaultPipelineName(scope: Construct): string {
 }
 
 /**
- * Whether `type` takes the ML storage volume the job renders for `own`: on types with local NVMe instance storage
- * SageMaker refuses a VolumeKmsKeyId and a VolumeSizeInGB above the local size (CreateTrainingJob API reference,
- * ResourceConfig), so a default choice keeps the storage kind of the job's own type (and, on local storage, room for
- * the volume). A deploy-time volume size is judged by kind only.
+ * Whether a type takes the ML storage volume `job` renders: the local-storage rules (a volume key or a larger volume
+ * on local NVMe storage, SML-MANAGED / SML-START-SMALL) find nothing in its request on that type, so a default choice
+ * is never one the pipeline would then refuse.
  */
-function takesTheSameVolume(type: TrainingInstance, own: TrainingInstance, volumeGb: number): boolean {
-  const ownLocal = localInstanceStorageGB(own.name) ?? 0;
-  const local = localInstanceStorageGB(type.name) ?? 0;
-  if (ownLocal === 0) return local === 0;
-  return local > 0 && (Token.isUnresolved(volumeGb) || local >= volumeGb);
+function takesTheVolumeOf(job: SustainableTrainingJob): (type: TrainingInstance) => boolean {
+  const request = job.renderRequest();
+  return (type) => volumeFitsLocalStorage(request, API_TERMS, type.name).length === 0 && volumeKeyFitsTheInstance(request, API_TERMS, type.name).length === 0;
 }

@@ -303,12 +303,9 @@ function addChecksOnce(scope: IConstruct): SustainableMlChecks | undefined {
 
 const STAGES_WITH_CHECKS = new WeakSet<Stage>();
 
-/** Apply `BoundedLogRetention` to the stage of `scope` (or the scope's root), once per stage. */
+/** Apply `BoundedLogRetention` to the stage of `scope` (or the scope's root), unless it has one already. */
 function boundLogGroupsOnce(scope: IConstruct, retention: logs.RetentionDays | undefined): void {
   const target: IConstruct = Stage.of(scope) ?? scope.node.root;
-  if (BOUNDED.has(target)) return;
-  BOUNDED.add(target);
+  if (Aspects.of(target).all.some((a) => a instanceof BoundedLogRetention)) return;
   Aspects.of(target).add(new BoundedLogRetention({ retention }));
 }
-
-const BOUNDED = new WeakSet<IConstruct>();

@@ -7,6 +7,13 @@
 import { sageMakerApiShape, SageMakerApiShape } from '../data';
 import { isKnown } from '../rules/rule';
 
+/** The values of an API enum shape (e.g. the notebook `InstanceType`). */
+export function apiEnum(shapeName: string): readonly string[] {
+  const values = sageMakerApiShape(shapeName).enum;
+  if (!values) throw new Error(`API shape ${shapeName} is not an enum`);
+  return values;
+}
+
 const anchoredPatterns = new Map<string, RegExp>();
 
 /** botocore patterns carry no anchors: match the whole value. */

@@ -4,7 +4,6 @@
  * the prop, the value, what the API expects in words, and the fix. Values that are not known at synth (tokens) are
  * left to the API at deploy/run time.
  */
-import { sageMakerApiShape } from '../data';
 import { apiStringProblem } from './api-shapes';
 import { refuse } from './messages';
 
@@ -24,9 +23,3 @@ export function checkApiString(shapeName: string, value: unknown, ctx: ApiValueC
   if (problem !== undefined) refuse(ctx.ruleId, { prop: ctx.prop, value, problem, fix: ctx.fix });
 }
 
-/** The values of an API enum shape (e.g. the notebook `InstanceType`). */
-export function apiEnum(shapeName: string): readonly string[] {
-  const values = sageMakerApiShape(shapeName).enum;
-  if (!values) throw new Error(`API shape ${shapeName} is not an enum`);
-  return values;
-}

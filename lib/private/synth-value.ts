@@ -46,11 +46,6 @@ export function numberForHumans(value: number | undefined, unit = ''): string {
   return isKnownNumber(value) ? `${value}${unit}` : SET_AT_DEPLOY_TIME;
 }
 
-/** A Duration for a human reader: `8 hours`, or "set at deploy time". */
-export function durationForHumans(d: Duration): string {
-  return d.isUnresolved() ? SET_AT_DEPLOY_TIME : d.toHumanString();
-}
-
 /**
  * Record that a check was skipped because `prop` is a deploy-time value: an info annotation
  * `<rule>: <prop> is a token (a deploy-time value): <what> is not checked at synth; <who checks it instead>`.

@@ -25,6 +25,10 @@ export function trainingJobDefinesMetricsOnce(request: ApiShape, t: Terms = API_
   return dup === undefined ? [] : [refusal(ACCEPT.id, t, METRICS, dup, 'is defined twice (once may be the objective)', 'define each metric once')];
 }
 
+/** What is wrong with a metric regex without a capture group, and the fix (the Objective factory says the same). */
+export const METRIC_REGEX_PROBLEM = 'must be a valid regular expression with a capture group around the value, or SageMaker records nothing';
+export const METRIC_REGEX_FIX = "write e.g. 'val_loss=([0-9\\.]+)'";
+
 /**
  * The number of capture groups of a regular expression, or -1 when it is not a valid JavaScript regular expression
  * (SageMaker records the first group of each match; a metric regex without one records nothing).
@@ -46,9 +50,7 @@ export function trainingJobMetricsCaptureAValue(request: ApiShape, t: Terms = AP
   const metrics = field(request?.AlgorithmSpecification, 'MetricDefinitions');
   if (!metrics.known || !Array.isArray(metrics.value)) return [];
   return metrics.value.filter((m: ApiShape) => typeof m?.Regex === 'string' && isKnown(m.Regex) && captureGroups(m.Regex) < 1).slice(0, 1)
-    .map((m: ApiShape) => refusal(ACCEPT.id, t, `${METRICS}[${m.Name}].Regex`, m.Regex,
-      'must be a valid regular expression with a capture group around the value, or SageMaker records nothing',
-      "write e.g. 'val_loss=([0-9\\.]+)'"));
+    .map((m: ApiShape) => refusal(ACCEPT.id, t, `${METRICS}[${m.Name}].Regex`, m.Regex, METRIC_REGEX_PROBLEM, METRIC_REGEX_FIX));
 }
 
 // --- CreateHyperParameterTuningJob ---------------------------------------------------------------------------------

@@ -23,7 +23,3 @@ export function trainingJobUsesSpot(request: ApiShape): RuleFinding[] {
   return spot.value === true ? [] : [warning(SPOT.id, 'spot is off: the job runs on on-demand capacity instead of spare capacity')];
 }
 
-/** Compliant when every training definition of a CreateHyperParameterTuningJob request runs on spot capacity. */
-export function tuningJobUsesSpot(request: ApiShape): RuleFinding[] {
-  return tuningDefinitions(request).flatMap(trainingJobUsesSpot);
-}

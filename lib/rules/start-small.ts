@@ -1,4 +1,5 @@
-import { InstanceTypeRow, localInstanceStorageGB, sageMakerApiShape, trainingInstanceTypes } from '../data';
+import { InstanceTypeRow, localInstanceStorageGB, trainingInstanceTypes } from '../data';
+import { apiEnum } from '../private/api-shapes';
 import { nearMatches } from '../private/near-matches';
 import { API_TERMS, ApiShape, field, refusal, RuleFinding, shown, SustainabilityRule, Terms, unknown, warning } from './rule';
 
@@ -25,7 +26,7 @@ const SMALL_NOTEBOOK_SIZES = new Set(['medium', 'large', 'xlarge']);
 export function notebookInstanceTypeIsKnown(nb: ApiShape, t: Terms = API_TERMS): RuleFinding[] {
   const f = field(nb, 'InstanceType');
   if (!f.known) return [unknown(START_SMALL.id, t.name('InstanceType'), 'whether the notebook instance type is small and current is not checked at synth')];
-  const known = sageMakerApiShape('InstanceType').enum ?? [];
+  const known = apiEnum('InstanceType');
   if (typeof f.value === 'string' && INSTANCE_NAME.test(f.value) && known.includes(f.value)) return [];
   return [refusal(START_SMALL.id, t, 'InstanceType', f.value,
     `is not a SageMaker notebook instance type (the API's InstanceType enum has ${known.length}, e.g. ml.t3.medium)`,
@@ -37,7 +38,7 @@ export function notebookInstanceTypeIsSmall(nb: ApiShape, t: Terms = API_TERMS):
   const f = field(nb, 'InstanceType');
   const m = f.known && typeof f.value === 'string' ? INSTANCE_NAME.exec(f.value) : null;
   // an unknown type is notebookInstanceTypeIsKnown's refusal, not a large one
-  if (!m || !(sageMakerApiShape('InstanceType').enum ?? []).includes(f.value)) return [];
+  if (!m || !apiEnum('InstanceType').includes(f.value)) return [];
   const [, family, size] = m;
   return /^(p|g|inf|trn)\d/.test(family) || !SMALL_NOTEBOOK_SIZES.has(size)
     ? [warning(START_SMALL.id, `${t.name('InstanceType')} ${shown(t, 'InstanceType', f.value)} is large or accelerated for a notebook; run heavy work as training jobs and keep the notebook on ml.t3.medium`)]

@@ -1,6 +1,6 @@
 import { refuse } from '../private/messages';
 import { checkNumber } from '../private/synth-value';
-import { captureGroups } from '../rules/accept';
+import { captureGroups, METRIC_REGEX_FIX, METRIC_REGEX_PROBLEM } from '../rules/accept';
 
 /** Whether a smaller or a larger objective value is better. */
 export enum ObjectiveDirection {
@@ -94,8 +94,8 @@ function checkMetric(prop: string, m: MetricDefinition): void {
     refuse('SML-ACCEPT', {
       prop: `${prop}.regex`,
       value: m.regex,
-      problem: 'must be a valid regular expression with a capture group around the value, or SageMaker records nothing',
-      fix: "write e.g. 'val_loss=([0-9\\.]+)'",
+      problem: METRIC_REGEX_PROBLEM,
+      fix: METRIC_REGEX_FIX,
     });
   }
 }

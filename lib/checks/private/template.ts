@@ -87,14 +87,6 @@ export function parseDefinition(value: any): ParsedDefinition | undefined {
   }
 }
 
-/** The intrinsics behind the placeholders in `text`. */
-export function intrinsicsIn(text: string, intrinsics: any[]): any[] {
-  const out: any[] = [];
-  const re = new RegExp(`${DEPLOY_TIME}(\\d+)__`, 'g');
-  for (const m of text.matchAll(re)) out.push(intrinsics[Number(m[1])]);
-  return out;
-}
-
 /** The SageMaker requests a definition starts. */
 export interface SageMakerRequests {
   readonly training: ApiShape[];
